@@ -1,0 +1,27 @@
+import { InputError } from "./errors";
+import { CloudName } from "./catalog/types";
+
+export const CLOUD_NAMES: readonly CloudName[] = ["AzurePublic", "AzureUSGovernment", "AzureChinaCloud"];
+
+const ALIASES: Readonly<Record<string, CloudName>> = {
+    azurepublic: "AzurePublic",
+    public: "AzurePublic",
+    azurecloud: "AzurePublic",
+    azureusgovernment: "AzureUSGovernment",
+    usgovernment: "AzureUSGovernment",
+    azurechinacloud: "AzureChinaCloud",
+    china: "AzureChinaCloud",
+};
+
+/**
+ * Reads a cloud name: the canonical names, and the provider spellings `public`, `usgovernment`,
+ * `china` and `AzureCloud`, case-insensitively.
+ */
+export function parseCloud(value: unknown, argument = "cloud"): CloudName {
+    const cloud = typeof value === "string" ? ALIASES[value.trim().toLowerCase()] : undefined;
+    if (!cloud) {
+        throw new InputError(argument, value,
+            "use AzurePublic, AzureUSGovernment or AzureChinaCloud (or public, usgovernment, china, AzureCloud).");
+    }
+    return cloud;
+}

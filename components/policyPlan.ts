@@ -1,0 +1,166 @@
+/**
+ * Everything the component decides, as one pure function of its (resolved) arguments: validation,
+ * requirements, rule plan, group name and priority, SKU and DNS proxy. The Pulumi component only
+ * turns the result into resources.
+ */
+import { parseCloud } from "./clouds";
+import { InputError } from "./errors";
+import { RulePlan, isValidAzureName, planRules, shortHash } from "./planner";
+import {
+    Configuration, Requirement, WorkspaceSpec, resolveRequirements, validateRegion, validateStorageAccountName, validateWorkspaceName,
+} from "./requirements";
+import { CloudName } from "./catalog/types";
+import { validateSources } from "./sources";
+
+export type SkuTier = "Standard" | "Premium" | "Basic";
+export const SKU_TIERS: readonly SkuTier[] = ["Standard", "Premium", "Basic"];
+
+/** Plain (resolved) values of the component's arguments; see `AmlFirewallPolicyArgs` for their meaning. */
+export interface PolicyPlanInput {
+    workspaceName?: string;
+    storageAccountName?: string;
+    workspaces?: Partial<WorkspaceSpec>[];
+    region?: string;
+    cloud?: string;
+    sourceAddresses?: string[];
+    sourceIpGroups?: string[];
+    scenarios?: string[];
+    configuration?: string;
+    priority?: number;
+    ruleCollectionGroupName?: string;
+    /** True when the component attaches to an existing policy. */
+    attach: boolean;
+    existingPolicyDnsProxyEnabled?: boolean;
+    skuTier?: string;
+    allowAnySource?: boolean;
+    allowIpv6Sources?: boolean;
+    allowUnlistedRegion?: boolean;
+}
+
+export interface PolicyPlan {
+    cloud: CloudName;
+    configuration: Configuration;
+    requirements: Requirement[];
+    plan: RulePlan;
+    ruleCollectionGroupName: string;
+    priority: number;
+    /** SKU of a created policy (undefined in attach mode). */
+    skuTier?: SkuTier;
+    /** Whether rules were planned with DNS proxy available. */
+    dnsProxy: boolean;
+    /** Doc corrections, left-out rows, fallbacks: everything the output must say. */
+    notes: string[];
+}
+
+export const DEFAULT_PRIORITY = 1000;
+
+/** A valid Azure name derived from the component name; long or odd names get a stable hash suffix. */
+export function defaultGroupName(componentName: string): string {
+    let name = componentName.toLowerCase().replace(/[^a-z0-9_.-]/g, "-").replace(/^[-.]+/, "");
+    if (name.length > 80) {
+        name = `${name.slice(0, 71)}-${shortHash(componentName)}`;
+    }
+    name = name.replace(/[-.]+$/, "");
+    return isValidAzureName(name) ? name : `aml-${shortHash(componentName)}`;
+}
+
+function validatePriority(value: unknown): number {
+    if (value === undefined) {
+        return DEFAULT_PRIORITY;
+    }
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 100 || value > 65000) {
+        throw new InputError("priority", value, "a rule collection group priority is a whole number from 100 to 65000.");
+    }
+    return value;
+}
+
+function validateSku(value: unknown): SkuTier {
+    if (value === undefined) {
+        return "Standard";
+    }
+    const match = SKU_TIERS.find((t) => typeof value === "string" && t.toLowerCase() === value.toLowerCase());
+    if (!match) {
+        throw new InputError("skuTier", value, "use Standard, Premium or Basic.");
+    }
+    return match;
+}
+
+function workspacesOf(input: PolicyPlanInput, cloud: CloudName): WorkspaceSpec[] {
+    const single = input.workspaceName !== undefined || input.storageAccountName !== undefined;
+    if (single && input.workspaces !== undefined) {
+        throw new InputError("workspaces", input.workspaces,
+            "give either workspaceName with storageAccountName, or workspaces, not both.");
+    }
+    if (single) {
+        const region = validateRegion(cloud, input.region, "region", input.allowUnlistedRegion === true);
+        return [{
+            name: validateWorkspaceName(input.workspaceName, "workspaceName"),
+            storageAccountName: validateStorageAccountName(input.storageAccountName, "storageAccountName"),
+            region,
+        }];
+    }
+    if (input.workspaces === undefined) {
+        throw new InputError("workspaceName", undefined, "give workspaceName and storageAccountName, or a list of workspaces.");
+    }
+    if (!Array.isArray(input.workspaces)) {
+        throw new InputError("workspaces", input.workspaces, "a list of workspaces.");
+    }
+    return input.workspaces.map((ws, index) => {
+        const region = ws?.region ?? input.region;
+        if (region === undefined) {
+            throw new InputError(`workspaces[${index}].region`, undefined, "give the workspace's region, or region for all workspaces.");
+        }
+        return { ...ws, region } as WorkspaceSpec;
+    });
+}
+
+/** Validates the component's arguments and plans its rules. Throws `InputError` on bad input. */
+export function planPolicy(componentName: string, input: PolicyPlanInput, defaultCloud = "AzurePublic"): PolicyPlan {
+    const cloud = parseCloud(input.cloud ?? defaultCloud, input.cloud === undefined ? "cloud (from azure-native:environment)" : "cloud");
+    const workspaces = workspacesOf(input, cloud);
+    const sources = validateSources(
+        { addresses: input.sourceAddresses, ipGroups: input.sourceIpGroups },
+        { allowAnySource: input.allowAnySource, allowIpv6Sources: input.allowIpv6Sources });
+    const priority = validatePriority(input.priority);
+    const ruleCollectionGroupName = input.ruleCollectionGroupName ?? defaultGroupName(componentName);
+    if (!isValidAzureName(ruleCollectionGroupName)) {
+        throw new InputError("ruleCollectionGroupName", ruleCollectionGroupName,
+            "1-80 letters, digits, '_', '-' or '.', starting with a letter, digit or '_' and not ending in '-' or '.'.");
+    }
+    let skuTier: SkuTier | undefined;
+    let dnsProxy: boolean;
+    if (input.attach) {
+        if (typeof input.existingPolicyDnsProxyEnabled !== "boolean") {
+            throw new InputError("existingPolicyDnsProxyEnabled", input.existingPolicyDnsProxyEnabled,
+                "when attaching to an existing policy, say whether its DNS proxy is on (true or false).");
+        }
+        dnsProxy = input.existingPolicyDnsProxyEnabled;
+    } else {
+        skuTier = validateSku(input.skuTier);
+        dnsProxy = skuTier !== "Basic";
+    }
+    const resolution = resolveRequirements({
+        cloud, workspaces, scenarios: input.scenarios, configuration: input.configuration,
+        allowUnlistedRegion: input.allowUnlistedRegion,
+    });
+    // Plan as if DNS proxy were available, to learn whether a Basic policy could hold these rules.
+    const plan = planRules(resolution.requirements, { sources, dnsProxy: skuTier === "Basic" ? true : dnsProxy });
+    if (skuTier === "Basic" && plan.needsDnsProxy) {
+        const hosts = plan.explanations.filter((e) => e.realisations.some((r) => r.kind === "networkFqdn")).map((e) => e.requirement.destination);
+        throw new InputError("skuTier", input.skuTier,
+            `Basic policies have no DNS proxy, which the network FQDN rules for ${hosts.join(", ")} need; use Standard or Premium.`);
+    }
+    const unrealised = plan.explanations.filter((e) => e.unrealised);
+    if (unrealised.length) {
+        throw new InputError("requirements", unrealised.map((e) => e.requirement.destination),
+            `no Azure Firewall rule can express these: ${unrealised.map((e) => `${e.requirement.destination} (${e.unrealised})`).join("; ")}.`);
+    }
+    const notes = [...resolution.notes, ...plan.notes];
+    if (input.attach && !dnsProxy) {
+        notes.unshift("The existing policy has no DNS proxy: non-HTTP hosts are allowed through the service tags that carry them, not by name.");
+    }
+    return {
+        cloud, configuration: resolution.configuration, requirements: resolution.requirements, plan,
+        ruleCollectionGroupName, priority, skuTier, dnsProxy, notes,
+    };
+}

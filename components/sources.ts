@@ -1,0 +1,79 @@
+/** Validation of workload sources: the addresses and IP groups that Azure ML compute sends from. */
+import { InputError } from "./errors";
+import { isAnyAddress, isIpv6, parseIpv4 } from "./net";
+
+export interface WorkloadSources {
+    /** IPv4 CIDRs, addresses or `a.b.c.d-e.f.g.h` ranges. */
+    addresses?: string[];
+    /** Resource IDs of `Microsoft.Network/ipGroups`. */
+    ipGroups?: string[];
+}
+
+export interface SourceOptions {
+    /** Accept `*` or `0.0.0.0/0` as a source. Off by default: it lets every subnet out. */
+    allowAnySource?: boolean;
+    /** Accept IPv6 sources. Off by default: Azure Firewall rules do not support IPv6. */
+    allowIpv6Sources?: boolean;
+}
+
+const IP_GROUP_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/ipGroups\/[^/]+$/i;
+
+/**
+ * Checks and canonicalises sources: CIDRs in network form, duplicates removed, sorted. Throws
+ * `InputError` naming the bad entry.
+ */
+export function validateSources(sources: WorkloadSources, options: SourceOptions = {}, argument = "sourceAddresses",
+    ipGroupArgument = "sourceIpGroups"): Required<WorkloadSources> {
+    const addresses = sources.addresses ?? [];
+    const ipGroups = sources.ipGroups ?? [];
+    if (!Array.isArray(addresses)) {
+        throw new InputError(argument, addresses, "a list of IPv4 CIDRs.");
+    }
+    if (!Array.isArray(ipGroups)) {
+        throw new InputError(ipGroupArgument, ipGroups, "a list of IP group resource IDs.");
+    }
+    if (addresses.length === 0 && ipGroups.length === 0) {
+        throw new InputError(argument, addresses,
+            `give the workload's source CIDRs (e.g. the compute subnet, 10.0.1.0/24) or IP groups in ${ipGroupArgument}.`);
+    }
+    const canonical = addresses.map((value, index) => {
+        const at = `${argument}[${index}]`;
+        if (typeof value !== "string") {
+            throw new InputError(at, value, "an IPv4 CIDR such as 10.0.1.0/24.");
+        }
+        if (isAnyAddress(value)) {
+            if (!options.allowAnySource) {
+                throw new InputError(at, value,
+                    "'*' and '0.0.0.0/0' let every address out; name the compute subnet's CIDR, or set allowAnySource to accept it.");
+            }
+            return value.trim();
+        }
+        if (isIpv6(value)) {
+            if (!options.allowIpv6Sources) {
+                throw new InputError(at, value,
+                    "Azure Firewall rules do not support IPv6 sources; use IPv4 CIDRs, or set allowIpv6Sources to accept it.");
+            }
+            return value.trim();
+        }
+        const parsed = parseIpv4(value);
+        if (!parsed) {
+            throw new InputError(at, value, "an IPv4 address, CIDR (10.0.1.0/24) or range (10.0.1.4-10.0.1.20).");
+        }
+        if (parsed.hostBits) {
+            throw new InputError(at, value, `the CIDR has host bits set; its network is ${parsed.canonical}.`);
+        }
+        return parsed.canonical;
+    });
+    const groups = ipGroups.map((value, index) => {
+        if (typeof value !== "string" || !IP_GROUP_ID.test(value.trim())) {
+            throw new InputError(`${ipGroupArgument}[${index}]`, value,
+                "an IP group resource ID: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/ipGroups/<name>.");
+        }
+        return value.trim();
+    });
+    return { addresses: sortUnique(canonical), ipGroups: sortUnique(groups) };
+}
+
+function sortUnique(values: string[]): string[] {
+    return [...new Set(values)].sort();
+}

@@ -1,0 +1,116 @@
+/**
+ * Typed, validated stack configuration (namespace `azureml-firewall`), as a pure function of the raw
+ * config strings, so that the program, the CLI `plan` and the tests read it the same way.
+ */
+import { AmlFirewallPolicyArgs, AmlWorkspaceArgs } from "../components/amlFirewallPolicy";
+
+export const CONFIG_NAMESPACE = "azureml-firewall";
+
+type Kind = "string" | "string[]" | "number" | "boolean" | "workspaces";
+
+/** Every key the program reads, with its type and meaning. */
+export const STACK_CONFIG_KEYS: Readonly<Record<string, { kind: Kind; required?: boolean; doc: string }>> = {
+    provider: { kind: "string", doc: "native (default, @pulumi/azure-native) or classic (@pulumi/azure)." },
+    cloud: { kind: "string", doc: "AzurePublic, AzureUSGovernment or AzureChinaCloud; default: azure-native:environment." },
+    region: { kind: "string", required: true, doc: "Region of the workspace(s), e.g. westeurope." },
+    resourceGroupName: { kind: "string", required: true, doc: "Resource group of the firewall policy." },
+    workspaceName: { kind: "string", doc: "The workspace, for a single workspace." },
+    storageAccountName: { kind: "string", doc: "Its default storage account." },
+    workspaces: { kind: "workspaces", doc: "Several workspaces: a list of {name, storageAccountName, region?, scenarios?}." },
+    sourceAddresses: { kind: "string[]", doc: "Compute subnet CIDRs." },
+    sourceIpGroups: { kind: "string[]", doc: "IP group resource IDs." },
+    scenarios: { kind: "string[]", doc: "Optional scenarios for every workspace." },
+    configuration: { kind: "string", doc: "full (default) or leastPrivilege." },
+    priority: { kind: "number", doc: "Rule collection group priority, 100-65000 (default 1000)." },
+    ruleCollectionGroupName: { kind: "string", doc: "Name of the rule collection group." },
+    existingFirewallPolicyName: { kind: "string", doc: "Attach to this existing policy instead of creating one." },
+    existingPolicyDnsProxyEnabled: { kind: "boolean", doc: "Attach mode: whether that policy has DNS proxy on." },
+    firewallPolicyName: { kind: "string", doc: "Create mode: name of the new policy." },
+    skuTier: { kind: "string", doc: "Create mode: Standard (default) or Premium." },
+    basePolicyId: { kind: "string", doc: "Create mode: base policy resource ID." },
+    allowUnlistedRegion: { kind: "boolean", doc: "Accept a region newer than the built-in list." },
+};
+
+export class StackConfigError extends Error {
+    constructor(file: string, key: string, message: string) {
+        super(`${file}: ${CONFIG_NAMESPACE}:${key}: ${message}`);
+        this.name = "StackConfigError";
+    }
+}
+
+export type ProviderFlavour = "native" | "classic";
+
+export interface StackSettings {
+    provider: ProviderFlavour;
+    args: AmlFirewallPolicyArgs;
+}
+
+function parseValue(file: string, key: string, kind: Kind, raw: string): unknown {
+    switch (kind) {
+        case "string":
+            return raw;
+        case "number": {
+            const value = Number(raw);
+            if (raw.trim() === "" || !Number.isFinite(value)) {
+                throw new StackConfigError(file, key, `${JSON.stringify(raw)} is not a number.`);
+            }
+            return value;
+        }
+        case "boolean":
+            if (raw !== "true" && raw !== "false") {
+                throw new StackConfigError(file, key, `${JSON.stringify(raw)} is not true or false.`);
+            }
+            return raw === "true";
+        case "string[]":
+        case "workspaces": {
+            let value: unknown;
+            try {
+                value = JSON.parse(raw);
+            } catch {
+                throw new StackConfigError(file, key, `expected a YAML list, got ${JSON.stringify(raw)}.`);
+            }
+            if (!Array.isArray(value)) {
+                throw new StackConfigError(file, key, `expected a YAML list, got ${JSON.stringify(raw)}.`);
+            }
+            if (kind === "string[]" && value.some((v) => typeof v !== "string")) {
+                throw new StackConfigError(file, key, "every entry must be a string.");
+            }
+            if (kind === "workspaces" && value.some((v) => typeof v !== "object" || v === null || Array.isArray(v))) {
+                throw new StackConfigError(file, key, "every entry must be a mapping with name, storageAccountName and optional region, scenarios.");
+            }
+            return value;
+        }
+    }
+}
+
+/**
+ * Reads the `azureml-firewall:*` keys (raw strings, as Pulumi stores them; lists as JSON) into the
+ * component's arguments. `file` names the stack file in error messages.
+ */
+export function readStackConfig(raw: Readonly<Record<string, string | undefined>>, file: string): StackSettings {
+    for (const key of Object.keys(raw)) {
+        if (raw[key] !== undefined && !(key in STACK_CONFIG_KEYS)) {
+            throw new StackConfigError(file, key, `unknown key; known keys are ${Object.keys(STACK_CONFIG_KEYS).join(", ")}.`);
+        }
+    }
+    const values: Record<string, unknown> = {};
+    for (const [key, spec] of Object.entries(STACK_CONFIG_KEYS)) {
+        const text = raw[key];
+        if (text === undefined) {
+            if (spec.required) {
+                throw new StackConfigError(file, key, `missing; ${spec.doc} Set it with: pulumi config set ${CONFIG_NAMESPACE}:${key} <value>`);
+            }
+            continue;
+        }
+        values[key] = parseValue(file, key, spec.kind, text);
+    }
+    const provider = (values.provider ?? "native") as string;
+    if (provider !== "native" && provider !== "classic") {
+        throw new StackConfigError(file, "provider", `${JSON.stringify(provider)} is not valid; use native or classic.`);
+    }
+    delete values.provider;
+    if (values.workspaces) {
+        values.workspaces = (values.workspaces as Record<string, unknown>[]).map((ws) => ws as unknown as AmlWorkspaceArgs);
+    }
+    return { provider, args: values as unknown as AmlFirewallPolicyArgs };
+}

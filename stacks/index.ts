@@ -1,0 +1,9 @@
+import { runProgram } from "./program";
+
+const outputs = runProgram();
+
+export const firewallPolicyId = outputs.firewallPolicyId;
+export const firewallPolicyName = outputs.firewallPolicyName;
+export const ruleCollectionGroupName = outputs.ruleCollectionGroupName;
+export const ruleCount = outputs.ruleCount;
+export const notes = outputs.notes;
