@@ -136,6 +136,8 @@ export class AmlFirewallPolicy extends pulumi.ComponentResource {
     public readonly firewallPolicyName: pulumi.Output<string>;
     /** Name of the rule collection group this component owns. */
     public readonly ruleCollectionGroupName: pulumi.Output<string>;
+    /** Resource ID of that rule collection group. */
+    public readonly ruleCollectionGroupId: pulumi.Output<string>;
     /** The resolved requirements the rules realise. */
     public readonly requirements: pulumi.Output<Requirement[]>;
     /** Number of rules in the group. */
@@ -211,13 +213,14 @@ export class AmlFirewallPolicy extends pulumi.ComponentResource {
             ruleCollectionGroupName: plan.apply((p) => p.ruleCollectionGroupName),
             priority: plan.apply((p) => p.priority),
             ruleCollections: plan.apply((p) => p.plan.ruleCollections),
-        }, { parent: this, customTimeouts: CUSTOM_TIMEOUTS, dependsOn: this.policy ? [this.policy] : [] });
+        }, { parent: this, customTimeouts: CUSTOM_TIMEOUTS, ...(this.policy ? { dependsOn: [this.policy] } : {}) });
 
         this.firewallPolicyName = policyName;
         this.firewallPolicyId = this.policy
             ? this.policy.id
             : this.ruleCollectionGroup.id.apply((id) => id.replace(/\/ruleCollectionGroups\/[^/]+$/i, ""));
         this.ruleCollectionGroupName = plan.apply((p) => p.ruleCollectionGroupName);
+        this.ruleCollectionGroupId = this.ruleCollectionGroup.id;
         this.requirements = plan.apply((p) => p.requirements);
         this.ruleCount = plan.apply((p) => p.plan.ruleCount);
         this.explanations = plan.apply((p) => p.plan.explanations.map((e) =>
@@ -227,6 +230,7 @@ export class AmlFirewallPolicy extends pulumi.ComponentResource {
             firewallPolicyId: this.firewallPolicyId,
             firewallPolicyName: this.firewallPolicyName,
             ruleCollectionGroupName: this.ruleCollectionGroupName,
+            ruleCollectionGroupId: this.ruleCollectionGroupId,
             requirements: this.requirements,
             ruleCount: this.ruleCount,
             explanations: this.explanations,

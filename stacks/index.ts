@@ -5,5 +5,6 @@ const outputs = runProgram();
 export const firewallPolicyId = outputs.firewallPolicyId;
 export const firewallPolicyName = outputs.firewallPolicyName;
 export const ruleCollectionGroupName = outputs.ruleCollectionGroupName;
+export const ruleCollectionGroupId = outputs.ruleCollectionGroupId;
 export const ruleCount = outputs.ruleCount;
 export const notes = outputs.notes;

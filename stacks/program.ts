@@ -10,6 +10,7 @@ export interface ProgramOutputs {
     firewallPolicyId: pulumi.Output<string>;
     firewallPolicyName: pulumi.Output<string>;
     ruleCollectionGroupName: pulumi.Output<string>;
+    ruleCollectionGroupId: pulumi.Output<string>;
     ruleCount: pulumi.Output<number>;
     notes: pulumi.Output<string[]>;
 }
@@ -30,6 +31,7 @@ export function runProgram(): ProgramOutputs {
         firewallPolicyId: component.firewallPolicyId,
         firewallPolicyName: component.firewallPolicyName,
         ruleCollectionGroupName: component.ruleCollectionGroupName,
+        ruleCollectionGroupId: component.ruleCollectionGroupId,
         ruleCount: component.ruleCount,
         notes: component.notes,
     };

@@ -1,0 +1,60 @@
+/**
+ * Reads `stacks/Pulumi.<stack>.yaml` the way Pulumi hands config to a program: every value a string,
+ * lists and mappings as JSON text. Used by the CLI `plan` and by the tests.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+
+export class StackFileError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "StackFileError";
+    }
+}
+
+/** Names of the stacks that have a `Pulumi.<name>.yaml` in `dir`. */
+export function listStacks(dir: string): string[] {
+    return fs.readdirSync(dir)
+        .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+        .filter((name): name is string => name !== undefined)
+        .sort();
+}
+
+/** Parses a stack settings file into Pulumi's flat config map (`namespace:key` -> string). */
+export function parseStackFile(text: string, file: string): Record<string, string> {
+    let document: unknown;
+    try {
+        document = yaml.load(text);
+    } catch (error) {
+        throw new StackFileError(`${file}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+    }
+    if (document === null || document === undefined) {
+        return {};
+    }
+    if (typeof document !== "object" || Array.isArray(document)) {
+        throw new StackFileError(`${file}: expected a mapping with a config key.`);
+    }
+    const config = (document as { config?: unknown }).config ?? {};
+    if (typeof config !== "object" || config === null || Array.isArray(config)) {
+        throw new StackFileError(`${file}: config must be a mapping of namespace:key to values.`);
+    }
+    const result: Record<string, string> = {};
+    for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
+        if (value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
+            throw new StackFileError(`${file}: ${key} is a secret; offline planning cannot decrypt it.`);
+        }
+        result[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return result;
+}
+
+/** Reads a stack's settings file from `dir`, naming the stacks that exist when it is missing. */
+export function readStackFile(dir: string, stack: string): { file: string; config: Record<string, string> } {
+    const file = path.join(dir, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) {
+        const stacks = listStacks(dir);
+        throw new StackFileError(`unknown stack "${stack}": no ${path.relative(process.cwd(), file) || file}; stacks are: ${stacks.join(", ") || "(none)"}.`);
+    }
+    return { file, config: parseStackFile(fs.readFileSync(file, "utf8"), path.relative(process.cwd(), file) || file) };
+}
