@@ -12,3 +12,4 @@ export * from "./sources";
 export * from "./planner";
 export * from "./policyPlan";
 export * from "./amlFirewallPolicy";
+export * from "./coverage";

@@ -1,0 +1,2 @@
+export * from "./evaluate";
+export { UNKNOWN_SENTINEL, RawGroup } from "./model";
