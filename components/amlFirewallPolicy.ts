@@ -146,6 +146,10 @@ export class AmlFirewallPolicy extends pulumi.ComponentResource {
     public readonly explanations: pulumi.Output<string[]>;
     /** Doc corrections, fallbacks and rows left out. */
     public readonly notes: pulumi.Output<string[]>;
+    /** The validated workload sources the rules allow from (read by the policy pack). */
+    public readonly sources: pulumi.Output<{ addresses: string[]; ipGroups: string[] }>;
+    /** Whether the rules were planned with DNS proxy on the policy (read by the policy pack). */
+    public readonly dnsProxyEnabled: pulumi.Output<boolean>;
     /** The firewall policy, when this component created it. */
     public readonly policy?: FirewallPolicy;
     /** The rule collection group. */
@@ -226,6 +230,8 @@ export class AmlFirewallPolicy extends pulumi.ComponentResource {
         this.explanations = plan.apply((p) => p.plan.explanations.map((e) =>
             `${e.requirement.destination} ${e.requirement.protocol} ${e.requirement.ports.join(",")}: ${e.text}`));
         this.notes = plan.apply((p) => p.notes);
+        this.sources = plan.apply((p) => p.sources);
+        this.dnsProxyEnabled = plan.apply((p) => p.dnsProxy);
         this.registerOutputs({
             firewallPolicyId: this.firewallPolicyId,
             firewallPolicyName: this.firewallPolicyName,
@@ -235,6 +241,8 @@ export class AmlFirewallPolicy extends pulumi.ComponentResource {
             ruleCount: this.ruleCount,
             explanations: this.explanations,
             notes: this.notes,
+            sources: this.sources,
+            dnsProxyEnabled: this.dnsProxyEnabled,
         });
     }
 }

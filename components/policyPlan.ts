@@ -48,6 +48,8 @@ export interface PolicyPlan {
     skuTier?: SkuTier;
     /** Whether rules were planned with DNS proxy available. */
     dnsProxy: boolean;
+    /** The validated, canonical workload sources. */
+    sources: { addresses: string[]; ipGroups: string[] };
     /** Doc corrections, left-out rows, fallbacks: everything the output must say. */
     notes: string[];
 }
@@ -161,6 +163,6 @@ export function planPolicy(componentName: string, input: PolicyPlanInput, defaul
     }
     return {
         cloud, configuration: resolution.configuration, requirements: resolution.requirements, plan,
-        ruleCollectionGroupName, priority, skuTier, dnsProxy, notes,
+        ruleCollectionGroupName, priority, skuTier, dnsProxy, sources, notes,
     };
 }

@@ -1,0 +1,14 @@
+/** Every policy of the pack, one per module. Importing this never starts the policy server. */
+import type { Policies } from "@pulumi/policy";
+import { egressCoverage } from "./egressCoverage";
+import { networkFqdnDnsProxy } from "./networkFqdnDnsProxy";
+import { networkFqdnWildcard } from "./networkFqdnWildcard";
+import { noBroadAllow } from "./noBroadAllow";
+import { noEmptyRules } from "./noEmptyRules";
+import { priorityRange } from "./priorityRange";
+
+export { egressCoverage, networkFqdnDnsProxy, networkFqdnWildcard, noBroadAllow, noEmptyRules, priorityRange };
+
+export const policies: Policies = [egressCoverage, networkFqdnDnsProxy, networkFqdnWildcard, priorityRange, noEmptyRules, noBroadAllow];
+
+export const PACK_NAME = "azureml-firewall";

@@ -1,0 +1,159 @@
+/**
+ * Running a Pulumi program offline: in-process mocks that record every resource with its resolved
+ * inputs, ARM-shaped IDs for custom resources, and a capture of the whole stack (types, names, parents,
+ * dependencies, property dependencies, outputs) in the shape the policy server gives a pack.
+ * Used by the tests and by the CLI `plan`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export interface RecordedResource {
+    type: string;
+    name: string;
+    inputs: Record<string, any>;
+    custom: boolean;
+    state: Record<string, any>;
+}
+
+export const recorded: RecordedResource[] = [];
+
+export const MOCK_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+
+function armId(type: string, name: string, inputs: Record<string, any>): string {
+    const rg = `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${inputs.resourceGroupName ?? "rg"}`;
+    switch (type) {
+        case "azure-native:network:FirewallPolicy":
+            return `${rg}/providers/Microsoft.Network/firewallPolicies/${inputs.firewallPolicyName ?? name}`;
+        case "azure-native:network:FirewallPolicyRuleCollectionGroup":
+            return `${rg}/providers/Microsoft.Network/firewallPolicies/${inputs.firewallPolicyName}/ruleCollectionGroups/${inputs.ruleCollectionGroupName ?? name}`;
+        case "azure:network/firewallPolicy:FirewallPolicy":
+            return `${rg}/providers/Microsoft.Network/firewallPolicies/${inputs.name ?? name}`;
+        case "azure:network/firewallPolicyRuleCollectionGroup:FirewallPolicyRuleCollectionGroup":
+            return `${inputs.firewallPolicyId}/ruleCollectionGroups/${inputs.name ?? name}`;
+        default:
+            return `${rg}/providers/mock/${type.replace(/[:/]/g, ".")}/${name}`;
+    }
+}
+
+function nameOf(type: string, name: string, inputs: Record<string, any>): string {
+    if (type === "azure-native:network:FirewallPolicy") {
+        return inputs.firewallPolicyName ?? `${name}-generated`;
+    }
+    return inputs.ruleCollectionGroupName ?? inputs.name ?? `${name}-generated`;
+}
+
+/** Installs mocks that record every resource. Calling it again replaces the monitor. */
+export function installMocks(stack = "test", project = "azureml-firewall"): void {
+    pulumi.runtime.setMocks({
+        newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+            if (args.custom === false) {
+                recorded.push({ type: args.type, name: args.name, inputs: args.inputs, custom: false, state: {} });
+                return { id: undefined, state: {} };
+            }
+            const state = { ...args.inputs, name: nameOf(args.type, args.name, args.inputs) };
+            recorded.push({ type: args.type, name: args.name, inputs: args.inputs, custom: true, state });
+            return { id: armId(args.type, args.name, args.inputs), state };
+        },
+        call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+            return args.inputs;
+        },
+    }, project, stack, false);
+}
+
+export function resetRecorded(): void {
+    recorded.length = 0;
+}
+
+/** Resolves an Output to a Promise (rejects if the Output fails). */
+export function unwrap<T>(output: pulumi.Output<T>): Promise<T> {
+    return (output as unknown as { promise(): Promise<T> }).promise();
+}
+
+/** A resource as the policy server describes it: outputs, parent and dependencies by URN. */
+export interface CapturedResource {
+    type: string;
+    name: string;
+    urn: string;
+    custom: boolean;
+    inputs: Record<string, any>;
+    props: Record<string, any>;
+    parent?: string;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+}
+
+async function dependenciesOf(value: unknown, into: Set<pulumi.Resource>): Promise<void> {
+    if (pulumi.Output.isInstance(value)) {
+        const internal = value as unknown as { resources(): Promise<Set<pulumi.Resource>>; allResources?: () => Promise<Set<pulumi.Resource>> };
+        for (const r of await (internal.allResources ? internal.allResources() : internal.resources())) {
+            into.add(r);
+        }
+        return;
+    }
+    if (pulumi.Resource.isInstance(value)) {
+        return;
+    }
+    if (Array.isArray(value)) {
+        await Promise.all(value.map((v) => dependenciesOf(v, into)));
+    } else if (value !== null && typeof value === "object" && !(value instanceof Promise)) {
+        await Promise.all(Object.values(value).map((v) => dependenciesOf(v, into)));
+    }
+}
+
+/**
+ * Runs `program` as a Pulumi stack under mocks and returns every resource it registered, including
+ * the `pulumi:pulumi:Stack` root, with parents and (property) dependencies.
+ */
+export async function captureProgram(stack: string, program: () => unknown, project = "azureml-firewall"): Promise<{ resources: CapturedResource[]; outputs: Record<string, unknown> }> {
+    installMocks(stack, project);
+    resetRecorded();
+    const seen: { resource: pulumi.Resource; type: string; name: string; props: Record<string, unknown>; opts: pulumi.ResourceOptions }[] = [];
+    const stackModule = require("@pulumi/pulumi/runtime/stack") as { runInPulumiStack(init: () => Promise<any>): Promise<any> };
+    const outputs = await stackModule.runInPulumiStack(async () => {
+        pulumi.runtime.registerStackTransformation((t) => {
+            seen.push({ resource: t.resource, type: t.type, name: t.name, props: t.props, opts: t.opts });
+            return undefined;
+        });
+        return program();
+    });
+    const urns = await Promise.all(seen.map((s) => unwrap(s.resource.urn)));
+    const urnOf = new Map<pulumi.Resource, string>(seen.map((s, i) => [s.resource, urns[i]]));
+    const root = recorded.find((r) => r.type === "pulumi:pulumi:Stack");
+    const rootUrn = root ? `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}` : undefined;
+    const resources: CapturedResource[] = [];
+    if (rootUrn) {
+        resources.push({ type: "pulumi:pulumi:Stack", name: `${project}-${stack}`, urn: rootUrn, custom: false, inputs: {}, props: outputs ?? {}, dependencies: [], propertyDependencies: {} });
+    }
+    for (const [i, s] of seen.entries()) {
+        const record = recorded.find((r) => r.type === s.type && r.name === s.name);
+        const custom = record?.custom ?? true;
+        const propertyDependencies: Record<string, string[]> = {};
+        const dependencies = new Set<string>();
+        for (const [key, value] of Object.entries(s.props ?? {})) {
+            const deps = new Set<pulumi.Resource>();
+            await dependenciesOf(value, deps);
+            const list = [...deps].map((d) => urnOf.get(d)).filter((u): u is string => u !== undefined);
+            if (list.length) {
+                propertyDependencies[key] = list;
+                list.forEach((u) => dependencies.add(u));
+            }
+        }
+        const dependsOn = s.opts.dependsOn;
+        for (const d of (Array.isArray(dependsOn) ? dependsOn : dependsOn ? [dependsOn] : []) as pulumi.Resource[]) {
+            const u = urnOf.get(d);
+            if (u) {
+                dependencies.add(u);
+            }
+        }
+        let props: Record<string, any> = record?.state ?? {};
+        if (!custom) {
+            // A component's props, as the engine sees them, are its registered outputs.
+            const entries = Object.entries(s.resource).filter(([k, v]) => k !== "urn" && !k.startsWith("__") && pulumi.Output.isInstance(v));
+            const values = await Promise.all(entries.map(([, v]) => unwrap(v as pulumi.Output<unknown>)));
+            props = Object.fromEntries(entries.map(([k], j) => [k, values[j]]));
+        }
+        const parent = s.opts.parent ? urnOf.get(s.opts.parent) : rootUrn;
+        resources.push({ type: s.type, name: s.name, urn: urns[i], custom, inputs: record?.inputs ?? {}, props, parent,
+            dependencies: [...dependencies], propertyDependencies });
+    }
+    return { resources, outputs: outputs ?? {} };
+}
