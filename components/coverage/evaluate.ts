@@ -10,7 +10,7 @@ import { REGION_PATTERN, isKnownRegion } from "../catalog/regions";
 import { InputError } from "../errors";
 import { Ipv4Interval, contains, intersects, parseIpv4 } from "../net";
 import { Requirement } from "../requirements";
-import { NormalGroup, NormalRule, RawGroup, normaliseGroup, normaliseName, normaliseRules } from "./model";
+import { NormalGroup, NormalRule, RawGroup, RuleReader, fingerprint, fqdnsOf, normaliseGroup, normaliseName, targetsOf } from "./model";
 
 export type CheckStatus = "allowed" | "denied" | "missing";
 
@@ -123,6 +123,36 @@ export function tagForms(tag: string): string[] {
     return [value];
 }
 
+/** Index entry holding one seq as a number and several as an array (most keys have one rule). */
+function pushCompact(map: Map<string, number | number[]>, key: string, seq: number): void {
+    const entry = map.get(key);
+    if (entry === undefined) {
+        map.set(key, seq);
+    } else if (typeof entry === "number") {
+        if (entry !== seq) {
+            map.set(key, [entry, seq]);
+        }
+    } else if (entry[entry.length - 1] !== seq) {
+        entry.push(seq);
+    }
+}
+
+function compact(entry: number | number[] | undefined): number[] {
+    return entry === undefined ? [] : typeof entry === "number" ? [entry] : entry;
+}
+
+/** The supported patterns of an application rule's targets (computed only for rules that are candidates). */
+function patternsOf(rule: NormalRule): Pattern[] {
+    const result: Pattern[] = [];
+    for (const target of targetsOf(rule)) {
+        const pattern = parsePattern(target);
+        if (pattern) {
+            result.push(pattern);
+        }
+    }
+    return result;
+}
+
 function push<K>(map: Map<K, number[]>, key: K, seq: number): void {
     const entry = map.get(key);
     if (entry) {
@@ -220,20 +250,39 @@ export function evaluateCoverage(input: CoverageInput): CoverageResult {
     ];
     groups.sort((a, b) => Number(b.fromParent) - Number(a.fromParent) || a.priority - b.priority || a.order - b.order);
     const stages: Record<"network" | "application", NormalRule[]> = { network: [], application: [] };
+    const reader = new RuleReader(problems);
     for (const group of groups) {
         const collections = group.collections.map((c, i) => ({ c, i })).sort((a, b) => a.c.priority - b.c.priority || a.i - b.i);
         for (const { c } of collections) {
-            for (const rule of normaliseRules(group, c, problems)) {
-                const list = stages[rule.stage];
-                list.push({ ...rule, seq: list.length });
-            }
+            reader.read(group, c, stages);
         }
     }
+
+    // The names the checks will look up: exact FQDNs, and `*suffix` keys for every suffix of each name.
+    const exactKeys = new Set<string>();
+    const appKeys = new Set<string>();
+    for (const req of input.requirements) {
+        const pattern = req.kind === "fqdn" ? parsePattern(req.destination) : undefined;
+        if (!pattern || pattern.kind === "any") {
+            continue;
+        }
+        const text = pattern.kind === "exact" ? pattern.name : pattern.suffix;
+        if (pattern.kind === "exact") {
+            exactKeys.add(text);
+            appKeys.add(text);
+        }
+        for (let i = 0; i < text.length; i++) {
+            appKeys.add(`*${text.slice(i)}`);
+        }
+    }
+    const exactPrints = new Set([...exactKeys].map(fingerprint));
+    const appPrints = new Set([...appKeys].map(fingerprint));
 
     // Index network rules.
     const netAny: number[] = [];
     const netTag = new Map<string, number[]>();
-    const netFqdn = new Map<string, number[]>();
+    const netFqdn = new Map<string, number | number[]>();
+    const fqdnUsable = dnsProxy && !basic;
     for (const rule of stages.network) {
         if (rule.destAny) {
             netAny.push(rule.seq);
@@ -241,50 +290,60 @@ export function evaluateCoverage(input: CoverageInput): CoverageResult {
         for (const tag of rule.destTags) {
             push(netTag, tag, rule.seq);
         }
-        if (rule.destFqdns.length) {
-            const wildcards = rule.destFqdns.filter((f) => f.includes("*"));
-            if (wildcards.length) {
-                problems.push(`Rule ${where(rule)} has wildcard FQDNs in a network rule (${wildcards.join(", ")}); Azure Firewall does not support them there, so they match nothing.`);
-            }
-            const usable = dnsProxy && !basic;
-            if (!usable) {
-                const why = basic ? "the policy is on the Basic SKU, which has no DNS proxy"
-                    : policy.dnsProxy === false ? "DNS proxy is off on the policy" : "DNS proxy is not known to be on for the policy";
-                problems.push(`Rule ${where(rule)} uses FQDNs in a network rule, but ${why}; those FQDNs match nothing.`);
-            } else {
-                for (const fqdn of rule.destFqdns) {
-                    if (!fqdn.includes("*")) {
-                        push(netFqdn, fqdn, rule.seq);
+        const raw = rule.rawFqdns;
+        if (raw.length) {
+            let wildcard = false;
+            for (const fqdn of raw) {
+                if (typeof fqdn !== "string") {
+                    continue;
+                }
+                if (fqdn.includes("*")) {
+                    wildcard = true;
+                } else if (fqdnUsable && exactPrints.has(fingerprint(fqdn))) {
+                    const name = normaliseName(fqdn);
+                    if (exactKeys.has(name)) {
+                        pushCompact(netFqdn, name, rule.seq);
                     }
                 }
             }
+            if (wildcard) {
+                const wildcards = fqdnsOf(rule).filter((f) => f.includes("*"));
+                problems.push(`Rule ${where(rule)} has wildcard FQDNs in a network rule (${wildcards.join(", ")}); Azure Firewall does not support them there, so they match nothing.`);
+            }
+            if (!fqdnUsable) {
+                const why = basic ? "the policy is on the Basic SKU, which has no DNS proxy"
+                    : policy.dnsProxy === false ? "DNS proxy is off on the policy" : "DNS proxy is not known to be on for the policy";
+                problems.push(`Rule ${where(rule)} uses FQDNs in a network rule, but ${why}; those FQDNs match nothing.`);
+            }
         }
     }
-    // Index application rules.
+    // Index application rules: exact names and `*suffix` patterns, keyed by the pattern text itself;
+    // only names that some check will look up are indexed.
     const appAny: number[] = [];
-    const appExact = new Map<string, number[]>();
-    const appSuffix = new Map<string, number[]>();
-    const appPatterns: Pattern[][] = [];
+    const appPattern = new Map<string, number | number[]>();
     for (const rule of stages.application) {
-        const patterns: Pattern[] = [];
-        for (const target of rule.targets) {
-            const pattern = parsePattern(target);
-            if (!pattern) {
-                problems.push(`Rule ${where(rule)} has target ${JSON.stringify(target)}: '*' is supported only as the first character, once; it covers nothing.`);
+        for (const target of rule.rawTargets) {
+            if (typeof target !== "string") {
                 continue;
             }
-            patterns.push(pattern);
-            if (pattern.kind === "any") {
+            if (target.indexOf("*", 1) !== -1) {
+                problems.push(`Rule ${where(rule)} has target ${JSON.stringify(normaliseName(target))}: '*' is supported only as the first character, once; it covers nothing.`);
+                continue;
+            }
+            if (target.length <= 3 && normaliseName(target) === "*") {
                 if (appAny[appAny.length - 1] !== rule.seq) {
                     appAny.push(rule.seq);
                 }
-            } else if (pattern.kind === "exact") {
-                push(appExact, pattern.name, rule.seq);
-            } else {
-                push(appSuffix, pattern.suffix, rule.seq);
+                continue;
+            }
+            if (!appPrints.has(fingerprint(target))) {
+                continue;
+            }
+            const name = normaliseName(target);
+            if (appKeys.has(name)) {
+                pushCompact(appPattern, name, rule.seq);
             }
         }
-        appPatterns[rule.seq] = patterns;
     }
     const denies = {
         network: stages.network.filter((r) => r.action === "deny"),
@@ -302,7 +361,7 @@ export function evaluateCoverage(input: CoverageInput): CoverageResult {
         const tagKeys = req.kind === "serviceTag" ? tagForms(req.destination) : (req.serviceTags ?? []).flatMap(tagForms);
         const exactName = reqPattern?.kind === "exact" ? reqPattern.name : undefined;
         const protocols: ("TCP" | "UDP")[] = req.protocol === "Any" ? ["TCP", "UDP"] : [req.protocol];
-        const netCandidates = mergeSorted([netAny, ...tagKeys.map((t) => netTag.get(t) ?? []), exactName ? netFqdn.get(exactName) ?? [] : []]);
+        const netCandidates = mergeSorted([netAny, ...tagKeys.map((t) => netTag.get(t) ?? []), exactName ? compact(netFqdn.get(exactName)) : []]);
         let appCandidates: number[] | undefined;
         const appCandidatesFor = (): number[] => {
             if (appCandidates) {
@@ -311,12 +370,12 @@ export function evaluateCoverage(input: CoverageInput): CoverageResult {
             const lists: number[][] = [appAny];
             const text = reqPattern!.kind === "exact" ? reqPattern!.name : (reqPattern as { suffix: string }).suffix;
             if (exactName) {
-                lists.push(appExact.get(exactName) ?? []);
+                lists.push(compact(appPattern.get(exactName)));
             }
             for (let i = 0; i < text.length; i++) {
-                const hit = appSuffix.get(text.slice(i));
-                if (hit) {
-                    lists.push(hit);
+                const hit = appPattern.get(`*${text.slice(i)}`);
+                if (hit !== undefined) {
+                    lists.push(compact(hit));
                 }
             }
             appCandidates = mergeSorted(lists);
@@ -337,7 +396,7 @@ export function evaluateCoverage(input: CoverageInput): CoverageResult {
                     for (const seq of appCandidatesFor()) {
                         const rule = stages.application[seq];
                         if (rule.appProtocols.some((p) => p.type === wanted && p.port === port) && sourceMatches(rule, workload)
-                            && appPatterns[seq].some((p) => covers(p, reqPattern))) {
+                            && patternsOf(rule).some((p) => covers(p, reqPattern))) {
                             decided = rule;
                             break;
                         }
@@ -357,10 +416,10 @@ export function evaluateCoverage(input: CoverageInput): CoverageResult {
                 continue;
             }
             const destFull = rule.destAny || tagKeys.some((t) => rule.destTags.includes(t))
-                || (reqPattern?.kind === "exact" && dnsProxy && !basic && rule.destFqdns.includes(reqPattern.name));
+                || (reqPattern?.kind === "exact" && dnsProxy && !basic && fqdnsOf(rule).includes(reqPattern.name));
             const destPartial = !destFull && (
                 (req.kind === "serviceTag" && rule.destTags.some((t) => t !== tagKeys[0] && tagForms(t)[1] === tagKeys[0]))
-                || (reqPattern?.kind === "suffix" && rule.destFqdns.some((f) => !f.includes("*") && f.endsWith(reqPattern.suffix))));
+                || (reqPattern?.kind === "suffix" && fqdnsOf(rule).some((f) => !f.includes("*") && f.endsWith(reqPattern.suffix))));
             noteOverlap(req, protocol, port, rule, destFull, destPartial);
         }
         if (protocol !== "TCP" || !req.appProtocol || !reqPattern) {
@@ -371,7 +430,7 @@ export function evaluateCoverage(input: CoverageInput): CoverageResult {
             if (!reached(rule) || !rule.appProtocols.some((p) => p.type === wanted && p.port === port)) {
                 continue;
             }
-            const patterns = appPatterns[rule.seq];
+            const patterns = patternsOf(rule);
             const destFull = patterns.some((p) => covers(p, reqPattern));
             const destPartial = !destFull && patterns.some((p) => overlapsPartly(p, reqPattern));
             noteOverlap(req, protocol, port, rule, destFull, destPartial);

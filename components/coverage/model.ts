@@ -34,10 +34,15 @@ export interface NormalRule {
     ports: PortRange[];
     destAny: boolean;
     destTags: string[];
-    destFqdns: string[];
+    /** Network rules: destinationFqdns as given (normalise with `fqdnsOf`). */
+    rawFqdns: unknown[];
     // Application rules.
     appProtocols: { type: string; port: number }[];
-    targets: string[];
+    /** Application rules: targetFqdns (or classic destinationFqdns) as given (normalise with `targetsOf`). */
+    rawTargets: unknown[];
+    /** Normalised forms, computed on first use. */
+    normalFqdns?: string[];
+    normalTargets?: string[];
 }
 
 export interface NormalGroup {
@@ -74,7 +79,18 @@ function strings(value: unknown): string[] {
 
 /** Trailing dots are ignored and names compare case-insensitively. */
 export function normaliseName(name: string): string {
-    return name.trim().toLowerCase().replace(/\.+$/, "");
+    let value = name;
+    const first = value.charCodeAt(0);
+    const lastCode = value.charCodeAt(value.length - 1);
+    if (first <= 32 || lastCode <= 32) {
+        value = value.trim();
+    }
+    value = value.toLowerCase();
+    let end = value.length;
+    while (end > 0 && value.charCodeAt(end - 1) === 46) {
+        end--;
+    }
+    return end === value.length ? value : value.slice(0, end);
 }
 
 function priorityOf(value: unknown, what: string): number {
@@ -85,14 +101,23 @@ function priorityOf(value: unknown, what: string): number {
 }
 
 function hasUnknown(value: unknown): boolean {
-    if (value === UNKNOWN_SENTINEL) {
-        return true;
+    if (typeof value === "string") {
+        return value.length === UNKNOWN_SENTINEL.length && value === UNKNOWN_SENTINEL;
     }
     if (Array.isArray(value)) {
-        return value.some(hasUnknown);
+        for (let i = 0; i < value.length; i++) {
+            if (hasUnknown(value[i])) {
+                return true;
+            }
+        }
+        return false;
     }
     if (value !== null && typeof value === "object") {
-        return Object.values(value).some(hasUnknown);
+        for (const key in value) {
+            if (hasUnknown((value as Record<string, unknown>)[key])) {
+                return true;
+            }
+        }
     }
     return false;
 }
@@ -146,108 +171,243 @@ export function normaliseGroup(raw: RawGroup, order: number, fromParent: boolean
     return { name, priority, fromParent, order, collections };
 }
 
-function parsePorts(values: unknown, where: string, problems: string[]): PortRange[] {
-    const result: PortRange[] = [];
-    for (const value of list(values)) {
-        const text = String(value).trim();
-        if (text === "*") {
-            result.push({ from: 0, to: 65535 });
-            continue;
-        }
-        const match = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(text);
-        const from = match ? Number(match[1]) : NaN;
-        const to = match ? Number(match[2] ?? match[1]) : NaN;
-        if (!match || from > to || to > 65535) {
-            problems.push(`Rule ${where} has port ${JSON.stringify(value)}, which is not *, N or A-B; it matches nothing.`);
-            continue;
-        }
-        result.push({ from, to });
-    }
-    return result;
+/** Shared, parsed forms of the strings and lists that rules repeat (sources, ports, protocols). */
+interface SourceInfo {
+    sourceAny: boolean;
+    sourceRanges: Ipv4Interval[];
+    /** Entries that are not IPv4 addresses, CIDRs or ranges. */
+    invalid: string[];
 }
 
-function readSources(rule: Record<string, unknown>, where: string, problems: string[]) {
-    const addresses = strings(rule.sourceAddresses);
-    const ipGroups = new Set(strings(rule.sourceIpGroups).map((g) => g.trim().toLowerCase()));
-    let sourceAny = false;
-    const sourceRanges: Ipv4Interval[] = [];
-    for (const address of addresses) {
-        if (isAnyAddress(address)) {
-            sourceAny = true;
-            continue;
+const NO_IP_GROUPS: ReadonlySet<string> = new Set();
+
+/**
+ * Reads raw rules into normal rules. Parsing of repeated values (source lists, port lists, protocol
+ * lists) is cached, so a large policy that repeats them costs one parse each.
+ */
+export class RuleReader {
+    private readonly sourceCache = new Map<string, SourceInfo>();
+    private readonly portCache = new Map<string, { ranges: PortRange[]; invalid: string[] }>();
+    private readonly protocolCache = new Map<string, Set<string>>();
+    private readonly appProtocolCache = new Map<string, { type: string; port: number }[]>();
+
+    constructor(private readonly problems: string[]) {}
+
+    private sources(values: unknown, where: string): SourceInfo {
+        const key = Array.isArray(values) ? values.join("\u0000") : "";
+        let info = this.sourceCache.get(key);
+        if (!info) {
+            info = { sourceAny: false, sourceRanges: [], invalid: [] };
+            for (const address of strings(values)) {
+                if (isAnyAddress(address)) {
+                    info.sourceAny = true;
+                    continue;
+                }
+                const parsed = parseIpv4(address);
+                if (parsed) {
+                    info.sourceRanges.push(parsed.interval);
+                } else {
+                    info.invalid.push(address);
+                }
+            }
+            this.sourceCache.set(key, info);
         }
-        const parsed = parseIpv4(address);
-        if (parsed) {
-            sourceRanges.push(parsed.interval);
-        } else {
-            problems.push(`Rule ${where} has source ${JSON.stringify(address)}, which is not an IPv4 address, CIDR or range; it matches nothing.`);
+        for (const address of info.invalid) {
+            this.problems.push(`Rule ${where} has source ${JSON.stringify(address)}, which is not an IPv4 address, CIDR or range; it matches nothing.`);
+        }
+        return info;
+    }
+
+    private ports(values: unknown, where: string): PortRange[] {
+        const key = Array.isArray(values) ? values.join(",") : "";
+        let info = this.portCache.get(key);
+        if (!info) {
+            info = { ranges: [], invalid: [] };
+            for (const value of list(values)) {
+                const text = String(value).trim();
+                if (text === "*") {
+                    info.ranges.push({ from: 0, to: 65535 });
+                    continue;
+                }
+                const match = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(text);
+                const from = match ? Number(match[1]) : NaN;
+                const to = match ? Number(match[2] ?? match[1]) : NaN;
+                if (!match || from > to || to > 65535) {
+                    info.invalid.push(JSON.stringify(value));
+                    continue;
+                }
+                info.ranges.push({ from, to });
+            }
+            this.portCache.set(key, info);
+        }
+        for (const value of info.invalid) {
+            this.problems.push(`Rule ${where} has port ${value}, which is not *, N or A-B; it matches nothing.`);
+        }
+        return info.ranges;
+    }
+
+    private protocols(values: unknown): Set<string> {
+        const key = Array.isArray(values) ? values.join(",") : "";
+        let set = this.protocolCache.get(key);
+        if (!set) {
+            set = new Set(strings(values).map((p) => p.toUpperCase()));
+            this.protocolCache.set(key, set);
+        }
+        return set;
+    }
+
+    private appProtocols(values: unknown): { type: string; port: number }[] {
+        if (!Array.isArray(values)) {
+            return [];
+        }
+        let key = "";
+        for (const p of values) {
+            const entry = (p ?? {}) as Record<string, unknown>;
+            key += `${entry.protocolType ?? entry.type}:${entry.port},`;
+        }
+        let result = this.appProtocolCache.get(key);
+        if (!result) {
+            result = values.map((p) => {
+                const entry = (p ?? {}) as Record<string, unknown>;
+                return { type: lower(entry.protocolType ?? entry.type), port: Number(entry.port) };
+            });
+            this.appProtocolCache.set(key, result);
+        }
+        return result;
+    }
+
+    /** Turns the raw rules of a collection into normal rules, appended to `out` with increasing `seq` per stage. */
+    read(group: NormalGroup, collection: NormalCollection, out: Record<Stage, NormalRule[]>): void {
+        const rawRules = collection.rawRules;
+        for (let index = 0; index < rawRules.length; index++) {
+            const rule = (rawRules[index] ?? {}) as Record<string, unknown>;
+            const name = typeof rule.name === "string" ? rule.name : `(rule ${index + 1})`;
+            const where = `${group.name}/${collection.name}/${name}`;
+            if (hasUnknown(rule)) {
+                this.problems.push(`Rule ${where} has values that are unknown until the update runs; it was not evaluated.`);
+                continue;
+            }
+            const ruleType = typeof rule.ruleType === "string" ? rule.ruleType.toLowerCase() : "";
+            let stage: Stage;
+            if (ruleType === "networkrule") {
+                stage = "network";
+            } else if (ruleType === "applicationrule") {
+                stage = "application";
+            } else if (ruleType === "natrule") {
+                continue;
+            } else if (collection.stageHint) {
+                stage = collection.stageHint;
+            } else if ("ipProtocols" in rule || "destinationPorts" in rule) {
+                stage = "network";
+            } else if ("protocols" in rule || "targetFqdns" in rule || "fqdnTags" in rule) {
+                stage = "application";
+            } else {
+                this.problems.push(`Rule ${where} has no ruleType and no fields that tell its type; ignored.`);
+                continue;
+            }
+            const source = this.sources(rule.sourceAddresses, where);
+            const groups = Array.isArray(rule.sourceIpGroups) && rule.sourceIpGroups.length
+                ? new Set(strings(rule.sourceIpGroups).map((g) => g.trim().toLowerCase())) : NO_IP_GROUPS;
+            const sourceEmpty = !(Array.isArray(rule.sourceAddresses) && rule.sourceAddresses.length) && groups.size === 0;
+            const list = out[stage];
+            const normal: NormalRule = {
+                stage, name, group: group.name, collection: collection.name, action: collection.action, seq: list.length,
+                sourceAny: source.sourceAny, sourceRanges: source.sourceRanges, sourceIpGroups: groups as Set<string>, sourceEmpty,
+                protocols: NO_PROTOCOLS, ports: NO_PORTS, destAny: false, destTags: NO_STRINGS, rawFqdns: NO_STRINGS,
+                appProtocols: NO_APP_PROTOCOLS, rawTargets: NO_STRINGS,
+            };
+            if (stage === "network") {
+                normal.protocols = this.protocols(rule.ipProtocols ?? rule.protocols);
+                normal.ports = this.ports(rule.destinationPorts, where);
+                const addresses = rule.destinationAddresses;
+                if (Array.isArray(addresses) && addresses.length) {
+                    const tags: string[] = [];
+                    for (const address of addresses) {
+                        if (typeof address !== "string") {
+                            continue;
+                        }
+                        if (isAnyAddress(address)) {
+                            normal.destAny = true;
+                        } else if (!isAddressLike(address)) {
+                            tags.push(address.trim().toLowerCase());
+                        }
+                    }
+                    normal.destTags = tags;
+                }
+                normal.rawFqdns = Array.isArray(rule.destinationFqdns) ? rule.destinationFqdns : NO_STRINGS;
+            } else {
+                normal.appProtocols = this.appProtocols(rule.protocols);
+                const targets = rule.targetFqdns ?? rule.destinationFqdns;
+                normal.rawTargets = Array.isArray(targets) ? targets : NO_STRINGS;
+                if (normal.rawTargets.length === 0) {
+                    const others = OTHER_APP_DESTINATIONS.filter((field) => Array.isArray(rule[field]) && (rule[field] as unknown[]).length > 0);
+                    if (others.length) {
+                        this.problems.push(`Rule ${where} allows only by ${others.join(", ")}, which this evaluator does not check.`);
+                    }
+                }
+            }
+            list.push(normal);
         }
     }
-    return { sourceAny, sourceRanges, sourceIpGroups: ipGroups, sourceEmpty: addresses.length === 0 && ipGroups.size === 0 };
+}
+
+const NO_PROTOCOLS: Set<string> = new Set();
+const NO_PORTS: PortRange[] = [];
+const NO_STRINGS: string[] = [];
+const NO_APP_PROTOCOLS: { type: string; port: number }[] = [];
+const OTHER_APP_DESTINATIONS = ["fqdnTags", "destinationFqdnTags", "targetUrls", "destinationUrls", "webCategories"];
+
+/** The rule's network FQDNs, normalised. */
+export function fqdnsOf(rule: NormalRule): string[] {
+    return (rule.normalFqdns ??= names(rule.rawFqdns));
+}
+
+/** The rule's application targets, normalised. */
+export function targetsOf(rule: NormalRule): string[] {
+    return (rule.normalTargets ??= names(rule.rawTargets));
+}
+
+/**
+ * A cheap fingerprint of a name's normalised form (lower case, no trailing dots): a hash of its last
+ * 12 characters. Equal names have equal fingerprints, so a name whose fingerprint is not among the
+ * fingerprints of the names looked up can be skipped without normalising or hashing it whole.
+ */
+export function fingerprint(name: string): number {
+    let end = name.length;
+    while (end > 0 && (name.charCodeAt(end - 1) === 46 || name.charCodeAt(end - 1) <= 32)) {
+        end--;
+    }
+    const start = Math.max(0, end - 12);
+    let hash = 0;
+    for (let i = start; i < end; i++) {
+        let c = name.charCodeAt(i);
+        if (c >= 65 && c <= 90) {
+            c += 32;
+        }
+        hash = (Math.imul(hash, 31) + c) | 0;
+    }
+    return hash;
+}
+
+/** Normalised names of an FQDN list; strings only. */
+function names(values: unknown): string[] {
+    if (!Array.isArray(values) || values.length === 0) {
+        return NO_STRINGS;
+    }
+    const result: string[] = [];
+    for (const value of values) {
+        if (typeof value === "string") {
+            result.push(normaliseName(value));
+        }
+    }
+    return result;
 }
 
 /** True for `*`, an IP, a CIDR or an IP range: anything in destinationAddresses that is not a service tag. */
 function isAddressLike(value: string): boolean {
-    return isAnyAddress(value) || parseIpv4(value) !== undefined || /^[0-9a-f:]+(\/\d+)?$/i.test(value) && value.includes(":");
-}
-
-/** Turns the raw rules of a collection into normal rules (without `seq`). Unknown values skip the rule. */
-export function normaliseRules(group: NormalGroup, collection: NormalCollection, problems: string[]): Omit<NormalRule, "seq">[] {
-    const result: Omit<NormalRule, "seq">[] = [];
-    collection.rawRules.forEach((rawRule, index) => {
-        const rule = (rawRule ?? {}) as Record<string, unknown>;
-        const name = typeof rule.name === "string" ? rule.name : `(rule ${index + 1})`;
-        const where = `${group.name}/${collection.name}/${name}`;
-        if (hasUnknown(rule)) {
-            problems.push(`Rule ${where} has values that are unknown until the update runs; it was not evaluated.`);
-            return;
-        }
-        const ruleType = lower(rule.ruleType);
-        let stage: Stage | undefined;
-        if (ruleType === "networkrule") {
-            stage = "network";
-        } else if (ruleType === "applicationrule") {
-            stage = "application";
-        } else if (ruleType === "natrule") {
-            return;
-        } else if (collection.stageHint) {
-            stage = collection.stageHint;
-        } else if ("ipProtocols" in rule || "destinationPorts" in rule) {
-            stage = "network";
-        } else if ("protocols" in rule || "targetFqdns" in rule || "fqdnTags" in rule) {
-            stage = "application";
-        } else {
-            problems.push(`Rule ${where} has no ruleType and no fields that tell its type; ignored.`);
-            return;
-        }
-        const base = { stage, name, group: group.name, collection: collection.name, action: collection.action, ...readSources(rule, where, problems) };
-        if (stage === "network") {
-            const protocols = new Set(strings(rule.ipProtocols ?? rule.protocols).map((p) => p.toUpperCase()));
-            const destTags: string[] = [];
-            let destAny = false;
-            for (const address of strings(rule.destinationAddresses)) {
-                if (isAnyAddress(address)) {
-                    destAny = true;
-                } else if (!isAddressLike(address)) {
-                    destTags.push(address.trim().toLowerCase());
-                }
-            }
-            const destFqdns = strings(rule.destinationFqdns).map(normaliseName);
-            result.push({ ...base, protocols, ports: parsePorts(rule.destinationPorts, where, problems), destAny, destTags, destFqdns,
-                appProtocols: [], targets: [] });
-        } else {
-            const appProtocols = list(rule.protocols).map((p) => {
-                const entry = (p ?? {}) as Record<string, unknown>;
-                return { type: lower(entry.protocolType ?? entry.type), port: Number(entry.port) };
-            });
-            const targets = strings(rule.targetFqdns ?? rule.destinationFqdns).map(normaliseName);
-            const others = ["fqdnTags", "destinationFqdnTags", "targetUrls", "destinationUrls", "webCategories"]
-                .filter((field) => strings(rule[field]).length > 0);
-            if (targets.length === 0 && others.length) {
-                problems.push(`Rule ${where} allows only by ${others.join(", ")}, which this evaluator does not check.`);
-            }
-            result.push({ ...base, protocols: new Set(), ports: [], destAny: false, destTags: [], destFqdns: [], appProtocols, targets });
-        }
-    });
-    return result;
+    const first = value.charCodeAt(0);
+    if (first >= 48 && first <= 57) {
+        return true; // IPv4 forms start with a digit; service tags never do.
+    }
+    return isAnyAddress(value) || (value.includes(":") && /^[0-9a-f:]+(\/\d+)?$/i.test(value));
 }

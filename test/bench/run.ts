@@ -1,0 +1,64 @@
+/**
+ * `npm run bench`: speed targets, measured in one process (medians of several runs).
+ * - evaluating the 10,000-rule policy for three workspaces with every scenario costs at most 2x its JSON.parse;
+ * - the 100,000-rule evaluation costs at most 12x the 10,000-rule evaluation.
+ * Exits 1 when a target is missed.
+ */
+import { performance } from "perf_hooks";
+import { evaluateCoverage } from "../../components/coverage";
+import { BENCH_SOURCES, benchPlan, syntheticGroups } from "./synthetic";
+import { cliBenchmarks } from "./cli";
+
+function median(values: number[]): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
+}
+
+function time(runs: number, fn: () => unknown): number {
+    fn(); // warm-up
+    const samples: number[] = [];
+    for (let i = 0; i < runs; i++) {
+        const start = performance.now();
+        fn();
+        samples.push(performance.now() - start);
+    }
+    return median(samples);
+}
+
+interface Target { name: string; value: number; limit: number }
+
+function main(): void {
+    const requirements = benchPlan().requirements;
+    const targets: Target[] = [];
+    const figures: Record<string, number> = {};
+    for (const groups of [50, 500]) {
+        const text = JSON.stringify(syntheticGroups(groups));
+        const runs = groups === 50 ? 15 : 5;
+        const parse = time(runs, () => JSON.parse(text));
+        const parsed = JSON.parse(text);
+        let checks = 0;
+        const evaluate = time(runs, () => {
+            const result = evaluateCoverage({ groups: parsed, policy: { dnsProxy: true, skuTier: "Standard" }, requirements, sources: { addresses: BENCH_SOURCES } });
+            checks = result.summary.checks;
+            if (result.summary.allowed !== checks) {
+                throw new Error(`benchmark policy should allow every check; ${checks - result.summary.allowed} not allowed`);
+            }
+        });
+        const rules = groups * 200;
+        figures[`parse${rules}`] = parse;
+        figures[`evaluate${rules}`] = evaluate;
+        console.log(`${rules} rules (${(text.length / 1e6).toFixed(1)} MB JSON, ${checks} checks): JSON.parse ${parse.toFixed(1)} ms, evaluate ${evaluate.toFixed(1)} ms, ratio ${(evaluate / parse).toFixed(2)}`);
+    }
+    targets.push({ name: "evaluate(10,000 rules) / JSON.parse", value: figures.evaluate10000 / figures.parse10000, limit: 2 });
+    targets.push({ name: "evaluate(100,000 rules) / evaluate(10,000 rules)", value: figures.evaluate100000 / figures.evaluate10000, limit: 12 });
+    targets.push(...cliBenchmarks());
+    let failed = 0;
+    for (const t of targets) {
+        const ok = t.value <= t.limit;
+        failed += ok ? 0 : 1;
+        console.log(`${ok ? "PASS" : "FAIL"} ${t.name}: ${t.value.toFixed(2)} (target <= ${t.limit})`);
+    }
+    process.exitCode = failed ? 1 : 0;
+}
+
+main();
