@@ -80,6 +80,28 @@ describe("policy pack", () => {
             }
         });
 
+        it("ships example config files whose keys are policies and whose values fit each policy's schema", () => {
+            const dir = path.join(__dirname, "..", "policy");
+            const files = fs.readdirSync(dir).filter((f) => /^config\..+\.json$/.test(f)).sort();
+            assert.deepStrictEqual(files, ["config.china.json", "config.dev.json", "config.gov.json", "config.prod.json"]);
+            const levels = ["advisory", "mandatory", "remediate", "disabled"];
+            for (const file of files) {
+                const config = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as Record<string, unknown>;
+                for (const [key, value] of Object.entries(config)) {
+                    if (typeof value === "string") {
+                        assert.ok(levels.includes(value), `${file}: ${key}`);
+                        continue;
+                    }
+                    const { enforcementLevel, ...props } = value as Record<string, unknown>;
+                    assert.ok(enforcementLevel === undefined || levels.includes(enforcementLevel as string), `${file}: ${key}`);
+                    const policy = policies.find((p) => p.name === key);
+                    assert.ok(policy, `${file}: ${key} is not a policy of the pack`);
+                    const validate = ajv.compile({ type: "object", properties: policy!.configSchema?.properties ?? {}, additionalProperties: false } as object);
+                    assert.ok(validate(props), `${file}: ${key}: ${ajv.errorsText(validate.errors)}`);
+                }
+            }
+        });
+
         it("is a real pack: PulumiPolicy.yaml, its own package.json with a version, an index that only constructs the pack", () => {
             const dir = path.join(__dirname, "..", "policy");
             assert.match(fs.readFileSync(path.join(dir, "PulumiPolicy.yaml"), "utf8"), /^runtime: nodejs$/m);

@@ -4,6 +4,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { byType, installMocks, recorded, resetRecorded, unwrap } from "./helpers/mocks";
 import { readStackFile, parseStackFile, listStacks, StackFileError } from "../stacks/stackFile";
 import { readStackConfig, StackConfigError } from "../stacks/config";
+import { captureProgram } from "./helpers/mocks";
+import { policies } from "../policy/policies";
+import { PackConfig, runPack } from "../policy/harness";
+import * as fs from "fs";
 
 const STACKS = path.join(__dirname, "..", "stacks");
 
@@ -21,7 +25,54 @@ export async function runStack(stack: string) {
 
 describe("stack program", () => {
     it("lists the environment stacks", () => {
-        assert.deepStrictEqual(listStacks(STACKS).includes("dev"), true);
+        assert.deepStrictEqual(listStacks(STACKS), ["china", "dev", "gov", "prod"]);
+    });
+
+    for (const stack of ["dev", "prod", "gov", "china"]) {
+        it(`${stack}: the program passes the policy pack with policy/config.${stack}.json`, async () => {
+            const { config } = readStackFile(STACKS, stack);
+            pulumi.runtime.setAllConfig(config);
+            const { runProgram } = await import("../stacks/program");
+            const { resources } = await captureProgram(stack, () => runProgram());
+            const packConfig = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policy", `config.${stack}.json`), "utf8")) as PackConfig;
+            const runs = await runPack(policies, resources, packConfig);
+            assert.deepStrictEqual(runs.flatMap((r) => [...r.violations.map((v) => v.message), ...r.cannotRun]), []);
+            assert.deepStrictEqual(runs[0].notApplicable, []);
+            const types = resources.map((r) => r.type);
+            assert.strictEqual(types.filter((t) => t === "azure-native:network:FirewallPolicyRuleCollectionGroup").length, 1);
+            assert.strictEqual(types.includes("azure-native:network:FirewallPolicy"), stack !== "prod");
+        });
+    }
+
+    it("prod attaches to the hub policy with least-privilege rules for two workspaces", async () => {
+        const { config } = readStackFile(STACKS, "prod");
+        pulumi.runtime.setAllConfig(config);
+        const { runProgram } = await import("../stacks/program");
+        const { resources } = await captureProgram("prod", () => runProgram());
+        const rcg = resources.find((r) => r.type === "azure-native:network:FirewallPolicyRuleCollectionGroup")!;
+        assert.strictEqual(rcg.inputs.firewallPolicyName, "fwp-hub-prod");
+        assert.strictEqual(rcg.inputs.priority, 1200);
+        const network = rcg.inputs.ruleCollections[0].rules.map((r: any) => [r.name, r.destinationAddresses ?? r.destinationFqdns]);
+        assert.deepStrictEqual(network, [
+            ["fqdns-tcp-445", ["stamlprod001.file.core.windows.net", "stamlprod002.file.core.windows.net"]],
+            ["fqdns-udp-5831", ["westeurope.tundra.azureml.ms"]],
+            ["tags-tcp-8787-18881", ["AzureMachineLearning"]],
+            ["tags-udp-443", ["BatchNodeManagement.westeurope"]],
+            ["tags-udp-5831", ["AzureMachineLearning"]],
+        ]);
+        assert.deepStrictEqual(rcg.inputs.ruleCollections[1].rules[0].sourceAddresses, ["10.30.1.0/24", "10.30.2.0/24"]);
+    });
+
+    it("gov and china plan their own cloud's hosts", async () => {
+        for (const [stack, host, absent] of [["gov", "login.microsoftonline.us", "login.microsoftonline.com"], ["china", "login.chinacloudapi.cn", "AzureFrontDoor.FrontEnd"]]) {
+            const { config } = readStackFile(STACKS, stack);
+            pulumi.runtime.setAllConfig(config);
+            const { runProgram } = await import("../stacks/program");
+            const { resources } = await captureProgram(stack, () => runProgram());
+            const text = JSON.stringify(resources.find((r) => r.type === "azure-native:network:FirewallPolicyRuleCollectionGroup")!.inputs.ruleCollections);
+            assert.ok(text.includes(host), `${stack}: ${host}`);
+            assert.ok(!text.includes(absent), `${stack}: ${absent}`);
+        }
     });
 
     it("builds the dev stack: one component, a created policy and one rule collection group", async () => {
