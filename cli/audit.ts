@@ -1,0 +1,104 @@
+/** `audit`: does a firewall policy (exported from Azure) allow what Azure ML needs? */
+import { CoverageResult, PolicySettings, evaluateCoverage } from "../components/coverage/evaluate";
+import { InputError } from "../components/errors";
+import type { Requirement } from "../components/requirements";
+import { UsageError } from "./errors";
+import { OutputOptions, paint, table } from "./format";
+import { resolveHosts } from "./hosts";
+import { readPolicy, readRequirements, readRules } from "./inputs";
+
+export interface AuditOptions {
+    rules: string[];
+    parentRules: string[];
+    policy?: string;
+    requirements?: string;
+    cloud?: string;
+    storage?: string;
+    region?: string;
+    scenario: string[];
+    allScenarios?: boolean;
+    configuration?: string;
+    allowUnlistedRegion?: boolean;
+    source: string[];
+    sourceIpGroup: string[];
+    dnsProxy?: string;
+    format: string;
+}
+
+function requirementsFor(options: AuditOptions): Requirement[] {
+    if (options.requirements) {
+        if (options.cloud || options.storage || options.region || options.scenario.length) {
+            throw new UsageError("--requirements: give either --requirements FILE or --cloud/--storage/--region, not both");
+        }
+        return readRequirements(options.requirements);
+    }
+    const missing = (["cloud", "storage", "region"] as const).filter((k) => !options[k]);
+    if (missing.length) {
+        throw new UsageError(`missing ${missing.map((k) => `--${k}`).join(", ")}: give --cloud, --storage and --region (or --requirements FILE)`);
+    }
+    return resolveHosts({
+        cloud: options.cloud!, storage: options.storage!, region: options.region!, scenario: options.scenario,
+        allScenarios: options.allScenarios, configuration: options.configuration, allowUnlistedRegion: options.allowUnlistedRegion, format: "json",
+    }).entries;
+}
+
+export function audit(options: AuditOptions): CoverageResult {
+    const formats = ["table", "json"];
+    if (!formats.includes(options.format)) {
+        throw new UsageError(`--format: "${options.format}" is not valid; use table or json`);
+    }
+    if (options.rules.length === 0) {
+        throw new UsageError("missing --rules FILE: give the rule collection groups to audit");
+    }
+    if (options.dnsProxy !== undefined && options.dnsProxy !== "on" && options.dnsProxy !== "off") {
+        throw new UsageError(`--dns-proxy: "${options.dnsProxy}" is not valid; use on or off`);
+    }
+    const requirements = requirementsFor(options);
+    const groups: Record<string, unknown>[] = [];
+    let policy: PolicySettings | undefined;
+    for (const file of options.rules) {
+        const read = readRules(file);
+        groups.push(...read.groups);
+        policy = policy ?? read.policy;
+    }
+    const parentGroups = options.parentRules.flatMap((file) => readRules(file).groups);
+    if (options.policy) {
+        policy = readPolicy(options.policy);
+    }
+    if (options.dnsProxy !== undefined) {
+        policy = { ...(policy ?? {}), dnsProxy: options.dnsProxy === "on" };
+    }
+    try {
+        return evaluateCoverage({
+            groups, parentGroups: parentGroups.length ? parentGroups : undefined, policy, requirements,
+            sources: { addresses: options.source, ipGroups: options.sourceIpGroup },
+        });
+    } catch (error) {
+        if (error instanceof InputError) {
+            const message = error.argument.startsWith("sources[") ? `--source: ${error.message.slice(error.argument.length + 2)}`
+                : error.argument === "parentGroups" ? `--parent-rules: ${error.message.slice(error.argument.length + 2)}` : error.message;
+            throw new UsageError(message);
+        }
+        throw error;
+    }
+}
+
+export function runAudit(options: AuditOptions, out: OutputOptions): number {
+    const result = audit(options);
+    if (options.format === "json") {
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    } else {
+        const colour = { allowed: "green", denied: "red", missing: "yellow" } as const;
+        const rows = result.results.map((r) => [
+            paint(out, colour[r.status], r.status), r.destination, r.protocol, String(r.port),
+            r.decidedBy ? `${r.decidedBy.ruleCollectionGroup} / ${r.decidedBy.ruleCollection} / ${r.decidedBy.rule}` : "(no rule: default deny)",
+        ]);
+        process.stdout.write(`${table(["Status", "Destination", "Protocol", "Port", "Decided by"], rows, out)}\n`);
+        if (result.problems.length) {
+            process.stdout.write(`\nProblems:\n${result.problems.map((p) => `  - ${p}`).join("\n")}\n`);
+        }
+        const s = result.summary;
+        process.stdout.write(`\n${s.checks} checks: ${s.allowed} allowed, ${s.denied} denied, ${s.missing} missing\n`);
+    }
+    return result.summary.denied || result.summary.missing ? 1 : 0;
+}

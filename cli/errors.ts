@@ -1,0 +1,7 @@
+/** An input or usage problem: printed as one line on stderr, exit code 2. */
+export class UsageError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "UsageError";
+    }
+}
