@@ -62,6 +62,9 @@ export async function runPlan(options: PlanOptions, out: OutputOptions): Promise
     const { captureProgram } = require(path.join(stacksDir, "mocks"));
     const { runProgram } = require(path.join(stacksDir, "program"));
     let resources: Captured[];
+    // A program that throws leaves Pulumi's internal promises rejected too; the first error is reported
+    // below as one line, so the echoes are not printed again as unhandled rejections.
+    process.on("unhandledRejection", () => undefined);
     try {
         resources = (await captureProgram(options.stack, () => runProgram())).resources;
     } catch (error) {

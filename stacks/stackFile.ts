@@ -52,9 +52,10 @@ export function parseStackFile(text: string, file: string): Record<string, strin
 /** Reads a stack's settings file from `dir`, naming the stacks that exist when it is missing. */
 export function readStackFile(dir: string, stack: string): { file: string; config: Record<string, string> } {
     const file = path.join(dir, `Pulumi.${stack}.yaml`);
+    const shown = `${path.basename(dir)}/Pulumi.${stack}.yaml`;
     if (!fs.existsSync(file)) {
         const stacks = listStacks(dir);
-        throw new StackFileError(`unknown stack "${stack}": no ${path.relative(process.cwd(), file) || file}; stacks are: ${stacks.join(", ") || "(none)"}.`);
+        throw new StackFileError(`unknown stack "${stack}": no ${shown}; stacks are: ${stacks.join(", ") || "(none)"}.`);
     }
-    return { file, config: parseStackFile(fs.readFileSync(file, "utf8"), path.relative(process.cwd(), file) || file) };
+    return { file, config: parseStackFile(fs.readFileSync(file, "utf8"), shown) };
 }
