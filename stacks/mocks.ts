@@ -137,7 +137,10 @@ export async function captureProgram(stack: string, program: () => unknown, proj
                 list.forEach((u) => dependencies.add(u));
             }
         }
-        const dependsOn = s.opts.dependsOn;
+        let dependsOn: unknown = s.opts.dependsOn;
+        if (pulumi.Output.isInstance(dependsOn)) {
+            dependsOn = await unwrap(dependsOn as pulumi.Output<unknown>);
+        }
         for (const d of (Array.isArray(dependsOn) ? dependsOn : dependsOn ? [dependsOn] : []) as pulumi.Resource[]) {
             const u = urnOf.get(d);
             if (u) {

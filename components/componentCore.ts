@@ -1,0 +1,211 @@
+/**
+ * What the azure-native and classic components share: their common arguments, validation of the
+ * arguments, the plan as an Output, and the outputs derived from it. Loads only @pulumi/pulumi.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { InputError } from "./errors";
+import { PolicyPlan, PolicyPlanInput, planPolicy } from "./policyPlan";
+import { Requirement } from "./requirements";
+
+/** One Azure ML workspace behind the policy. */
+export interface AmlWorkspaceArgs {
+    /** Workspace name: 3-33 letters, digits, `-` and `_`. Used in explanations and to tell workspaces apart. */
+    name: pulumi.Input<string>;
+    /** The workspace's default storage account (replaces `<storage>` in the doc's host names). */
+    storageAccountName: pulumi.Input<string>;
+    /** The workspace's region (replaces `<region>`). Defaults to the component's `region`. */
+    region?: pulumi.Input<string>;
+    /** Scenarios for this workspace only, added to the component's `scenarios`. */
+    scenarios?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Container registry name (`<acr>`), needed by the `kubernetes` scenario's registry hosts. */
+    containerRegistryName?: pulumi.Input<string>;
+    /** Workspace ID GUID (`<workspaceId>`), needed by the `kubernetes` scenario's workspace host. */
+    workspaceId?: pulumi.Input<string>;
+}
+
+export interface AmlFirewallPolicyCommonArgs {
+    /**
+     * Name of the Azure ML workspace, for a single workspace. Give it with `storageAccountName`, or use
+     * `workspaces` instead.
+     */
+    workspaceName?: pulumi.Input<string>;
+    /** Default storage account of the single workspace: 3-24 lower-case letters and digits. */
+    storageAccountName?: pulumi.Input<string>;
+    /**
+     * Several workspaces behind one policy. Shared hosts are allowed once; each workspace's storage
+     * hosts (and regional tags) are added for it. Mutually exclusive with `workspaceName`.
+     */
+    workspaces?: pulumi.Input<pulumi.Input<AmlWorkspaceArgs>[]>;
+    /** Region of the workspace(s), ARM form (`westeurope`); also the location of a created policy. */
+    region: pulumi.Input<string>;
+    /**
+     * Cloud: `AzurePublic`, `AzureUSGovernment` or `AzureChinaCloud` (also `public`, `usgovernment`,
+     * `china`, `AzureCloud`). Default: the `azure-native:environment` config, else Azure public.
+     */
+    cloud?: pulumi.Input<string>;
+    /** Resource group of the firewall policy (created or existing). */
+    resourceGroupName: pulumi.Input<string>;
+    /** IPv4 CIDRs, addresses or ranges of the Azure ML compute subnets. At least one source or IP group. */
+    sourceAddresses?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Resource IDs of IP groups holding the compute subnets. */
+    sourceIpGroups?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Optional scenarios of the doc, for every workspace: `automl`, `hbi`, `monitoring`, `python`, `r`,
+     * `rstudio`, `vscode`, `huggingface`, `kubernetes`.
+     */
+    scenarios?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * `full` (default): the doc's configuration, service-tag rules and host rules. `leastPrivilege`: host
+     * rules, with a service tag only where no host rule can express a row.
+     */
+    configuration?: pulumi.Input<string>;
+    /** Priority of the rule collection group, 100-65000. Default 1000. */
+    priority?: pulumi.Input<number>;
+    /** Name of the rule collection group. Default: derived from the component name. */
+    ruleCollectionGroupName?: pulumi.Input<string>;
+    /**
+     * Attach mode (required there): whether the existing policy has DNS proxy on. If false, non-HTTP
+     * hosts are allowed through the service tags that carry them instead of network FQDN rules.
+     */
+    existingPolicyDnsProxyEnabled?: pulumi.Input<boolean>;
+    /** Create mode: name of the new policy. Default: auto-named by the provider. */
+    firewallPolicyName?: pulumi.Input<string>;
+    /** Create mode: location of the new policy. Default: `region`. */
+    location?: pulumi.Input<string>;
+    /** Create mode: `Standard` (default), `Premium` or `Basic` (refused, as the rules need DNS proxy). */
+    skuTier?: pulumi.Input<string>;
+    /** Create mode: resource ID of a base (parent) policy. */
+    basePolicyId?: pulumi.Input<string>;
+    /** Create mode: threat intelligence mode, `Alert`, `Deny` or `Off`. Default: Azure's (`Alert`). */
+    threatIntelMode?: pulumi.Input<string>;
+    /** Accept `*` or `0.0.0.0/0` as a source. Off by default. */
+    allowAnySource?: pulumi.Input<boolean>;
+    /** Accept IPv6 sources. Off by default (Azure Firewall rules do not support IPv6). */
+    allowIpv6Sources?: pulumi.Input<boolean>;
+    /** Accept a well-formed region missing from the built-in list. Off by default. */
+    allowUnlistedRegion?: pulumi.Input<boolean>;
+}
+
+
+/** Arguments that only make sense when the component creates the policy. */
+export const CREATE_ONLY: (keyof AmlFirewallPolicyCommonArgs)[] = ["firewallPolicyName", "location", "skuTier", "basePolicyId", "threatIntelMode"];
+
+/** Azure takes minutes per policy write, one write at a time; 30 minutes is the floor. */
+export const CUSTOM_TIMEOUTS: pulumi.CustomTimeouts = { create: "30m", update: "30m", delete: "30m" };
+
+/** True when a value holds no Output or Promise anywhere, so it can be checked right now. */
+export function isPlain(value: unknown): boolean {
+    if (pulumi.Output.isInstance(value) || value instanceof Promise) {
+        return false;
+    }
+    if (Array.isArray(value)) {
+        return value.every(isPlain);
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.values(value).every(isPlain);
+    }
+    return true;
+}
+
+export function stripUndefined<T extends object>(value: T): T {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Raises `InputError`s as `pulumi.ResourceError`s on the component, prefixed with its kind and name. */
+export function failer(component: pulumi.Resource, kind: string, name: string): (error: unknown) => never {
+    return (error: unknown): never => {
+        if (error instanceof InputError) {
+            throw new pulumi.ResourceError(`${kind} ${name}: ${error.message}`, component);
+        }
+        throw error;
+    };
+}
+
+/**
+ * Validates the arguments (synchronously where they are plain values, so bad input fails at
+ * construction; when Outputs resolve otherwise) and returns the plan as an Output.
+ */
+export function preparePlan(component: pulumi.Resource, kind: string, name: string, args: AmlFirewallPolicyCommonArgs,
+    attach: { argument: string; value: unknown }, defaultCloud: string): pulumi.Output<PolicyPlan> {
+    const fail = failer(component, kind, name);
+    if (args === undefined || args === null || typeof args !== "object") {
+        fail(new InputError("args", args, `a ${kind}Args object.`));
+    }
+    for (const key of ["region", "resourceGroupName"] as const) {
+        if (args[key] === undefined) {
+            fail(new InputError(key, undefined, "this argument is required."));
+        }
+    }
+    const attaching = attach.value !== undefined;
+    if (attaching) {
+        const given = CREATE_ONLY.filter((key) => args[key] !== undefined);
+        if (given.length) {
+            fail(new InputError(given[0], args[given[0]],
+                `${given.join(", ")} only apply when the component creates the policy; leave them out with ${attach.argument}.`));
+        }
+    } else if (args.existingPolicyDnsProxyEnabled !== undefined) {
+        fail(new InputError("existingPolicyDnsProxyEnabled", args.existingPolicyDnsProxyEnabled,
+            `only applies with ${attach.argument} (attach mode).`));
+    }
+    const input = {
+        workspaceName: args.workspaceName, storageAccountName: args.storageAccountName, workspaces: args.workspaces,
+        region: args.region, cloud: args.cloud, sourceAddresses: args.sourceAddresses, sourceIpGroups: args.sourceIpGroups,
+        scenarios: args.scenarios, configuration: args.configuration, priority: args.priority,
+        ruleCollectionGroupName: args.ruleCollectionGroupName, attach: attaching,
+        existingPolicyDnsProxyEnabled: args.existingPolicyDnsProxyEnabled, skuTier: args.skuTier,
+        allowAnySource: args.allowAnySource, allowIpv6Sources: args.allowIpv6Sources, allowUnlistedRegion: args.allowUnlistedRegion,
+    };
+    const compute = (resolved: PolicyPlanInput): PolicyPlan => {
+        try {
+            return planPolicy(name, resolved, defaultCloud);
+        } catch (error) {
+            return fail(error);
+        }
+    };
+    return isPlain(input)
+        ? pulumi.output(compute(input as PolicyPlanInput))
+        : pulumi.output(input as pulumi.Input<PolicyPlanInput>).apply((resolved) => compute(resolved as PolicyPlanInput));
+}
+
+/**
+ * The component's own `dependsOn` plus `extra`, for its rule collection group: a component's
+ * dependsOn does not hold back its children, and chaining several instances on one policy must.
+ */
+export function groupDependsOn(opts: pulumi.ComponentResourceOptions | undefined, extra: pulumi.Resource[]): pulumi.Input<pulumi.Input<pulumi.Resource>[]> | undefined {
+    const own = opts?.dependsOn;
+    if (own === undefined) {
+        return extra.length ? extra : undefined;
+    }
+    if (pulumi.Resource.isInstance(own)) {
+        return [...extra, own];
+    }
+    if (Array.isArray(own) && own.every((r) => pulumi.Resource.isInstance(r))) {
+        return [...extra, ...(own as pulumi.Resource[])];
+    }
+    return pulumi.output(own as pulumi.Input<pulumi.Input<pulumi.Resource>[] | pulumi.Input<pulumi.Resource>>).apply((value) =>
+        [...extra, ...(Array.isArray(value) ? value : [value])]) as unknown as pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
+}
+
+/** Outputs both components expose, derived from the plan. */
+export interface PlanOutputs {
+    ruleCollectionGroupName: pulumi.Output<string>;
+    requirements: pulumi.Output<Requirement[]>;
+    ruleCount: pulumi.Output<number>;
+    explanations: pulumi.Output<string[]>;
+    notes: pulumi.Output<string[]>;
+    sources: pulumi.Output<{ addresses: string[]; ipGroups: string[] }>;
+    dnsProxyEnabled: pulumi.Output<boolean>;
+}
+
+export function planOutputs(plan: pulumi.Output<PolicyPlan>): PlanOutputs {
+    return {
+        ruleCollectionGroupName: plan.apply((p) => p.ruleCollectionGroupName),
+        requirements: plan.apply((p) => p.requirements),
+        ruleCount: plan.apply((p) => p.plan.ruleCount),
+        explanations: plan.apply((p) => p.plan.explanations.map((e) =>
+            `${e.requirement.destination} ${e.requirement.protocol} ${e.requirement.ports.join(",")}: ${e.text}`)),
+        notes: plan.apply((p) => p.notes),
+        sources: plan.apply((p) => p.sources),
+        dnsProxyEnabled: plan.apply((p) => p.dnsProxy),
+    };
+}
