@@ -27,12 +27,23 @@ interface Captured {
     props: Record<string, any>;
 }
 
-function describeRule(rule: any): string[] {
-    if (rule.ruleType === "ApplicationRule") {
-        return ["application", (rule.protocols ?? []).map((p: any) => `${p.protocolType}:${p.port}`).join(", "), (rule.targetFqdns ?? []).join("\n")];
+function describeRule(rule: any, application: boolean): string[] {
+    if (application) {
+        return ["application", (rule.protocols ?? []).map((p: any) => `${p.protocolType ?? p.type}:${p.port}`).join(", "), (rule.targetFqdns ?? rule.destinationFqdns ?? []).join("\n")];
     }
     const destinations = [...(rule.destinationAddresses ?? []), ...(rule.destinationFqdns ?? [])];
-    return ["network", `${(rule.ipProtocols ?? []).join("+")} ${(rule.destinationPorts ?? []).join(", ")}`, destinations.join("\n")];
+    return ["network", `${(rule.ipProtocols ?? rule.protocols ?? []).join("+")} ${(rule.destinationPorts ?? []).join(", ")}`, destinations.join("\n")];
+}
+
+/** Rules of a group in either provider's shape, with whether each is an application rule. */
+function rulesOf(inputs: Record<string, any>): { collection: any; rule: any; application: boolean }[] {
+    if (Array.isArray(inputs.ruleCollections)) {
+        return inputs.ruleCollections.flatMap((c: any) => (c.rules ?? []).map((rule: any) => ({ collection: c, rule, application: rule.ruleType === "ApplicationRule" })));
+    }
+    return [
+        ...(inputs.networkRuleCollections ?? []).flatMap((c: any) => (c.rules ?? []).map((rule: any) => ({ collection: c, rule, application: false }))),
+        ...(inputs.applicationRuleCollections ?? []).flatMap((c: any) => (c.rules ?? []).map((rule: any) => ({ collection: c, rule, application: true }))),
+    ];
 }
 
 export async function runPlan(options: PlanOptions, out: OutputOptions): Promise<number> {
@@ -103,13 +114,9 @@ export async function runPlan(options: PlanOptions, out: OutputOptions): Promise
     lines.push(table(["Type", "Name", "Parent"], resources.map((r) => [r.type, r.name, r.parent ? byUrn.get(r.parent)?.name ?? "" : ""]), out));
     for (const rcg of resources.filter((r) => /FirewallPolicyRuleCollectionGroup$/.test(r.type))) {
         lines.push("", paint(out, "bold", `Rules of ${rcg.name} (group ${rcg.inputs.ruleCollectionGroupName ?? rcg.inputs.name}, priority ${rcg.inputs.priority}, policy ${rcg.inputs.firewallPolicyName ?? rcg.inputs.firewallPolicyId})`));
-        const rows: string[][] = [];
-        for (const collection of rcg.inputs.ruleCollections ?? []) {
-            for (const rule of collection.rules ?? []) {
-                rows.push([`${collection.name} (${collection.priority}, ${collection.action?.type ?? collection.action})`, rule.name, ...describeRule(rule),
-                    [...(rule.sourceAddresses ?? []), ...(rule.sourceIpGroups ?? [])].join("\n")]);
-            }
-        }
+        const rows = rulesOf(rcg.inputs).map(({ collection, rule, application }) => [
+            `${collection.name} (${collection.priority}, ${collection.action?.type ?? collection.action})`, rule.name, ...describeRule(rule, application),
+            [...(rule.sourceAddresses ?? []), ...(rule.sourceIpGroups ?? [])].join("\n")]);
         lines.push(table(["Collection", "Rule", "Type", "Protocols / ports", "Destinations", "Sources"], rows, out));
     }
     if (explanations.length) {

@@ -2,7 +2,8 @@
  * Typed, validated stack configuration (namespace `azureml-firewall`), as a pure function of the raw
  * config strings, so that the program, the CLI `plan` and the tests read it the same way.
  */
-import { AmlFirewallPolicyArgs, AmlWorkspaceArgs } from "../components/amlFirewallPolicy";
+import type { AmlFirewallPolicyArgs, AmlWorkspaceArgs } from "../components/amlFirewallPolicy";
+import type { AmlFirewallPolicyClassicArgs } from "../components/classic";
 
 export const CONFIG_NAMESPACE = "azureml-firewall";
 
@@ -23,7 +24,8 @@ export const STACK_CONFIG_KEYS: Readonly<Record<string, { kind: Kind; required?:
     configuration: { kind: "string", doc: "full (default) or leastPrivilege." },
     priority: { kind: "number", doc: "Rule collection group priority, 100-65000 (default 1000)." },
     ruleCollectionGroupName: { kind: "string", doc: "Name of the rule collection group." },
-    existingFirewallPolicyName: { kind: "string", doc: "Attach to this existing policy instead of creating one." },
+    existingFirewallPolicyName: { kind: "string", doc: "Attach to this existing policy (by name; provider native) instead of creating one." },
+    existingFirewallPolicyId: { kind: "string", doc: "Attach to this existing policy (by resource ID; provider classic) instead of creating one." },
     existingPolicyDnsProxyEnabled: { kind: "boolean", doc: "Attach mode: whether that policy has DNS proxy on." },
     firewallPolicyName: { kind: "string", doc: "Create mode: name of the new policy." },
     skuTier: { kind: "string", doc: "Create mode: Standard (default) or Premium." },
@@ -40,10 +42,9 @@ export class StackConfigError extends Error {
 
 export type ProviderFlavour = "native" | "classic";
 
-export interface StackSettings {
-    provider: ProviderFlavour;
-    args: AmlFirewallPolicyArgs;
-}
+export type StackSettings =
+    | { provider: "native"; args: AmlFirewallPolicyArgs }
+    | { provider: "classic"; args: AmlFirewallPolicyClassicArgs };
 
 function parseValue(file: string, key: string, kind: Kind, raw: string): unknown {
     switch (kind) {
@@ -109,8 +110,15 @@ export function readStackConfig(raw: Readonly<Record<string, string | undefined>
         throw new StackConfigError(file, "provider", `${JSON.stringify(provider)} is not valid; use native or classic.`);
     }
     delete values.provider;
+    const wrongAttach = provider === "native" ? "existingFirewallPolicyId" : "existingFirewallPolicyName";
+    if (values[wrongAttach] !== undefined) {
+        const right = provider === "native" ? "existingFirewallPolicyName" : "existingFirewallPolicyId";
+        throw new StackConfigError(file, wrongAttach, `does not apply to provider ${provider}; use ${CONFIG_NAMESPACE}:${right}.`);
+    }
     if (values.workspaces) {
         values.workspaces = (values.workspaces as Record<string, unknown>[]).map((ws) => ws as unknown as AmlWorkspaceArgs);
     }
-    return { provider, args: values as unknown as AmlFirewallPolicyArgs };
+    return provider === "native"
+        ? { provider, args: values as unknown as AmlFirewallPolicyArgs }
+        : { provider, args: values as unknown as AmlFirewallPolicyClassicArgs };
 }

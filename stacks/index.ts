@@ -2,8 +2,8 @@ import { runProgram } from "./program";
 
 const outputs = runProgram();
 
+export const provider = outputs.provider;
 export const firewallPolicyId = outputs.firewallPolicyId;
-export const firewallPolicyName = outputs.firewallPolicyName;
 export const ruleCollectionGroupName = outputs.ruleCollectionGroupName;
 export const ruleCollectionGroupId = outputs.ruleCollectionGroupId;
 export const ruleCount = outputs.ruleCount;

@@ -1,5 +1,6 @@
 /**
- * The stack program: one `AmlFirewallPolicy` built from the stack's `azureml-firewall:*` config.
+ * The stack program: one `AmlFirewallPolicy` (or `AmlFirewallPolicyClassic` with
+ * `azureml-firewall:provider: classic`) built from the stack's `azureml-firewall:*` config.
  * `index.ts` runs it; tests and the CLI `plan` call `runProgram` under mocks.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -7,8 +8,8 @@ import { AmlFirewallPolicy } from "../components/amlFirewallPolicy";
 import { CONFIG_NAMESPACE, STACK_CONFIG_KEYS, readStackConfig } from "./config";
 
 export interface ProgramOutputs {
+    provider: string;
     firewallPolicyId: pulumi.Output<string>;
-    firewallPolicyName: pulumi.Output<string>;
     ruleCollectionGroupName: pulumi.Output<string>;
     ruleCollectionGroupId: pulumi.Output<string>;
     ruleCount: pulumi.Output<number>;
@@ -21,15 +22,15 @@ export function runProgram(): ProgramOutputs {
     for (const key of Object.keys(STACK_CONFIG_KEYS)) {
         raw[key] = config.get(key);
     }
-    const file = `stacks/Pulumi.${pulumi.getStack()}.yaml`;
-    const settings = readStackConfig(raw, file);
-    if (settings.provider === "classic") {
-        throw new Error(`${file}: ${CONFIG_NAMESPACE}:provider: classic is not available in this release; use native.`);
-    }
-    const component = new AmlFirewallPolicy(`aml-${pulumi.getStack()}`, settings.args);
+    const settings = readStackConfig(raw, `stacks/Pulumi.${pulumi.getStack()}.yaml`);
+    const name = `aml-${pulumi.getStack()}`;
+    // The classic component is loaded only when asked for, so native stacks never load @pulumi/azure.
+    const component = settings.provider === "classic"
+        ? new (require("../components/classic") as typeof import("../components/classic")).AmlFirewallPolicyClassic(name, settings.args)
+        : new AmlFirewallPolicy(name, settings.args);
     return {
+        provider: settings.provider,
         firewallPolicyId: component.firewallPolicyId,
-        firewallPolicyName: component.firewallPolicyName,
         ruleCollectionGroupName: component.ruleCollectionGroupName,
         ruleCollectionGroupId: component.ruleCollectionGroupId,
         ruleCount: component.ruleCount,

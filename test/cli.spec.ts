@@ -234,6 +234,14 @@ describe("CLI (the real binary)", function () {
             assert.match(run.stdout, /^Policy pack\n  no violations \(6 policies\)$/m);
         });
 
+        it("shows a classic-provider stack's rules too", () => {
+            const run = cli("plan", "--stack", "gov");
+            assert.strictEqual(run.code, 0, run.stderr);
+            assert.match(run.stdout, /│ azure:network\/firewallPolicyRuleCollectionGroup:FirewallPolicyRuleCollectionGroup\s+│ aml-gov-rcg\s+│ aml-gov/);
+            assert.match(run.stdout, /│ aml-network \(100, Allow\)\s+│ fqdns-udp-5831\s+│ network\s+│ UDP 5831\s+│ usgovvirginia\.tundra\.azureml\.us/);
+            assert.match(run.stdout, /│ aml-application \(200, Allow\)\s+│ http-80-https-443\s+│ application\s+│ Http:80, Https:443\s+│ login\.microsoftonline\.us/);
+        });
+
         it("exits 1 with the mandatory violation when the stack would not let Azure ML out", () => {
             try {
                 // A stack whose file is fine but whose rules the coverage policy is told to check against another workspace.

@@ -39,8 +39,10 @@ describe("stack program", () => {
             assert.deepStrictEqual(runs.flatMap((r) => [...r.violations.map((v) => v.message), ...r.cannotRun]), []);
             assert.deepStrictEqual(runs[0].notApplicable, []);
             const types = resources.map((r) => r.type);
-            assert.strictEqual(types.filter((t) => t === "azure-native:network:FirewallPolicyRuleCollectionGroup").length, 1);
-            assert.strictEqual(types.includes("azure-native:network:FirewallPolicy"), stack !== "prod");
+            const flavour = stack === "gov" ? "azure:network/firewallPolicy" : "azure-native:network:FirewallPolicy";
+            assert.strictEqual(types.filter((t) => t.startsWith(flavour) && t.endsWith("RuleCollectionGroup")).length, 1);
+            assert.strictEqual(types.includes(stack === "gov" ? "azure:network/firewallPolicy:FirewallPolicy" : "azure-native:network:FirewallPolicy"), stack !== "prod");
+            assert.strictEqual(types.some((t) => t.startsWith(stack === "gov" ? "azure-native:" : "azure:")), false);
         });
     }
 
@@ -69,7 +71,7 @@ describe("stack program", () => {
             pulumi.runtime.setAllConfig(config);
             const { runProgram } = await import("../stacks/program");
             const { resources } = await captureProgram(stack, () => runProgram());
-            const text = JSON.stringify(resources.find((r) => r.type === "azure-native:network:FirewallPolicyRuleCollectionGroup")!.inputs.ruleCollections);
+            const text = JSON.stringify(resources.find((r) => r.type.endsWith("RuleCollectionGroup"))!.inputs);
             assert.ok(text.includes(host), `${stack}: ${host}`);
             assert.ok(!text.includes(absent), `${stack}: ${absent}`);
         }
@@ -90,6 +92,22 @@ describe("stack program", () => {
         assert.ok(values.ruleCount > 5);
     });
 
+    it("is precompiled for `pulumi up`: Pulumi.yaml runs dist/stacks/index.js from the local file backend", async () => {
+        const yaml = require("js-yaml");
+        const project = yaml.load(fs.readFileSync(path.join(__dirname, "..", "Pulumi.yaml"), "utf8"));
+        assert.deepStrictEqual(project.runtime, { name: "nodejs", options: { typescript: false } });
+        assert.strictEqual(project.main, "dist/stacks/index.js");
+        assert.strictEqual(project.stackConfigDir, "stacks");
+        assert.deepStrictEqual(project.backend, { url: "file://." });
+        // The compiled program (as `pulumi up` runs it) builds the same stack.
+        const { config } = readStackFile(STACKS, "dev");
+        pulumi.runtime.setAllConfig(config);
+        const compiled = require(path.join(__dirname, "..", "dist", "stacks", "program.js"));
+        const { resources } = await captureProgram("dev", () => compiled.runProgram());
+        assert.deepStrictEqual(resources.map((r) => r.type), ["pulumi:pulumi:Stack", "azureml-firewall:index:AmlFirewallPolicy",
+            "azure-native:network:FirewallPolicy", "azure-native:network:FirewallPolicyRuleCollectionGroup"]);
+    });
+
     it("names the file and the key for missing or bad config", () => {
         assert.throws(() => readStackConfig({ resourceGroupName: "rg" }, "stacks/Pulumi.x.yaml"),
             (e: unknown) => e instanceof StackConfigError && /^stacks\/Pulumi\.x\.yaml: azureml-firewall:region: missing; /.test((e as Error).message));
@@ -101,6 +119,8 @@ describe("stack program", () => {
             /f\.yaml: azureml-firewall:regoin: unknown key; known keys are provider, cloud, region/);
         assert.throws(() => readStackConfig({ region: "westeurope", resourceGroupName: "rg", provider: "terraform" }, "f.yaml"),
             /f\.yaml: azureml-firewall:provider: "terraform" is not valid; use native or classic\./);
+        assert.throws(() => readStackConfig({ region: "westeurope", resourceGroupName: "rg", provider: "classic", existingFirewallPolicyName: "hub" }, "f.yaml"),
+            /f\.yaml: azureml-firewall:existingFirewallPolicyName: does not apply to provider classic; use azureml-firewall:existingFirewallPolicyId\./);
         assert.throws(() => readStackConfig({ region: "westeurope", resourceGroupName: "rg", existingPolicyDnsProxyEnabled: "yes" }, "f.yaml"),
             /azureml-firewall:existingPolicyDnsProxyEnabled: "yes" is not true or false\./);
     });
