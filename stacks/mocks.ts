@@ -49,7 +49,11 @@ export function installMocks(stack = "test", project = "azureml-firewall"): void
                 recorded.push({ type: args.type, name: args.name, inputs: args.inputs, custom: false, state: {} });
                 return { id: undefined, state: {} };
             }
-            const state = { ...args.inputs, name: nameOf(args.type, args.name, args.inputs) };
+            const state: Record<string, any> = { ...args.inputs, name: nameOf(args.type, args.name, args.inputs) };
+            if (args.type === "azure-native:network:AzureFirewall" && Array.isArray(args.inputs.ipConfigurations)) {
+                // Azure gives the firewall the first usable address (.4) of its subnet.
+                state.ipConfigurations = args.inputs.ipConfigurations.map((c: Record<string, unknown>, i: number) => ({ ...c, privateIPAddress: `10.0.0.${4 + i}` }));
+            }
             recorded.push({ type: args.type, name: args.name, inputs: args.inputs, custom: true, state });
             return { id: armId(args.type, args.name, args.inputs), state };
         },
