@@ -6,9 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { FirewallPolicy } from "@pulumi/azure-native/network/firewallPolicy";
 import { FirewallPolicyRuleCollectionGroup } from "@pulumi/azure-native/network/firewallPolicyRuleCollectionGroup";
 import {
-    AmlFirewallPolicyCommonArgs, CUSTOM_TIMEOUTS, groupDependsOn, planOutputs, preparePlan, stripUndefined,
+    AmlEgressComponent, AmlFirewallPolicyCommonArgs, CUSTOM_TIMEOUTS, groupDependsOn, planOutputs, preparePlan, stripUndefined,
 } from "./componentCore";
-import { Requirement } from "./requirements";
 
 export { AmlWorkspaceArgs, AmlFirewallPolicyCommonArgs, CUSTOM_TIMEOUTS, isPlain } from "./componentCore";
 
@@ -22,27 +21,9 @@ export interface AmlFirewallPolicyArgs extends AmlFirewallPolicyCommonArgs {
 
 export const AML_FIREWALL_POLICY_TYPE = "azureml-firewall:index:AmlFirewallPolicy";
 
-export class AmlFirewallPolicy extends pulumi.ComponentResource {
-    /** Resource ID of the firewall policy (created or attached). */
-    public readonly firewallPolicyId: pulumi.Output<string>;
+export class AmlFirewallPolicy extends AmlEgressComponent {
     /** Name of the firewall policy. */
     public readonly firewallPolicyName: pulumi.Output<string>;
-    /** Name of the rule collection group this component owns. */
-    public readonly ruleCollectionGroupName: pulumi.Output<string>;
-    /** Resource ID of that rule collection group. */
-    public readonly ruleCollectionGroupId: pulumi.Output<string>;
-    /** The resolved requirements the rules realise. */
-    public readonly requirements: pulumi.Output<Requirement[]>;
-    /** Number of rules in the group. */
-    public readonly ruleCount: pulumi.Output<number>;
-    /** How each requirement is realised, one line each. */
-    public readonly explanations: pulumi.Output<string[]>;
-    /** Doc corrections, fallbacks and rows left out. */
-    public readonly notes: pulumi.Output<string[]>;
-    /** The validated workload sources the rules allow from (read by the policy pack). */
-    public readonly sources: pulumi.Output<{ addresses: string[]; ipGroups: string[] }>;
-    /** Whether the rules were planned with DNS proxy on the policy (read by the policy pack). */
-    public readonly dnsProxyEnabled: pulumi.Output<boolean>;
     /** The firewall policy, when this component created it. */
     public readonly policy?: FirewallPolicy;
     /** The rule collection group. */
@@ -79,30 +60,13 @@ export class AmlFirewallPolicy extends pulumi.ComponentResource {
             ruleCollections: plan.apply((p) => p.plan.ruleCollections),
         }, { parent: this, customTimeouts: CUSTOM_TIMEOUTS, ...(dependsOn ? { dependsOn } : {}) });
 
-        const outputs = planOutputs(plan);
         this.firewallPolicyName = policyName;
-        this.firewallPolicyId = this.policy
-            ? this.policy.id
-            : this.ruleCollectionGroup.id.apply((id) => id.replace(/\/ruleCollectionGroups\/[^/]+$/i, ""));
-        this.ruleCollectionGroupName = outputs.ruleCollectionGroupName;
-        this.ruleCollectionGroupId = this.ruleCollectionGroup.id;
-        this.requirements = outputs.requirements;
-        this.ruleCount = outputs.ruleCount;
-        this.explanations = outputs.explanations;
-        this.notes = outputs.notes;
-        this.sources = outputs.sources;
-        this.dnsProxyEnabled = outputs.dnsProxyEnabled;
-        this.registerOutputs({
-            firewallPolicyId: this.firewallPolicyId,
-            firewallPolicyName: this.firewallPolicyName,
-            ruleCollectionGroupName: this.ruleCollectionGroupName,
-            ruleCollectionGroupId: this.ruleCollectionGroupId,
-            requirements: this.requirements,
-            ruleCount: this.ruleCount,
-            explanations: this.explanations,
-            notes: this.notes,
-            sources: this.sources,
-            dnsProxyEnabled: this.dnsProxyEnabled,
-        });
+        this.publish({
+            ...planOutputs(plan),
+            firewallPolicyId: this.policy
+                ? this.policy.id
+                : this.ruleCollectionGroup.id.apply((id) => id.replace(/\/ruleCollectionGroups\/[^/]+$/i, "")),
+            ruleCollectionGroupId: this.ruleCollectionGroup.id,
+        }, { firewallPolicyName: this.firewallPolicyName });
     }
 }

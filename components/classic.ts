@@ -7,9 +7,8 @@ import { FirewallPolicy } from "@pulumi/azure/network/firewallPolicy";
 import { FirewallPolicyRuleCollectionGroup } from "@pulumi/azure/network/firewallPolicyRuleCollectionGroup";
 import { toClassicCollections } from "./classicShape";
 import {
-    AmlFirewallPolicyCommonArgs, CUSTOM_TIMEOUTS, groupDependsOn, planOutputs, preparePlan, stripUndefined,
+    AmlEgressComponent, AmlFirewallPolicyCommonArgs, CUSTOM_TIMEOUTS, groupDependsOn, planOutputs, preparePlan, stripUndefined,
 } from "./componentCore";
-import { Requirement } from "./requirements";
 
 export { toClassicCollections } from "./classicShape";
 
@@ -23,25 +22,7 @@ export interface AmlFirewallPolicyClassicArgs extends AmlFirewallPolicyCommonArg
 
 export const AML_FIREWALL_POLICY_CLASSIC_TYPE = "azureml-firewall:index:AmlFirewallPolicyClassic";
 
-export class AmlFirewallPolicyClassic extends pulumi.ComponentResource {
-    /** Resource ID of the firewall policy (created or attached). */
-    public readonly firewallPolicyId: pulumi.Output<string>;
-    /** Name of the rule collection group this component owns. */
-    public readonly ruleCollectionGroupName: pulumi.Output<string>;
-    /** Resource ID of that rule collection group. */
-    public readonly ruleCollectionGroupId: pulumi.Output<string>;
-    /** The resolved requirements the rules realise. */
-    public readonly requirements: pulumi.Output<Requirement[]>;
-    /** Number of rules in the group. */
-    public readonly ruleCount: pulumi.Output<number>;
-    /** How each requirement is realised, one line each. */
-    public readonly explanations: pulumi.Output<string[]>;
-    /** Doc corrections, fallbacks and rows left out. */
-    public readonly notes: pulumi.Output<string[]>;
-    /** The validated workload sources the rules allow from (read by the policy pack). */
-    public readonly sources: pulumi.Output<{ addresses: string[]; ipGroups: string[] }>;
-    /** Whether the rules were planned with DNS proxy on the policy (read by the policy pack). */
-    public readonly dnsProxyEnabled: pulumi.Output<boolean>;
+export class AmlFirewallPolicyClassic extends AmlEgressComponent {
     /** The firewall policy, when this component created it. */
     public readonly policy?: FirewallPolicy;
     /** The rule collection group. */
@@ -77,26 +58,6 @@ export class AmlFirewallPolicyClassic extends pulumi.ComponentResource {
             applicationRuleCollections: classic.apply((c) => c.applicationRuleCollections),
         }, { parent: this, customTimeouts: CUSTOM_TIMEOUTS, ...(dependsOn ? { dependsOn } : {}) });
 
-        const outputs = planOutputs(plan);
-        this.firewallPolicyId = policyId;
-        this.ruleCollectionGroupName = outputs.ruleCollectionGroupName;
-        this.ruleCollectionGroupId = this.ruleCollectionGroup.id;
-        this.requirements = outputs.requirements;
-        this.ruleCount = outputs.ruleCount;
-        this.explanations = outputs.explanations;
-        this.notes = outputs.notes;
-        this.sources = outputs.sources;
-        this.dnsProxyEnabled = outputs.dnsProxyEnabled;
-        this.registerOutputs({
-            firewallPolicyId: this.firewallPolicyId,
-            ruleCollectionGroupName: this.ruleCollectionGroupName,
-            ruleCollectionGroupId: this.ruleCollectionGroupId,
-            requirements: this.requirements,
-            ruleCount: this.ruleCount,
-            explanations: this.explanations,
-            notes: this.notes,
-            sources: this.sources,
-            dnsProxyEnabled: this.dnsProxyEnabled,
-        });
+        this.publish({ ...planOutputs(plan), firewallPolicyId: policyId, ruleCollectionGroupId: this.ruleCollectionGroup.id });
     }
 }

@@ -197,6 +197,40 @@ export interface PlanOutputs {
     dnsProxyEnabled: pulumi.Output<boolean>;
 }
 
+/** The outputs of both components: the plan's, plus the policy and group IDs. */
+export interface EgressOutputs extends PlanOutputs {
+    firewallPolicyId: pulumi.Output<string>;
+    ruleCollectionGroupId: pulumi.Output<string>;
+}
+
+/** Base of both components: their shared outputs, set and registered by `publish`. */
+export abstract class AmlEgressComponent extends pulumi.ComponentResource {
+    /** Resource ID of the firewall policy (created or attached). */
+    public readonly firewallPolicyId!: pulumi.Output<string>;
+    /** Name of the rule collection group this component owns. */
+    public readonly ruleCollectionGroupName!: pulumi.Output<string>;
+    /** Resource ID of that rule collection group. */
+    public readonly ruleCollectionGroupId!: pulumi.Output<string>;
+    /** The resolved requirements the rules realise. */
+    public readonly requirements!: pulumi.Output<Requirement[]>;
+    /** Number of rules in the group. */
+    public readonly ruleCount!: pulumi.Output<number>;
+    /** How each requirement is realised, one line each. */
+    public readonly explanations!: pulumi.Output<string[]>;
+    /** Doc corrections, fallbacks and rows left out. */
+    public readonly notes!: pulumi.Output<string[]>;
+    /** The validated workload sources the rules allow from (read by the policy pack). */
+    public readonly sources!: pulumi.Output<{ addresses: string[]; ipGroups: string[] }>;
+    /** Whether the rules were planned with DNS proxy on the policy (read by the policy pack). */
+    public readonly dnsProxyEnabled!: pulumi.Output<boolean>;
+
+    /** Sets the shared outputs (and any `extra` ones already set by the subclass) and registers them all. */
+    protected publish(outputs: EgressOutputs, extra: Record<string, pulumi.Output<unknown>> = {}): void {
+        Object.assign(this, outputs);
+        this.registerOutputs({ ...outputs, ...extra });
+    }
+}
+
 export function planOutputs(plan: pulumi.Output<PolicyPlan>): PlanOutputs {
     return {
         ruleCollectionGroupName: plan.apply((p) => p.ruleCollectionGroupName),
