@@ -264,6 +264,47 @@ describe("policy pack", () => {
             assert.strictEqual(withoutBase.violations.length, 1);
         });
 
+        it("checks firewalls with their own (legacy) rule collections, native and classic", async () => {
+            const plan = planPolicy("x", { region: "westeurope", workspaceName: "mlw-dev", storageAccountName: "devstore", attach: false, sourceAddresses: ["10.0.1.0/24"] });
+            const classicCollections = (await import("../components/classicShape")).toClassicCollections(plan.plan.ruleCollections);
+            // Native firewall: collections in AzureFirewall props (protocols in the legacy shape), DNS proxy via additionalProperties.
+            const native: StackResourceSpec = { type: "azure-native:network:AzureFirewall", name: "fw-legacy", urn: "urn:pulumi:dev::p::azure-native:network:AzureFirewall::fw-legacy", parent: stackUrn,
+                props: { additionalProperties: { "Network.DNS.EnableProxy": "true" }, sku: { name: "AZFW_VNet", tier: "Standard" },
+                    networkRuleCollections: classicCollections.networkRuleCollections.map((c) => ({ ...c, action: { type: c.action } })),
+                    applicationRuleCollections: classicCollections.applicationRuleCollections.map((c) => ({ ...c, action: { type: c.action },
+                        rules: c.rules.map((r) => ({ name: r.name, protocols: r.protocols.map((p) => ({ protocolType: p.type, port: p.port })), sourceAddresses: r.sourceAddresses, targetFqdns: r.destinationFqdns })) })) } };
+            assert.deepStrictEqual((await runStackPolicy(egressCoverage as StackValidationPolicy, makeStack([root, workspace, native]))).violations, []);
+            const broken = JSON.parse(JSON.stringify(native));
+            broken.props.networkRuleCollections[0].rules = broken.props.networkRuleCollections[0].rules.filter((r: any) => !r.name.includes("445"));
+            const run = await runStackPolicy(egressCoverage as StackValidationPolicy, makeStack([root, workspace, broken]));
+            assert.deepStrictEqual(run.violations.map((v) => v.message), [[
+                "Firewall fw-legacy (its own rule collections) does not allow 3 of 43 checks Azure ML needs:",
+                "  missing devstore.file.core.windows.net TCP 445",
+                "  missing Storage.westeurope TCP 443",
+                "  missing Storage.westeurope TCP 445",
+            ].join("\n")]);
+            // Classic: a Firewall resource and FirewallNetworkRuleCollection / FirewallApplicationRuleCollection resources naming it.
+            const fwUrn = "urn:pulumi:dev::p::azure:network/firewall:Firewall::fw";
+            const classic: StackResourceSpec[] = [
+                { type: "azure:network/firewall:Firewall", name: "fw", urn: fwUrn, parent: stackUrn, props: { name: "fw-classic", dnsProxyEnabled: false, skuTier: "Standard" } },
+                ...classicCollections.networkRuleCollections.map((c, i): StackResourceSpec => ({ type: "azure:network/firewallNetworkRuleCollection:FirewallNetworkRuleCollection", name: `net-${i}`,
+                    urn: `urn:pulumi:dev::p::azure:network/firewallNetworkRuleCollection:FirewallNetworkRuleCollection::net-${i}`, parent: stackUrn,
+                    propertyDependencies: { azureFirewallName: [fwUrn] }, props: { ...c, azureFirewallName: "fw-classic" } })),
+                ...classicCollections.applicationRuleCollections.map((c, i): StackResourceSpec => ({ type: "azure:network/firewallApplicationRuleCollection:FirewallApplicationRuleCollection", name: `app-${i}`,
+                    urn: `urn:pulumi:dev::p::azure:network/firewallApplicationRuleCollection:FirewallApplicationRuleCollection::app-${i}`, parent: stackUrn,
+                    propertyDependencies: { azureFirewallName: [fwUrn] },
+                    props: { ...c, azureFirewallName: "fw-classic", rules: c.rules.map((r) => ({ name: r.name, protocols: r.protocols, sourceAddresses: r.sourceAddresses, targetFqdns: r.destinationFqdns })) } })),
+            ];
+            const classicRun = await runStackPolicy(egressCoverage as StackValidationPolicy, makeStack([root, workspace, ...classic]));
+            // The classic firewall has DNS proxy off, so the network FQDN rules for SMB and tundra match nothing; the tag rules still carry them.
+            assert.deepStrictEqual(classicRun.violations, []);
+            const noTags = classic.map((c) => JSON.parse(JSON.stringify(c)));
+            noTags[1].props.rules = noTags[1].props.rules.filter((r: any) => !r.name.startsWith("tags-tcp-443-445"));
+            const noTagsRun = await runStackPolicy(egressCoverage as StackValidationPolicy, makeStack([root, workspace, ...noTags]));
+            assert.match(noTagsRun.violations[0].message, /^Firewall fw \(its own rule collections\) does not allow 3 of 43 checks Azure ML needs:\n  missing devstore\.file\.core\.windows\.net TCP 445\n  missing Storage\.westeurope TCP 443\n  missing Storage\.westeurope TCP 445\nProblems:\n/);
+            assert.match(noTagsRun.violations[0].message, /Problems:\n  - Rule fw\/aml-network\/fqdns-tcp-445 uses FQDNs in a network rule, but DNS proxy is off on the policy; those FQDNs match nothing\./);
+        });
+
         it("gives the 'cannot run during preview' outcome when rules are unknown, never a pass", async () => {
             const unknownRules = [{ ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "c", priority: 100, action: { type: "Allow" },
                 rules: [{ ruleType: "ApplicationRule", name: "a", protocols: [{ protocolType: "Https", port: 443 }], sourceIpGroups: [UNKNOWN], targetFqdns: ["ml.azure.com"] }] }];

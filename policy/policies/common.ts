@@ -12,6 +12,10 @@ export const TYPES = {
     component: "azureml-firewall:index:AmlFirewallPolicy",
     componentClassic: "azureml-firewall:index:AmlFirewallPolicyClassic",
     nativeWorkspace: "azure-native:machinelearningservices:Workspace",
+    nativeFirewall: "azure-native:network:AzureFirewall",
+    classicFirewall: "azure:network/firewall:Firewall",
+    classicAppCollection: "azure:network/firewallApplicationRuleCollection:FirewallApplicationRuleCollection",
+    classicNetworkCollection: "azure:network/firewallNetworkRuleCollection:FirewallNetworkRuleCollection",
     classicWorkspace: "azure:machinelearning/workspace:Workspace",
 } as const;
 
@@ -25,7 +29,10 @@ function tokenMatcher(token: string): (type: string) => boolean {
 export const isNativePolicy = tokenMatcher(TYPES.nativePolicy);
 export const isNativeRcg = tokenMatcher(TYPES.nativeRcg);
 export const isNativeWorkspace = tokenMatcher(TYPES.nativeWorkspace);
+export const isNativeFirewall = tokenMatcher(TYPES.nativeFirewall);
 export const isClassicPolicy = (type: string) => type === TYPES.classicPolicy;
+export const isClassicFirewall = (type: string) => type === TYPES.classicFirewall;
+export const isLegacyCollection = (type: string) => type === TYPES.classicAppCollection || type === TYPES.classicNetworkCollection;
 export const isClassicRcg = (type: string) => type === TYPES.classicRcg;
 export const isClassicWorkspace = (type: string) => type === TYPES.classicWorkspace;
 export const isPolicy = (type: string) => isNativePolicy(type) || isClassicPolicy(type);

@@ -8,8 +8,8 @@ import { RawGroup } from "../../components/coverage/model";
 import { InputError } from "../../components/errors";
 import { Requirement, resolveRequirements } from "../../components/requirements";
 import {
-    ancestors, basePolicyOf, externalPolicyName, isClassicRcg, isClassicWorkspace, isComponent, isPolicy, isRcg, isWorkspace,
-    policyDisplayName, policyOfRcg, policySettings,
+    TYPES, ancestors, basePolicyOf, externalPolicyName, isClassicFirewall, isClassicRcg, isClassicWorkspace, isComponent, isLegacyCollection,
+    isNativeFirewall, isPolicy, isRcg, isWorkspace, policyDisplayName, policyOfRcg, policySettings,
 } from "./common";
 import { COVERAGE_CONFIG_SCHEMA, CoverageConfig, WorkspaceConfig, readCoverageConfig } from "./config";
 
@@ -22,6 +22,8 @@ interface Target {
     policy?: PolicyResource;
     rcgs: PolicyResource[];
     components: PolicyResource[];
+    /** A firewall with rule collections of its own (no policy): the firewall and its collections. */
+    legacy?: { firewall?: PolicyResource; collections: PolicyResource[] };
 }
 
 function addUnique(list: PolicyResource[], item: PolicyResource): void {
@@ -62,7 +64,50 @@ export function findTargets(resources: PolicyResource[]): Target[] {
         target.rcgs.push(rcg);
         components.forEach((c) => addUnique(target.components, c));
     }
-    return [...targets.values()];
+    // Firewalls with classic (legacy) rule collections of their own, instead of a policy.
+    for (const firewall of resources.filter((r) => isNativeFirewall(r.type) || isClassicFirewall(r.type))) {
+        const props = firewall.props;
+        const own = isNativeFirewall(firewall.type) && (Array.isArray(props.applicationRuleCollections) && props.applicationRuleCollections.length > 0
+            || Array.isArray(props.networkRuleCollections) && props.networkRuleCollections.length > 0);
+        if (own || isClassicFirewall(firewall.type)) {
+            targets.set(firewall.urn, { key: firewall.urn, name: firewall.name, urn: firewall.urn, rcgs: [], components: [], legacy: { firewall, collections: [] } });
+        }
+    }
+    for (const collection of resources.filter((r) => isLegacyCollection(r.type))) {
+        const firewall = (collection.propertyDependencies.azureFirewallName ?? []).find((r) => isClassicFirewall(r.type));
+        const key = firewall ? firewall.urn : `legacy:${String(collection.props.azureFirewallName ?? "(unknown firewall)").toLowerCase()}`;
+        const target = targets.get(key) ?? { key, name: String(collection.props.azureFirewallName ?? "(unknown firewall)"), urn: collection.urn, rcgs: [], components: [], legacy: { collections: [] } };
+        target.legacy!.collections.push(collection);
+        targets.set(key, target);
+    }
+    // A classic firewall with no collections of its own is not a target (its policy, if any, is).
+    return [...targets.values()].filter((t) => !t.legacy || t.legacy.collections.length > 0 || (t.legacy.firewall && isNativeFirewall(t.legacy.firewall.type)));
+}
+
+/** A legacy firewall's collections as one group for the evaluator. */
+function legacyGroup(target: Target): RawGroup {
+    const plain = (value: unknown) => (value === undefined ? [] : JSON.parse(JSON.stringify(value)));
+    const firewall = target.legacy!.firewall;
+    if (firewall && isNativeFirewall(firewall.type)) {
+        return { name: target.name, applicationRuleCollections: plain(firewall.props.applicationRuleCollections), networkRuleCollections: plain(firewall.props.networkRuleCollections) };
+    }
+    const collections = (type: string) => target.legacy!.collections.filter((c) => c.type === type)
+        .map((c) => ({ name: c.props.name ?? c.name, priority: c.props.priority, action: c.props.action, rules: plain(c.props.rules) }));
+    return { name: target.name, applicationRuleCollections: collections(TYPES.classicAppCollection), networkRuleCollections: collections(TYPES.classicNetworkCollection) };
+}
+
+/** DNS proxy and SKU of a legacy firewall. */
+function legacySettings(target: Target): PolicySettings {
+    const firewall = target.legacy?.firewall;
+    if (!firewall) {
+        return { name: target.name };
+    }
+    if (isNativeFirewall(firewall.type)) {
+        const extra = firewall.props.additionalProperties as Record<string, unknown> | undefined;
+        const sku = firewall.props.sku as Record<string, unknown> | undefined;
+        return { name: target.name, dnsProxy: String(extra?.["Network.DNS.EnableProxy"] ?? "").toLowerCase() === "true", skuTier: sku?.tier as string | undefined };
+    }
+    return { name: target.name, dnsProxy: firewall.props.dnsProxyEnabled === true, skuTier: firewall.props.skuTier as string | undefined };
 }
 
 function rawGroup(rcg: PolicyResource): RawGroup {
@@ -151,10 +196,10 @@ function settingsFor(target: Target, config: CoverageConfig): PolicySettings {
     return { name: target.name, dnsProxy };
 }
 
-/** Formats one policy's failures as a readable message. */
-export function formatCoverage(name: string, result: CoverageResult): string {
+/** Formats one policy's failures as a readable message; `label` names it ("Firewall policy X"). */
+export function formatCoverage(label: string, result: CoverageResult): string {
     const failing = result.results.filter((r) => r.status !== "allowed");
-    const lines = [`Firewall policy ${name} does not allow ${failing.length} of ${result.summary.checks} checks Azure ML needs:`];
+    const lines = [`${label} does not allow ${failing.length} of ${result.summary.checks} checks Azure ML needs:`];
     for (const r of failing) {
         const by = r.decidedBy ? ` (by ${r.decidedBy.ruleCollectionGroup}/${r.decidedBy.ruleCollection}/${r.decidedBy.rule})` : "";
         lines.push(`  ${r.status.padEnd(7)} ${r.destination} ${r.protocol} ${r.port}${by}`);
@@ -202,13 +247,15 @@ export const egressCoverage: StackValidationPolicy = {
                 }
                 const base = target.policy ? basePolicyOf(target.policy) : undefined;
                 const parentTarget = base ? targets.find((t) => t.policy === base) : undefined;
-                result = evaluateCoverage({
-                    groups: target.rcgs.map(rawGroup),
-                    parentGroups: parentTarget?.rcgs.map(rawGroup),
-                    policy: settingsFor(target, config),
-                    requirements,
-                    sources: sourcesFor(target, config),
-                });
+                result = target.legacy
+                    ? evaluateCoverage({ groups: [], legacyFirewalls: [legacyGroup(target)], policy: legacySettings(target), requirements, sources: sourcesFor(target, config) })
+                    : evaluateCoverage({
+                        groups: target.rcgs.map(rawGroup),
+                        parentGroups: parentTarget?.rcgs.map(rawGroup),
+                        policy: settingsFor(target, config),
+                        requirements,
+                        sources: sourcesFor(target, config),
+                    });
             } catch (error) {
                 if (error instanceof InputError) {
                     reportViolation(`Firewall policy ${target.name} cannot be evaluated: ${error.message}`, target.urn);
@@ -217,7 +264,8 @@ export const egressCoverage: StackValidationPolicy = {
                 throw error;
             }
             if (result.summary.missing || result.summary.denied) {
-                reportViolation(formatCoverage(target.name, result), target.urn);
+                const label = target.legacy ? `Firewall ${target.name} (its own rule collections)` : `Firewall policy ${target.name}`;
+                reportViolation(formatCoverage(label, result), target.urn);
             }
         }
     },
