@@ -10,7 +10,7 @@ import { REGION_PATTERN, isKnownRegion } from "../catalog/regions";
 import { InputError } from "../errors";
 import { Ipv4Interval, contains, intersects, parseIpv4 } from "../net";
 import { Requirement } from "../requirements";
-import { NormalGroup, NormalRule, RawGroup, RuleReader, fingerprint, fqdnsOf, normaliseGroup, normaliseName, targetsOf } from "./model";
+import { NormalGroup, NormalRule, RawGroup, RuleReader, destinationsOf, fingerprint, fqdnsOf, newRuleTable, normaliseGroup, normaliseName, targetsOf } from "./model";
 
 export type CheckStatus = "allowed" | "denied" | "missing";
 
@@ -249,7 +249,7 @@ export function evaluateCoverage(input: CoverageInput): CoverageResult {
         ...(input.legacyFirewalls ?? []).map((g, i) => normaliseGroup(g, parentGroups.length + input.groups.length + i, false, problems, true)),
     ];
     groups.sort((a, b) => Number(b.fromParent) - Number(a.fromParent) || a.priority - b.priority || a.order - b.order);
-    const stages: Record<"network" | "application", NormalRule[]> = { network: [], application: [] };
+    const stages = { network: newRuleTable("network"), application: newRuleTable("application") };
     const reader = new RuleReader(problems);
     for (const group of groups) {
         const collections = group.collections.map((c, i) => ({ c, i })).sort((a, b) => a.c.priority - b.c.priority || a.i - b.i);
@@ -283,15 +283,19 @@ export function evaluateCoverage(input: CoverageInput): CoverageResult {
     const netTag = new Map<string, number[]>();
     const netFqdn = new Map<string, number | number[]>();
     const fqdnUsable = dnsProxy && !basic;
-    for (const rule of stages.network) {
-        if (rule.destAny) {
-            netAny.push(rule.seq);
+    const net = stages.network;
+    const whereAt = (table: typeof net, seq: number) => `${table.group[seq].name}/${table.collection[seq].name}/${table.name[seq]}`;
+    for (let seq = 0; seq < net.raw.length; seq++) {
+        const rule = net.raw[seq];
+        const destinations = destinationsOf(rule);
+        if (destinations.any) {
+            netAny.push(seq);
         }
-        for (const tag of rule.destTags) {
-            push(netTag, tag, rule.seq);
+        for (const tag of destinations.tags) {
+            push(netTag, tag, seq);
         }
-        const raw = rule.rawFqdns;
-        if (raw.length) {
+        const raw = rule.destinationFqdns;
+        if (Array.isArray(raw) && raw.length) {
             let wildcard = false;
             for (const fqdn of raw) {
                 if (typeof fqdn !== "string") {
@@ -302,18 +306,18 @@ export function evaluateCoverage(input: CoverageInput): CoverageResult {
                 } else if (fqdnUsable && exactPrints.has(fingerprint(fqdn))) {
                     const name = normaliseName(fqdn);
                     if (exactKeys.has(name)) {
-                        pushCompact(netFqdn, name, rule.seq);
+                        pushCompact(netFqdn, name, seq);
                     }
                 }
             }
             if (wildcard) {
-                const wildcards = fqdnsOf(rule).filter((f) => f.includes("*"));
-                problems.push(`Rule ${where(rule)} has wildcard FQDNs in a network rule (${wildcards.join(", ")}); Azure Firewall does not support them there, so they match nothing.`);
+                const wildcards = fqdnsOf(reader.normal(net, seq)).filter((f) => f.includes("*"));
+                problems.push(`Rule ${whereAt(net, seq)} has wildcard FQDNs in a network rule (${wildcards.join(", ")}); Azure Firewall does not support them there, so they match nothing.`);
             }
             if (!fqdnUsable) {
                 const why = basic ? "the policy is on the Basic SKU, which has no DNS proxy"
                     : policy.dnsProxy === false ? "DNS proxy is off on the policy" : "DNS proxy is not known to be on for the policy";
-                problems.push(`Rule ${where(rule)} uses FQDNs in a network rule, but ${why}; those FQDNs match nothing.`);
+                problems.push(`Rule ${whereAt(net, seq)} uses FQDNs in a network rule, but ${why}; those FQDNs match nothing.`);
             }
         }
     }
@@ -321,18 +325,24 @@ export function evaluateCoverage(input: CoverageInput): CoverageResult {
     // only names that some check will look up are indexed.
     const appAny: number[] = [];
     const appPattern = new Map<string, number | number[]>();
-    for (const rule of stages.application) {
-        for (const target of rule.rawTargets) {
+    const app = stages.application;
+    for (let seq = 0; seq < app.raw.length; seq++) {
+        const rule = app.raw[seq];
+        const targets = rule.targetFqdns ?? rule.destinationFqdns;
+        if (!Array.isArray(targets)) {
+            continue;
+        }
+        for (const target of targets) {
             if (typeof target !== "string") {
                 continue;
             }
             if (target.indexOf("*", 1) !== -1) {
-                problems.push(`Rule ${where(rule)} has target ${JSON.stringify(normaliseName(target))}: '*' is supported only as the first character, once; it covers nothing.`);
+                problems.push(`Rule ${whereAt(app, seq)} has target ${JSON.stringify(normaliseName(target))}: '*' is supported only as the first character, once; it covers nothing.`);
                 continue;
             }
             if (target.length <= 3 && normaliseName(target) === "*") {
-                if (appAny[appAny.length - 1] !== rule.seq) {
-                    appAny.push(rule.seq);
+                if (appAny[appAny.length - 1] !== seq) {
+                    appAny.push(seq);
                 }
                 continue;
             }
@@ -341,14 +351,20 @@ export function evaluateCoverage(input: CoverageInput): CoverageResult {
             }
             const name = normaliseName(target);
             if (appKeys.has(name)) {
-                pushCompact(appPattern, name, rule.seq);
+                pushCompact(appPattern, name, seq);
             }
         }
     }
-    const denies = {
-        network: stages.network.filter((r) => r.action === "deny"),
-        application: stages.application.filter((r) => r.action === "deny"),
+    const deniesOf = (table: typeof net): NormalRule[] => {
+        const result: NormalRule[] = [];
+        for (let seq = 0; seq < table.raw.length; seq++) {
+            if (table.collection[seq].action === "deny") {
+                result.push(reader.normal(table, seq));
+            }
+        }
+        return result;
     };
+    const denies = { network: deniesOf(net), application: deniesOf(app) };
 
     const results: (CheckResult & { index: number })[] = [];
     const overlapSeen = new Set<string>();
@@ -385,7 +401,7 @@ export function evaluateCoverage(input: CoverageInput): CoverageResult {
             for (const port of req.ports) {
                 let decided: NormalRule | undefined;
                 for (const seq of netCandidates) {
-                    const rule = stages.network[seq];
+                    const rule = reader.normal(net, seq);
                     if ((rule.protocols.has(protocol) || rule.protocols.has("ANY")) && portMatches(rule, port) && sourceMatches(rule, workload)) {
                         decided = rule;
                         break;
@@ -394,7 +410,7 @@ export function evaluateCoverage(input: CoverageInput): CoverageResult {
                 if (!decided && protocol === "TCP" && req.appProtocol && reqPattern) {
                     const wanted = req.appProtocol.toLowerCase();
                     for (const seq of appCandidatesFor()) {
-                        const rule = stages.application[seq];
+                        const rule = reader.normal(app, seq);
                         if (rule.appProtocols.some((p) => p.type === wanted && p.port === port) && sourceMatches(rule, workload)
                             && patternsOf(rule).some((p) => covers(p, reqPattern))) {
                             decided = rule;

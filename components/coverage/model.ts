@@ -122,6 +122,42 @@ function hasUnknown(value: unknown): boolean {
     return false;
 }
 
+/** A cache key for a list of strings; a one-element list is keyed by its string (no allocation). */
+function listKey(values: unknown): string {
+    if (!Array.isArray(values)) {
+        return "\u0001";
+    }
+    return values.length === 1 && typeof values[0] === "string" ? values[0] : values.join("\u0000");
+}
+
+const RULE_STRING_LISTS = ["sourceAddresses", "sourceIpGroups", "destinationAddresses", "destinationFqdns", "destinationIpGroups",
+    "destinationPorts", "targetFqdns", "fqdnTags", "ipProtocols", "protocols"];
+
+/**
+ * Whether a rule holds a value unknown during preview, looking where rule values live (its strings and
+ * string lists, and the protocol objects of application rules) rather than walking every object.
+ */
+function ruleHasUnknown(rule: Record<string, unknown>): boolean {
+    if (rule.name === UNKNOWN_SENTINEL || rule.ruleType === UNKNOWN_SENTINEL) {
+        return true;
+    }
+    for (const field of RULE_STRING_LISTS) {
+        const list = rule[field];
+        if (list === UNKNOWN_SENTINEL) {
+            return true;
+        }
+        if (Array.isArray(list)) {
+            for (let i = 0; i < list.length; i++) {
+                const value = list[i];
+                if (typeof value === "string" ? value === UNKNOWN_SENTINEL : value !== null && typeof value === "object" && hasUnknown(value)) {
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
+}
+
 /** Unwraps ARM resources (`properties`) while keeping the resource's name. */
 function body(raw: RawGroup): RawGroup {
     const props = raw.properties;
@@ -193,8 +229,8 @@ export class RuleReader {
 
     constructor(private readonly problems: string[]) {}
 
-    private sources(values: unknown, where: string): SourceInfo {
-        const key = Array.isArray(values) ? values.join("\u0000") : "";
+    private sources(values: unknown, where?: () => string): SourceInfo {
+        const key = listKey(values);
         let info = this.sourceCache.get(key);
         if (!info) {
             info = { sourceAny: false, sourceRanges: [], invalid: [] };
@@ -212,14 +248,14 @@ export class RuleReader {
             }
             this.sourceCache.set(key, info);
         }
-        for (const address of info.invalid) {
-            this.problems.push(`Rule ${where} has source ${JSON.stringify(address)}, which is not an IPv4 address, CIDR or range; it matches nothing.`);
+        for (const address of where ? info.invalid : []) {
+            this.problems.push(`Rule ${where!()} has source ${JSON.stringify(address)}, which is not an IPv4 address, CIDR or range; it matches nothing.`);
         }
         return info;
     }
 
-    private ports(values: unknown, where: string): PortRange[] {
-        const key = Array.isArray(values) ? values.join(",") : "";
+    private ports(values: unknown, where?: () => string): PortRange[] {
+        const key = listKey(values);
         let info = this.portCache.get(key);
         if (!info) {
             info = { ranges: [], invalid: [] };
@@ -240,14 +276,14 @@ export class RuleReader {
             }
             this.portCache.set(key, info);
         }
-        for (const value of info.invalid) {
-            this.problems.push(`Rule ${where} has port ${value}, which is not *, N or A-B; it matches nothing.`);
+        for (const value of where ? info.invalid : []) {
+            this.problems.push(`Rule ${where!()} has port ${value}, which is not *, N or A-B; it matches nothing.`);
         }
         return info.ranges;
     }
 
     private protocols(values: unknown): Set<string> {
-        const key = Array.isArray(values) ? values.join(",") : "";
+        const key = listKey(values);
         let set = this.protocolCache.get(key);
         if (!set) {
             set = new Set(strings(values).map((p) => p.toUpperCase()));
@@ -276,15 +312,19 @@ export class RuleReader {
         return result;
     }
 
-    /** Turns the raw rules of a collection into normal rules, appended to `out` with increasing `seq` per stage. */
-    read(group: NormalGroup, collection: NormalCollection, out: Record<Stage, NormalRule[]>): void {
+    /**
+     * Checks the raw rules of a collection (reporting problems) and appends them to the stage tables,
+     * with increasing `seq` per stage. No per-rule objects are built here: `normal` builds them when a
+     * rule is looked at.
+     */
+    read(group: NormalGroup, collection: NormalCollection, tables: Record<Stage, RuleTable>): void {
         const rawRules = collection.rawRules;
         for (let index = 0; index < rawRules.length; index++) {
             const rule = (rawRules[index] ?? {}) as Record<string, unknown>;
             const name = typeof rule.name === "string" ? rule.name : `(rule ${index + 1})`;
-            const where = `${group.name}/${collection.name}/${name}`;
-            if (hasUnknown(rule)) {
-                this.problems.push(`Rule ${where} has values that are unknown until the update runs; it was not evaluated.`);
+            const where = () => `${group.name}/${collection.name}/${name}`;
+            if (ruleHasUnknown(rule)) {
+                this.problems.push(`Rule ${where()} has values that are unknown until the update runs; it was not evaluated.`);
                 continue;
             }
             const ruleType = typeof rule.ruleType === "string" ? rule.ruleType.toLowerCase() : "";
@@ -302,53 +342,100 @@ export class RuleReader {
             } else if ("protocols" in rule || "targetFqdns" in rule || "fqdnTags" in rule) {
                 stage = "application";
             } else {
-                this.problems.push(`Rule ${where} has no ruleType and no fields that tell its type; ignored.`);
+                this.problems.push(`Rule ${where()} has no ruleType and no fields that tell its type; ignored.`);
                 continue;
             }
-            const source = this.sources(rule.sourceAddresses, where);
-            const groups = Array.isArray(rule.sourceIpGroups) && rule.sourceIpGroups.length
-                ? new Set(strings(rule.sourceIpGroups).map((g) => g.trim().toLowerCase())) : NO_IP_GROUPS;
-            const sourceEmpty = !(Array.isArray(rule.sourceAddresses) && rule.sourceAddresses.length) && groups.size === 0;
-            const list = out[stage];
-            const normal: NormalRule = {
-                stage, name, group: group.name, collection: collection.name, action: collection.action, seq: list.length,
-                sourceAny: source.sourceAny, sourceRanges: source.sourceRanges, sourceIpGroups: groups as Set<string>, sourceEmpty,
-                protocols: NO_PROTOCOLS, ports: NO_PORTS, destAny: false, destTags: NO_STRINGS, rawFqdns: NO_STRINGS,
-                appProtocols: NO_APP_PROTOCOLS, rawTargets: NO_STRINGS,
-            };
+            this.sources(rule.sourceAddresses, where);
             if (stage === "network") {
-                normal.protocols = this.protocols(rule.ipProtocols ?? rule.protocols);
-                normal.ports = this.ports(rule.destinationPorts, where);
-                const addresses = rule.destinationAddresses;
-                if (Array.isArray(addresses) && addresses.length) {
-                    const tags: string[] = [];
-                    for (const address of addresses) {
-                        if (typeof address !== "string") {
-                            continue;
-                        }
-                        if (isAnyAddress(address)) {
-                            normal.destAny = true;
-                        } else if (!isAddressLike(address)) {
-                            tags.push(address.trim().toLowerCase());
-                        }
-                    }
-                    normal.destTags = tags;
-                }
-                normal.rawFqdns = Array.isArray(rule.destinationFqdns) ? rule.destinationFqdns : NO_STRINGS;
+                this.ports(rule.destinationPorts, where);
             } else {
-                normal.appProtocols = this.appProtocols(rule.protocols);
                 const targets = rule.targetFqdns ?? rule.destinationFqdns;
-                normal.rawTargets = Array.isArray(targets) ? targets : NO_STRINGS;
-                if (normal.rawTargets.length === 0) {
+                if (!(Array.isArray(targets) && targets.length)) {
                     const others = OTHER_APP_DESTINATIONS.filter((field) => Array.isArray(rule[field]) && (rule[field] as unknown[]).length > 0);
                     if (others.length) {
-                        this.problems.push(`Rule ${where} allows only by ${others.join(", ")}, which this evaluator does not check.`);
+                        this.problems.push(`Rule ${where()} allows only by ${others.join(", ")}, which this evaluator does not check.`);
                     }
                 }
             }
-            list.push(normal);
+            const table = tables[stage];
+            table.raw.push(rule);
+            table.group.push(group);
+            table.collection.push(collection);
+            table.name.push(name);
         }
     }
+
+    /** The normal form of rule `seq` of a table, built on first use. */
+    normal(table: RuleTable, seq: number): NormalRule {
+        const cached = table.normal[seq];
+        if (cached) {
+            return cached;
+        }
+        const rule = table.raw[seq];
+        const stage = table.stage;
+        const source = this.sources(rule.sourceAddresses);
+        const groups = Array.isArray(rule.sourceIpGroups) && rule.sourceIpGroups.length
+            ? new Set(strings(rule.sourceIpGroups).map((g) => g.trim().toLowerCase())) : NO_IP_GROUPS;
+        const sourceEmpty = !(Array.isArray(rule.sourceAddresses) && rule.sourceAddresses.length) && groups.size === 0;
+        const normal: NormalRule = {
+            stage, name: table.name[seq], group: table.group[seq].name, collection: table.collection[seq].name, action: table.collection[seq].action, seq,
+            sourceAny: source.sourceAny, sourceRanges: source.sourceRanges, sourceIpGroups: groups as Set<string>, sourceEmpty,
+            protocols: NO_PROTOCOLS, ports: NO_PORTS, destAny: false, destTags: NO_STRINGS, rawFqdns: NO_STRINGS,
+            appProtocols: NO_APP_PROTOCOLS, rawTargets: NO_STRINGS,
+        };
+        if (stage === "network") {
+            normal.protocols = this.protocols(rule.ipProtocols ?? rule.protocols);
+            normal.ports = this.ports(rule.destinationPorts);
+            const destinations = destinationsOf(rule);
+            normal.destAny = destinations.any;
+            normal.destTags = destinations.tags;
+            normal.rawFqdns = Array.isArray(rule.destinationFqdns) ? rule.destinationFqdns : NO_STRINGS;
+        } else {
+            normal.appProtocols = this.appProtocols(rule.protocols);
+            const targets = rule.targetFqdns ?? rule.destinationFqdns;
+            normal.rawTargets = Array.isArray(targets) ? targets : NO_STRINGS;
+        }
+        table.normal[seq] = normal;
+        return normal;
+    }
+}
+
+/** The rules of one stage, in processing order, as references to the raw rules (see `RuleReader.normal`). */
+export interface RuleTable {
+    stage: Stage;
+    raw: Record<string, unknown>[];
+    group: NormalGroup[];
+    collection: NormalCollection[];
+    name: string[];
+    normal: (NormalRule | undefined)[];
+}
+
+export function newRuleTable(stage: Stage): RuleTable {
+    return { stage, raw: [], group: [], collection: [], name: [], normal: [] };
+}
+
+/** A network rule's destination addresses: whether any is `*` / `0.0.0.0/0`, and the service tags (lower case). */
+export function destinationsOf(rule: Record<string, unknown>): { any: boolean; tags: string[] } {
+    const addresses = rule.destinationAddresses;
+    if (!Array.isArray(addresses) || addresses.length === 0) {
+        return { any: false, tags: NO_STRINGS };
+    }
+    let any = false;
+    let tags: string[] = NO_STRINGS;
+    for (const address of addresses) {
+        if (typeof address !== "string") {
+            continue;
+        }
+        if (isAnyAddress(address)) {
+            any = true;
+        } else if (!isAddressLike(address)) {
+            if (tags === NO_STRINGS) {
+                tags = [];
+            }
+            tags.push(address.trim().toLowerCase());
+        }
+    }
+    return { any, tags };
 }
 
 const NO_PROTOCOLS: Set<string> = new Set();
