@@ -10,7 +10,9 @@ import { REGION_PATTERN, isKnownRegion } from "../catalog/regions";
 import { InputError } from "../errors";
 import { Ipv4Interval, contains, intersects, parseIpv4 } from "../net";
 import { Requirement } from "../requirements";
-import { NormalGroup, NormalRule, RawGroup, RuleReader, destinationsOf, fingerprint, fqdnsOf, newRuleTable, normaliseGroup, normaliseName, targetsOf } from "./model";
+import {
+    NormalGroup, NormalRule, RawGroup, RuleReader, destinationsOf, fingerprint, fqdnsOf, newRuleTable, normaliseGroup, normaliseName, ruleWhere, slotAt, targetsOf,
+} from "./model";
 
 export type CheckStatus = "allowed" | "denied" | "missing";
 
@@ -251,12 +253,6 @@ export function evaluateCoverage(input: CoverageInput): CoverageResult {
     groups.sort((a, b) => Number(b.fromParent) - Number(a.fromParent) || a.priority - b.priority || a.order - b.order);
     const stages = { network: newRuleTable("network"), application: newRuleTable("application") };
     const reader = new RuleReader(problems);
-    for (const group of groups) {
-        const collections = group.collections.map((c, i) => ({ c, i })).sort((a, b) => a.c.priority - b.c.priority || a.i - b.i);
-        for (const { c } of collections) {
-            reader.read(group, c, stages);
-        }
-    }
 
     // The names the checks will look up: exact FQDNs, and `*suffix` keys for every suffix of each name.
     const exactKeys = new Set<string>();
@@ -284,15 +280,18 @@ export function evaluateCoverage(input: CoverageInput): CoverageResult {
     const netFqdn = new Map<string, number | number[]>();
     const fqdnUsable = dnsProxy && !basic;
     const net = stages.network;
-    const whereAt = (table: typeof net, seq: number) => `${table.group[seq].name}/${table.collection[seq].name}/${table.name[seq]}`;
-    for (let seq = 0; seq < net.raw.length; seq++) {
+    const whereAt = ruleWhere;
+    const indexNetwork = (seq: number): void => {
         const rule = net.raw[seq];
-        const destinations = destinationsOf(rule);
-        if (destinations.any) {
-            netAny.push(seq);
-        }
-        for (const tag of destinations.tags) {
-            push(netTag, tag, seq);
+        const addresses = rule.destinationAddresses;
+        if (Array.isArray(addresses) && addresses.length) {
+            const destinations = destinationsOf(rule);
+            if (destinations.any) {
+                netAny.push(seq);
+            }
+            for (const tag of destinations.tags) {
+                push(netTag, tag, seq);
+            }
         }
         const raw = rule.destinationFqdns;
         if (Array.isArray(raw) && raw.length) {
@@ -320,17 +319,17 @@ export function evaluateCoverage(input: CoverageInput): CoverageResult {
                 problems.push(`Rule ${whereAt(net, seq)} uses FQDNs in a network rule, but ${why}; those FQDNs match nothing.`);
             }
         }
-    }
+    };
     // Index application rules: exact names and `*suffix` patterns, keyed by the pattern text itself;
     // only names that some check will look up are indexed.
     const appAny: number[] = [];
     const appPattern = new Map<string, number | number[]>();
     const app = stages.application;
-    for (let seq = 0; seq < app.raw.length; seq++) {
+    const indexApplication = (seq: number): void => {
         const rule = app.raw[seq];
         const targets = rule.targetFqdns ?? rule.destinationFqdns;
         if (!Array.isArray(targets)) {
-            continue;
+            return;
         }
         for (const target of targets) {
             if (typeof target !== "string") {
@@ -354,11 +353,26 @@ export function evaluateCoverage(input: CoverageInput): CoverageResult {
                 pushCompact(appPattern, name, seq);
             }
         }
+    };
+    // Read each collection and index its rules right away, while they are still in the CPU caches.
+    for (const group of groups) {
+        const collections = group.collections.map((c, i) => ({ c, i })).sort((a, b) => a.c.priority - b.c.priority || a.i - b.i);
+        for (const { c } of collections) {
+            const firstNetwork = net.raw.length;
+            const firstApplication = app.raw.length;
+            reader.read(group, c, stages);
+            for (let seq = firstNetwork; seq < net.raw.length; seq++) {
+                indexNetwork(seq);
+            }
+            for (let seq = firstApplication; seq < app.raw.length; seq++) {
+                indexApplication(seq);
+            }
+        }
     }
     const deniesOf = (table: typeof net): NormalRule[] => {
         const result: NormalRule[] = [];
         for (let seq = 0; seq < table.raw.length; seq++) {
-            if (table.collection[seq].action === "deny") {
+            if (slotAt(table, seq).collection.action === "deny") {
                 result.push(reader.normal(table, seq));
             }
         }

@@ -229,7 +229,7 @@ export class RuleReader {
 
     constructor(private readonly problems: string[]) {}
 
-    private sources(values: unknown, where?: () => string): SourceInfo {
+    private sources(values: unknown): SourceInfo {
         const key = listKey(values);
         let info = this.sourceCache.get(key);
         if (!info) {
@@ -248,13 +248,10 @@ export class RuleReader {
             }
             this.sourceCache.set(key, info);
         }
-        for (const address of where ? info.invalid : []) {
-            this.problems.push(`Rule ${where!()} has source ${JSON.stringify(address)}, which is not an IPv4 address, CIDR or range; it matches nothing.`);
-        }
         return info;
     }
 
-    private ports(values: unknown, where?: () => string): PortRange[] {
+    private portInfo(values: unknown): { ranges: PortRange[]; invalid: string[] } {
         const key = listKey(values);
         let info = this.portCache.get(key);
         if (!info) {
@@ -276,10 +273,7 @@ export class RuleReader {
             }
             this.portCache.set(key, info);
         }
-        for (const value of where ? info.invalid : []) {
-            this.problems.push(`Rule ${where!()} has port ${value}, which is not *, N or A-B; it matches nothing.`);
-        }
-        return info.ranges;
+        return info;
     }
 
     private protocols(values: unknown): Set<string> {
@@ -322,9 +316,8 @@ export class RuleReader {
         for (let index = 0; index < rawRules.length; index++) {
             const rule = (rawRules[index] ?? {}) as Record<string, unknown>;
             const name = typeof rule.name === "string" ? rule.name : `(rule ${index + 1})`;
-            const where = () => `${group.name}/${collection.name}/${name}`;
             if (ruleHasUnknown(rule)) {
-                this.problems.push(`Rule ${where()} has values that are unknown until the update runs; it was not evaluated.`);
+                this.problems.push(`Rule ${group.name}/${collection.name}/${name} has values that are unknown until the update runs; it was not evaluated.`);
                 continue;
             }
             const ruleType = typeof rule.ruleType === "string" ? rule.ruleType.toLowerCase() : "";
@@ -342,26 +335,36 @@ export class RuleReader {
             } else if ("protocols" in rule || "targetFqdns" in rule || "fqdnTags" in rule) {
                 stage = "application";
             } else {
-                this.problems.push(`Rule ${where()} has no ruleType and no fields that tell its type; ignored.`);
+                this.problems.push(`Rule ${group.name}/${collection.name}/${name} has no ruleType and no fields that tell its type; ignored.`);
                 continue;
             }
-            this.sources(rule.sourceAddresses, where);
+            const source = this.sources(rule.sourceAddresses);
+            for (const address of source.invalid) {
+                this.problems.push(`Rule ${group.name}/${collection.name}/${name} has source ${JSON.stringify(address)}, which is not an IPv4 address, CIDR or range; it matches nothing.`);
+            }
             if (stage === "network") {
-                this.ports(rule.destinationPorts, where);
+                for (const value of this.portInfo(rule.destinationPorts).invalid) {
+                    this.problems.push(`Rule ${group.name}/${collection.name}/${name} has port ${value}, which is not *, N or A-B; it matches nothing.`);
+                }
             } else {
                 const targets = rule.targetFqdns ?? rule.destinationFqdns;
                 if (!(Array.isArray(targets) && targets.length)) {
                     const others = OTHER_APP_DESTINATIONS.filter((field) => Array.isArray(rule[field]) && (rule[field] as unknown[]).length > 0);
                     if (others.length) {
-                        this.problems.push(`Rule ${where()} allows only by ${others.join(", ")}, which this evaluator does not check.`);
+                        this.problems.push(`Rule ${group.name}/${collection.name}/${name} allows only by ${others.join(", ")}, which this evaluator does not check.`);
                     }
                 }
             }
             const table = tables[stage];
+            if (table.slotOf !== collection) {
+                table.slotOf = collection;
+                table.slots.push({ group, collection });
+            }
+            if (typeof rule.name !== "string") {
+                table.unnamed.set(table.raw.length, name);
+            }
             table.raw.push(rule);
-            table.group.push(group);
-            table.collection.push(collection);
-            table.name.push(name);
+            table.slot.push(table.slots.length - 1);
         }
     }
 
@@ -378,14 +381,15 @@ export class RuleReader {
             ? new Set(strings(rule.sourceIpGroups).map((g) => g.trim().toLowerCase())) : NO_IP_GROUPS;
         const sourceEmpty = !(Array.isArray(rule.sourceAddresses) && rule.sourceAddresses.length) && groups.size === 0;
         const normal: NormalRule = {
-            stage, name: table.name[seq], group: table.group[seq].name, collection: table.collection[seq].name, action: table.collection[seq].action, seq,
+            stage, name: ruleName(table, seq), group: slotAt(table, seq).group.name, collection: slotAt(table, seq).collection.name,
+            action: slotAt(table, seq).collection.action, seq,
             sourceAny: source.sourceAny, sourceRanges: source.sourceRanges, sourceIpGroups: groups as Set<string>, sourceEmpty,
             protocols: NO_PROTOCOLS, ports: NO_PORTS, destAny: false, destTags: NO_STRINGS, rawFqdns: NO_STRINGS,
             appProtocols: NO_APP_PROTOCOLS, rawTargets: NO_STRINGS,
         };
         if (stage === "network") {
             normal.protocols = this.protocols(rule.ipProtocols ?? rule.protocols);
-            normal.ports = this.ports(rule.destinationPorts);
+            normal.ports = this.portInfo(rule.destinationPorts).ranges;
             const destinations = destinationsOf(rule);
             normal.destAny = destinations.any;
             normal.destTags = destinations.tags;
@@ -400,18 +404,41 @@ export class RuleReader {
     }
 }
 
-/** The rules of one stage, in processing order, as references to the raw rules (see `RuleReader.normal`). */
+/**
+ * The rules of one stage, in processing order, as references to the raw rules (see `RuleReader.normal`),
+ * with the group and collection of each kept once per collection.
+ */
 export interface RuleTable {
     stage: Stage;
     raw: Record<string, unknown>[];
-    group: NormalGroup[];
-    collection: NormalCollection[];
-    name: string[];
+    /** Per rule: index into `slots`. */
+    slot: number[];
+    slots: { group: NormalGroup; collection: NormalCollection }[];
+    /** The collection of the last slot, to start a new slot when it changes. */
+    slotOf?: NormalCollection;
+    /** Names given to rules that have none (`(rule N)`), by seq. */
+    unnamed: Map<number, string>;
     normal: (NormalRule | undefined)[];
 }
 
 export function newRuleTable(stage: Stage): RuleTable {
-    return { stage, raw: [], group: [], collection: [], name: [], normal: [] };
+    return { stage, raw: [], slot: [], slots: [], unnamed: new Map(), normal: [] };
+}
+
+/** The group and collection of rule `seq`. */
+export function slotAt(table: RuleTable, seq: number): { group: NormalGroup; collection: NormalCollection } {
+    return table.slots[table.slot[seq]];
+}
+
+export function ruleName(table: RuleTable, seq: number): string {
+    const name = table.raw[seq].name;
+    return typeof name === "string" ? name : table.unnamed.get(seq) ?? `(rule ${seq + 1})`;
+}
+
+/** `group/collection/rule` of rule `seq`, for messages. */
+export function ruleWhere(table: RuleTable, seq: number): string {
+    const { group, collection } = slotAt(table, seq);
+    return `${group.name}/${collection.name}/${ruleName(table, seq)}`;
 }
 
 /** A network rule's destination addresses: whether any is `*` / `0.0.0.0/0`, and the service tags (lower case). */
