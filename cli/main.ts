@@ -85,6 +85,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+    // A reader that stops early (`| head`) is not an error.
+    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code === "EPIPE") {
+            process.exit(process.exitCode ?? 0);
+        }
+        throw error;
+    });
     let code = 0;
     const program = buildProgram((c) => { code = c; });
     try {

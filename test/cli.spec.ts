@@ -278,6 +278,35 @@ describe("CLI (the real binary)", function () {
         });
     });
 
+    it("stops quietly when its reader closes the pipe early", () => {
+        const result = spawnSync("bash", ["-c", `"${process.execPath}" "${BIN}" hosts --cloud public --storage amlstore --region westeurope --all-scenarios | head -1; echo "rc=\${PIPESTATUS[0]}"`], { encoding: "utf8" });
+        assert.match(result.stdout, /\nrc=0\n$/);
+        assert.strictEqual(result.stderr, "");
+    });
+
+    it("colours the audit table on a terminal, unless --no-color", function () {
+        const script = spawnSync("script", ["--version"], { encoding: "utf8" });
+        if (script.status !== 0) {
+            this.skip();
+        }
+        const run = (flag: string) => spawnSync("script", ["-qc", `"${process.execPath}" "${BIN}" ${flag} audit --rules az-rcg-list.missing-445.json --policy az-policy.json ${WS.join(" ")}`, "/dev/null"],
+            { cwd: FIX, encoding: "utf8", env: { ...process.env, NO_COLOR: "" } }).stdout;
+        assert.match(run(""), /\u001b\[33mmissing\u001b\[0m/);
+        assert.doesNotMatch(run("--no-color"), /\u001b\[/);
+    });
+
+    it("runs the README's hosts and plan examples as written (exit 0)", () => {
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const commands = readme.split("\n").filter((line) => /^\.\/bin\/azureml-firewall (hosts|plan) /.test(line));
+        assert.ok(commands.length >= 5, `found ${commands.length} examples`);
+        for (const command of commands) {
+            const args = command.replace(/\s+>.*$/, "").split(/\s+/).slice(1);
+            const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: "utf8" });
+            assert.strictEqual(result.status, 0, `${command}: ${result.stderr}`);
+            assert.ok(result.stdout.length > 100, command);
+        }
+    });
+
     it("prints help for each command and exits 0", () => {
         for (const command of ["hosts", "audit", "plan"]) {
             const run = cli(command, "--help");
