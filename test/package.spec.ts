@@ -1,5 +1,7 @@
 import * as assert from "assert";
 import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 const ROOT = path.join(__dirname, "..");
@@ -36,6 +38,27 @@ describe("npm package", function () {
         ].join("\n");
         const out = execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
         assert.deepStrictEqual(JSON.parse(out), { root: "function", classic: "function", before: false, after: true });
+    });
+
+    it("installs as a package whose CLI runs with npx for hosts and audit, without the Pulumi SDKs", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-pack-"));
+        try {
+            const packed = execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", dir], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim().split("\n").pop()!;
+            const app = path.join(dir, "app");
+            fs.mkdirSync(app);
+            fs.writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
+            execFileSync("npm", ["install", path.join(dir, packed), "--omit=peer", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: app, stdio: "ignore" });
+            assert.strictEqual(fs.existsSync(path.join(app, "node_modules", "@pulumi")), false, "no Pulumi SDK installed");
+            const hosts = JSON.parse(execFileSync("npx", ["--no-install", "azureml-firewall", "hosts", "--cloud", "public", "--storage", "amlstore", "--region", "westeurope", "--format", "json"],
+                { cwd: app, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+            assert.ok(hosts.some((h: { destination: string }) => h.destination === "westeurope.tundra.azureml.ms"));
+            const audit = JSON.parse(execFileSync("npx", ["--no-install", "azureml-firewall", "audit", "--rules", path.join(__dirname, "fixtures", "az-rcg-list.complete.json"),
+                "--policy", path.join(__dirname, "fixtures", "az-policy.json"), "--cloud", "public", "--storage", "amlstore", "--region", "westeurope", "--format", "json"],
+                { cwd: app, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+            assert.deepStrictEqual(audit.summary, { checks: 43, allowed: 43, denied: 0, missing: 0 });
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("exports the component and the pure functions from the package root", () => {
