@@ -164,6 +164,29 @@ describe("CLI (the real binary)", function () {
             assert.strictEqual(json(run).summary.allowed, 43);
         });
 
+        it("reads a pulumi stack export of the classic provider", () => {
+            const { planPolicy } = require("../components/policyPlan");
+            const { toClassicCollections } = require("../components/classicShape");
+            const plan = planPolicy("aml", { region: "westeurope", workspaceName: "mlw-prod", storageAccountName: "amlstore", sourceAddresses: ["10.0.1.0/24"], attach: false });
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-export-"));
+            const file = path.join(dir, "classic-export.json");
+            fs.writeFileSync(file, JSON.stringify({ version: 3, deployment: { resources: [
+                { urn: "urn:pulumi:prod::net::azure:network/firewallPolicy:FirewallPolicy::hub", type: "azure:network/firewallPolicy:FirewallPolicy",
+                    outputs: { name: "fwp-hub", sku: "Standard", dns: { proxyEnabled: true } } },
+                { urn: "urn:pulumi:prod::net::azure:network/firewallPolicyRuleCollectionGroup:FirewallPolicyRuleCollectionGroup::aml",
+                    type: "azure:network/firewallPolicyRuleCollectionGroup:FirewallPolicyRuleCollectionGroup",
+                    outputs: { name: "aml", priority: 1000, ...toClassicCollections(plan.plan.ruleCollections) } },
+            ] } }));
+            try {
+                const run = audit("--rules", file);
+                assert.strictEqual(run.code, 0, run.stderr);
+                assert.deepStrictEqual(json(run).summary, { checks: 43, allowed: 43, denied: 0, missing: 0 });
+                assert.strictEqual(json(run).results.find((r: any) => r.port === 445 && r.kind === "fqdn").decidedBy.rule, "fqdns-tcp-445");
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
+
         it("checks a custom requirements file instead of the catalog", () => {
             const run = cli("audit", "--rules", "az-rcg-list.complete.json", "--policy", "az-policy.json", "--requirements", "requirements.custom.json", "--format", "json");
             assert.strictEqual(run.code, 1);
