@@ -238,6 +238,14 @@ describe("coverage evaluator", () => {
             assert.deepStrictEqual(out.problems, ["Deny rule g/deny/one-ws covers only part of the destination for *.azureml.ms TCP 443; it does not decide the check, but part of that traffic is denied."]);
         });
 
+        it("does not report Deny rules on IPs, CIDRs or IP groups as overlaps (their contents are unknown)", () => {
+            const out = run({ groups: [rcg("g", 100,
+                coll("deny", 100, [netRule("ips", { destinationAddresses: ["20.0.0.0/8"], destinationIpGroups: ["/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/ipGroups/bad"] })], "Deny"),
+                coll("allow", 200, [appRule("aml", ["*.azureml.ms"])]))], requirements: [fqdn("*.azureml.ms")] });
+            assert.deepStrictEqual(statuses(out.results), ["*.azureml.ms TCP/443 allowed by g/allow/aml"]);
+            assert.deepStrictEqual(out.problems, []);
+        });
+
         it("does not report Deny rules reached only after the deciding rule", () => {
             const out = run({ groups: [rcg("g", 100,
                 coll("allow", 100, [appRule("aml", ["*.azureml.ms"])]),
