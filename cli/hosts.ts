@@ -1,7 +1,7 @@
 /** `hosts`: the resolved catalog for a cloud, storage account, region and scenarios. */
 import { CATALOG_SOURCES } from "../components/catalog/data";
 import { InputError } from "../components/errors";
-import { Requirement, resolveRequirements, scenariosOffered, SCENARIO_NAMES } from "../components/requirements";
+import { Requirement, resolveRequirements, scenariosOffered } from "../components/requirements";
 import { parseCloud } from "../components/clouds";
 import { UsageError } from "./errors";
 import { OutputOptions, csv, markdownTable, table } from "./format";
@@ -91,5 +91,3 @@ export function runHosts(options: HostsOptions, out: OutputOptions): number {
     }
     return 0;
 }
-
-export const HOSTS_HELP_SCENARIOS = SCENARIO_NAMES.join(", ");

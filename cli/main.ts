@@ -4,13 +4,14 @@
  * Exit codes: 0 ok, 1 something found (missing/denied, mandatory violation), 2 usage or input error.
  */
 import { Command, CommanderError, Option } from "commander";
+import { SCENARIO_NAMES } from "../components/requirements";
 import { UsageError } from "./errors";
 
 function collect(value: string, previous: string[]): string[] {
     return [...previous, value];
 }
 
-const SCENARIOS = "automl, hbi, monitoring, python, r, rstudio, vscode, huggingface, kubernetes";
+const SCENARIOS = SCENARIO_NAMES.join(", ");
 
 function fail(message: string): number {
     process.stderr.write(`azureml-firewall: ${message}\n`);

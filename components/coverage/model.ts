@@ -27,8 +27,6 @@ export interface NormalRule {
     sourceAny: boolean;
     sourceRanges: Ipv4Interval[];
     sourceIpGroups: Set<string>;
-    /** True when the rule has no source entries at all. */
-    sourceEmpty: boolean;
     // Network rules.
     protocols: Set<string>;
     ports: PortRange[];
@@ -379,11 +377,10 @@ export class RuleReader {
         const source = this.sources(rule.sourceAddresses);
         const groups = Array.isArray(rule.sourceIpGroups) && rule.sourceIpGroups.length
             ? new Set(strings(rule.sourceIpGroups).map((g) => g.trim().toLowerCase())) : NO_IP_GROUPS;
-        const sourceEmpty = !(Array.isArray(rule.sourceAddresses) && rule.sourceAddresses.length) && groups.size === 0;
         const normal: NormalRule = {
             stage, name: ruleName(table, seq), group: slotAt(table, seq).group.name, collection: slotAt(table, seq).collection.name,
             action: slotAt(table, seq).collection.action, seq,
-            sourceAny: source.sourceAny, sourceRanges: source.sourceRanges, sourceIpGroups: groups as Set<string>, sourceEmpty,
+            sourceAny: source.sourceAny, sourceRanges: source.sourceRanges, sourceIpGroups: groups as Set<string>,
             protocols: NO_PROTOCOLS, ports: NO_PORTS, destAny: false, destTags: NO_STRINGS, rawFqdns: NO_STRINGS,
             appProtocols: NO_APP_PROTOCOLS, rawTargets: NO_STRINGS,
         };
