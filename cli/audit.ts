@@ -75,9 +75,8 @@ export function audit(options: AuditOptions): CoverageResult {
         });
     } catch (error) {
         if (error instanceof InputError) {
-            const message = error.argument.startsWith("sources[") ? `--source: ${error.message.slice(error.argument.length + 2)}`
-                : error.argument === "parentGroups" ? `--parent-rules: ${error.message.slice(error.argument.length + 2)}` : error.message;
-            throw new UsageError(message);
+            const flag = error.argument.startsWith("sources[") ? "--source" : error.argument === "parentGroups" ? "--parent-rules" : undefined;
+            throw new UsageError(flag ? error.as(flag) : error.message);
         }
         throw error;
     }

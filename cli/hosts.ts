@@ -37,7 +37,7 @@ export function resolveHosts(options: HostsOptions): { entries: HostEntry[]; not
                 .replace(/^workspaces\[0\]\.region$/, "--region")
                 .replace(/^scenarios(\[\d+\])?$/, "--scenario")
                 .replace(/^configuration$/, "--configuration");
-            throw new UsageError(`${flag}: ${error.message.slice(error.argument.length + 2)}`);
+            throw new UsageError(error.as(flag));
         }
         throw error;
     }

@@ -5,16 +5,13 @@
  */
 import * as fs from "fs";
 import type { PolicySettings } from "../components/coverage/evaluate";
+import { isClassicPolicy, isClassicRcg, isNativePolicy, isNativeRcg, policySettingsOf } from "../components/coverage/resources";
 import type { Requirement } from "../components/requirements";
 import { UsageError } from "./errors";
 
 type Json = Record<string, unknown>;
 
 const RCG_ARM_TYPE = "microsoft.network/firewallpolicies/rulecollectiongroups";
-const NATIVE_RCG = /^azure-native:network(\/v\d+[a-z0-9]*)?:FirewallPolicyRuleCollectionGroup$/;
-const CLASSIC_RCG = "azure:network/firewallPolicyRuleCollectionGroup:FirewallPolicyRuleCollectionGroup";
-const NATIVE_POLICY = /^azure-native:network(\/v\d+[a-z0-9]*)?:FirewallPolicy$/;
-const CLASSIC_POLICY = "azure:network/firewallPolicy:FirewallPolicy";
 
 /** Reads and parses a JSON file, with one-line errors for a missing file or bad JSON. */
 export function readJson(file: string): unknown {
@@ -96,12 +93,12 @@ function fromStackExport(file: string, resources: Json[]): ReadRules {
     for (const resource of resources) {
         const type = String(resource.type ?? "");
         const values = (isObject(resource.outputs) ? resource.outputs : resource.inputs ?? {}) as Json;
-        if (NATIVE_RCG.test(type)) {
+        if (isNativeRcg(type)) {
             groups.push(group(file, { ...values, name: values.ruleCollectionGroupName ?? values.name ?? String(resource.urn).split("::").pop() }, groups.length));
-        } else if (type === CLASSIC_RCG) {
+        } else if (isClassicRcg(type)) {
             groups.push(group(file, { ...values, name: values.name ?? String(resource.urn).split("::").pop() }, groups.length));
-        } else if (NATIVE_POLICY.test(type) || type === CLASSIC_POLICY) {
-            policies.push({ ...values, __classic: type === CLASSIC_POLICY });
+        } else if (isNativePolicy(type) || isClassicPolicy(type)) {
+            policies.push({ ...values, __classic: isClassicPolicy(type) });
         }
     }
     if (groups.length === 0) {
@@ -109,30 +106,18 @@ function fromStackExport(file: string, resources: Json[]): ReadRules {
     }
     if (policies.length === 1) {
         const p = policies[0];
-        return { groups, policy: p.__classic ? classicSettings(p) : nativeSettings(p) };
+        return { groups, policy: settings(p, p.__classic === true) };
     }
     return { groups };
 }
 
-function nativeSettings(p: Json): PolicySettings {
-    const sku = isObject(p.sku) ? p.sku : {};
-    const dns = isObject(p.dnsSettings) ? p.dnsSettings : undefined;
-    const base = isObject(p.basePolicy) ? p.basePolicy.id : undefined;
+/** Settings of a policy read from a file: SKU, DNS proxy, name and base policy. */
+function settings(p: Json, classic: boolean): PolicySettings {
+    const base = classic ? p.basePolicyId : isObject(p.basePolicy) ? p.basePolicy.id : undefined;
     return {
         name: typeof p.name === "string" ? p.name : undefined,
-        skuTier: typeof sku.tier === "string" ? sku.tier : undefined,
-        dnsProxy: dns ? dns.enableProxy === true : undefined,
+        ...policySettingsOf(classic, p),
         basePolicyId: typeof base === "string" ? base : undefined,
-    };
-}
-
-function classicSettings(p: Json): PolicySettings {
-    const dns = isObject(p.dns) ? p.dns : undefined;
-    return {
-        name: typeof p.name === "string" ? p.name : undefined,
-        skuTier: typeof p.sku === "string" ? p.sku : undefined,
-        dnsProxy: dns ? dns.proxyEnabled === true : false,
-        basePolicyId: typeof p.basePolicyId === "string" ? p.basePolicyId : undefined,
     };
 }
 
@@ -146,7 +131,7 @@ export function readPolicy(file: string): PolicySettings {
     if (!("sku" in p) && !("dnsSettings" in p) && !("basePolicy" in p) && !("ruleCollectionGroups" in p)) {
         throw new UsageError(`${file}: JSON of an unknown shape; expected the object printed by \`az network firewall policy show\` (sku, dnsSettings, basePolicy)`);
     }
-    return nativeSettings(p);
+    return settings(p, false);
 }
 
 const PROTOCOLS = ["TCP", "UDP", "Any"];

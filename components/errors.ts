@@ -15,6 +15,11 @@ export class InputError extends Error {
         super(`${argument}: ${describe(value)} is not valid; ${expected}`);
         this.name = "InputError";
     }
+
+    /** The same message under another name for the argument (a CLI flag, say). */
+    as(argument: string): string {
+        return `${argument}: ${describe(this.value)} is not valid; ${this.expected}`;
+    }
 }
 
 export function describe(value: unknown): string {

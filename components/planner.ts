@@ -346,7 +346,7 @@ export function planRules(requirements: Requirement[], options: PlanOptions): Ru
         .filter((e) => e.realisations.some((r) => r.kind === "fallbackServiceTag") || e.unrealised)
         .map((e) => `${e.requirement.destination} ${e.requirement.protocol} ${e.requirement.ports.join(",")}: ${e.text}`);
     const ruleCount = collections.reduce((n, c) => n + c.rules.length, 0);
-    return { ruleCollections: collections, explanations, notes, ruleCount, needsDnsProxy: networkRules.size > 0 && [...networkRules.values()].some((r) => r.field === "destinationFqdns") };
+    return { ruleCollections: collections, explanations, notes, ruleCount, needsDnsProxy: [...networkRules.values()].some((r) => r.field === "destinationFqdns") };
 }
 
 function describeRealisation(r: Realisation): string {

@@ -41,6 +41,11 @@ export interface PolicyRun {
 /** Per-policy config as in a `--policy-pack-config` file: `{ "<policy>": { enforcementLevel?, ...props } | level }`. */
 export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
 
+/** The resource options of a resource registered without any. */
+function defaultOptions() {
+    return { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
+}
+
 class NotApplicableSignal extends Error {
     constructor(readonly reason: string) {
         super(reason);
@@ -78,7 +83,7 @@ export function makeStack(specs: StackResourceSpec[]): PolicyResource[] {
         const props = unknownCheckingProxy(spec.props) as Record<string, unknown>;
         const resource: PolicyResource = {
             type: spec.type, name: spec.name, urn: spec.urn, props,
-            opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+            opts: defaultOptions(),
             dependencies: [], propertyDependencies: {},
             isType: () => false,
             asType: () => undefined,
@@ -129,7 +134,7 @@ export async function runResourcePolicy(policy: ResourceValidationPolicy, spec: 
     const proxied = unknownCheckingProxy(spec.props) as Record<string, unknown>;
     const args: ResourceValidationArgs = {
         type: spec.type, props: proxied, urn, name: spec.name,
-        opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [], parent: spec.parent },
+        opts: { ...defaultOptions(), parent: spec.parent },
         stackTags: new Map(),
         isType: () => false,
         asType: () => undefined,

@@ -2,7 +2,7 @@
  * Typed, validated stack configuration (namespace `azureml-firewall`), as a pure function of the raw
  * config strings, so that the program, the CLI `plan` and the tests read it the same way.
  */
-import type { AmlFirewallPolicyArgs, AmlWorkspaceArgs } from "../components/amlFirewallPolicy";
+import type { AmlFirewallPolicyArgs } from "../components/amlFirewallPolicy";
 import type { AmlFirewallPolicyClassicArgs } from "../components/classic";
 
 export const CONFIG_NAMESPACE = "azureml-firewall";
@@ -114,9 +114,6 @@ export function readStackConfig(raw: Readonly<Record<string, string | undefined>
     if (values[wrongAttach] !== undefined) {
         const right = provider === "native" ? "existingFirewallPolicyName" : "existingFirewallPolicyId";
         throw new StackConfigError(file, wrongAttach, `does not apply to provider ${provider}; use ${CONFIG_NAMESPACE}:${right}.`);
-    }
-    if (values.workspaces) {
-        values.workspaces = (values.workspaces as Record<string, unknown>[]).map((ws) => ws as unknown as AmlWorkspaceArgs);
     }
     return provider === "native"
         ? { provider, args: values as unknown as AmlFirewallPolicyArgs }

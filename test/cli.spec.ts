@@ -75,6 +75,17 @@ describe("CLI (the real binary)", function () {
             assert.match(md.stdout, /^Source: MicrosoftDocs\/azure-ai-docs `articles\/machine-learning\/how-to-access-azureml-behind-firewall\.md`/m);
         });
 
+        it("takes --configuration leastPrivilege and --allow-unlisted-region", () => {
+            const least = json(cli("hosts", ...WS, "--configuration", "leastPrivilege", "--format", "json"));
+            assert.deepStrictEqual(least.filter((h: any) => h.kind === "serviceTag"), []);
+            assert.ok(least.some((h: any) => h.destination === "westeurope.tundra.azureml.ms"));
+            assertUsageError(cli("hosts", "--cloud", "public", "--storage", "amlstore", "--region", "marsnorth1"), /^azureml-firewall: --region: "marsnorth1" is not valid; AzurePublic regions are: /);
+            const newer = cli("hosts", "--cloud", "public", "--storage", "amlstore", "--region", "marsnorth1", "--allow-unlisted-region", "--format", "json");
+            assert.strictEqual(newer.code, 0, newer.stderr);
+            assert.ok(json(newer).some((h: any) => h.destination === "Storage.marsnorth1"));
+            assertUsageError(cli("hosts", ...WS, "--configuration", "minimal"), /^azureml-firewall: --configuration: "minimal" is not valid; use full or leastPrivilege\.$/m);
+        });
+
         it("offers every scenario of a cloud with --all-scenarios", () => {
             const run = cli("hosts", "--cloud", "china", "--storage", "stcn", "--region", "chinaeast2", "--all-scenarios", "--format", "json");
             const scenarios = [...new Set(json(run).map((h: any) => h.scenario))].sort();

@@ -232,6 +232,9 @@ describe("AmlFirewallPolicy (azure-native, under mocks)", function () {
         it("accepts '*' and IPv6 sources only with the explicit opt-ins", async () => {
             await build("aml-any", { ...BASE, sourceAddresses: ["*"], allowAnySource: true });
             assert.deepStrictEqual(byType(RCG)[0].inputs.ruleCollections[0].rules[0].sourceAddresses, ["*"]);
+            resetRecorded();
+            await build("aml-ipv6", { ...BASE, sourceAddresses: ["2001:db8::/64", "10.0.1.0/24"], allowIpv6Sources: true });
+            assert.deepStrictEqual(byType(RCG)[0].inputs.ruleCollections[0].rules[0].sourceAddresses, ["10.0.1.0/24", "2001:db8::/64"]);
         });
     });
 });

@@ -3,42 +3,12 @@
  * both providers' shapes the same way.
  */
 import type { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
+import { isClassicPolicy, isClassicRcg, isPolicy, isRcg, policySettingsOf } from "../../components/coverage/resources";
 
-export const TYPES = {
-    nativePolicy: "azure-native:network:FirewallPolicy",
-    nativeRcg: "azure-native:network:FirewallPolicyRuleCollectionGroup",
-    classicPolicy: "azure:network/firewallPolicy:FirewallPolicy",
-    classicRcg: "azure:network/firewallPolicyRuleCollectionGroup:FirewallPolicyRuleCollectionGroup",
-    component: "azureml-firewall:index:AmlFirewallPolicy",
-    componentClassic: "azureml-firewall:index:AmlFirewallPolicyClassic",
-    nativeWorkspace: "azure-native:machinelearningservices:Workspace",
-    nativeFirewall: "azure-native:network:AzureFirewall",
-    classicFirewall: "azure:network/firewall:Firewall",
-    classicAppCollection: "azure:network/firewallApplicationRuleCollection:FirewallApplicationRuleCollection",
-    classicNetworkCollection: "azure:network/firewallNetworkRuleCollection:FirewallNetworkRuleCollection",
-    classicWorkspace: "azure:machinelearning/workspace:Workspace",
-} as const;
-
-/** Matches a token and its versioned aliases (`azure-native:network/v20240501:FirewallPolicy`). */
-function tokenMatcher(token: string): (type: string) => boolean {
-    const [pkg, mod, name] = token.split(":");
-    const pattern = new RegExp(`^${pkg}:${mod.replace(/\//g, "\\/")}(/v\\d+[a-z0-9]*)?:${name}$`);
-    return (type: string) => pattern.test(type);
-}
-
-export const isNativePolicy = tokenMatcher(TYPES.nativePolicy);
-export const isNativeRcg = tokenMatcher(TYPES.nativeRcg);
-export const isNativeWorkspace = tokenMatcher(TYPES.nativeWorkspace);
-export const isNativeFirewall = tokenMatcher(TYPES.nativeFirewall);
-export const isClassicPolicy = (type: string) => type === TYPES.classicPolicy;
-export const isClassicFirewall = (type: string) => type === TYPES.classicFirewall;
-export const isLegacyCollection = (type: string) => type === TYPES.classicAppCollection || type === TYPES.classicNetworkCollection;
-export const isClassicRcg = (type: string) => type === TYPES.classicRcg;
-export const isClassicWorkspace = (type: string) => type === TYPES.classicWorkspace;
-export const isPolicy = (type: string) => isNativePolicy(type) || isClassicPolicy(type);
-export const isRcg = (type: string) => isNativeRcg(type) || isClassicRcg(type);
-export const isComponent = (type: string) => type === TYPES.component || type === TYPES.componentClassic;
-export const isWorkspace = (type: string) => isNativeWorkspace(type) || isClassicWorkspace(type);
+export {
+    TYPES, isClassicFirewall, isClassicPolicy, isClassicRcg, isClassicWorkspace, isComponent, isLegacyCollection, isNativeFirewall,
+    isNativePolicy, isNativeRcg, isNativeWorkspace, isPolicy, isRcg, isWorkspace,
+} from "../../components/coverage/resources";
 
 export interface RuleView {
     collection: string;
@@ -161,24 +131,11 @@ export function externalPolicyName(rcg: PolicyResource): string | undefined {
     return isClassicRcg(rcg.type) ? value.split("/").pop() : value;
 }
 
-/** Settings of an in-stack firewall policy, both providers. */
+/** Settings of an in-stack firewall policy, both providers (the base policy by presence only: its ID may be unknown in preview). */
 export function policySettings(policy: PolicyResource): { skuTier?: string; dnsProxy?: boolean; hasBase: boolean } {
-    const props = policy.props;
-    if (isClassicPolicy(policy.type)) {
-        const dns = props.dns as Record<string, unknown> | undefined;
-        return {
-            skuTier: typeof props.sku === "string" ? props.sku : "Standard",
-            dnsProxy: dns ? dns.proxyEnabled === true : false,
-            hasBase: "basePolicyId" in props && props.basePolicyId !== undefined,
-        };
-    }
-    const sku = props.sku as Record<string, unknown> | undefined;
-    const dns = props.dnsSettings as Record<string, unknown> | undefined;
-    return {
-        skuTier: typeof sku?.tier === "string" ? sku.tier : undefined,
-        dnsProxy: dns?.enableProxy === true ? true : dns && "enableProxy" in dns ? false : undefined,
-        hasBase: "basePolicy" in props && props.basePolicy !== undefined,
-    };
+    const classic = isClassicPolicy(policy.type);
+    const base = classic ? "basePolicyId" : "basePolicy";
+    return { ...policySettingsOf(classic, policy.props), hasBase: base in policy.props && policy.props[base] !== undefined };
 }
 
 /** The in-stack base policy of a policy, by graph edges. */

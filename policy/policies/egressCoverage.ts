@@ -86,13 +86,12 @@ export function findTargets(resources: PolicyResource[]): Target[] {
 
 /** A legacy firewall's collections as one group for the evaluator. */
 function legacyGroup(target: Target): RawGroup {
-    const plain = (value: unknown) => (value === undefined ? [] : JSON.parse(JSON.stringify(value)));
     const firewall = target.legacy!.firewall;
     if (firewall && isNativeFirewall(firewall.type)) {
-        return { name: target.name, applicationRuleCollections: plain(firewall.props.applicationRuleCollections), networkRuleCollections: plain(firewall.props.networkRuleCollections) };
+        return { name: target.name, applicationRuleCollections: plain(firewall.props.applicationRuleCollections) ?? [], networkRuleCollections: plain(firewall.props.networkRuleCollections) ?? [] };
     }
     const collections = (type: string) => target.legacy!.collections.filter((c) => c.type === type)
-        .map((c) => ({ name: c.props.name ?? c.name, priority: c.props.priority, action: c.props.action, rules: plain(c.props.rules) }));
+        .map((c) => ({ name: c.props.name ?? c.name, priority: c.props.priority, action: c.props.action, rules: plain(c.props.rules) ?? [] }));
     return { name: target.name, applicationRuleCollections: collections(TYPES.classicAppCollection), networkRuleCollections: collections(TYPES.classicNetworkCollection) };
 }
 
@@ -110,9 +109,13 @@ function legacySettings(target: Target): PolicySettings {
     return { name: target.name, dnsProxy: firewall.props.dnsProxyEnabled === true, skuTier: firewall.props.skuTier as string | undefined };
 }
 
+/** A plain copy of a (proxied) value; reading it all is what trips the preview-unknown check. */
+function plain(value: unknown): any {
+    return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
 function rawGroup(rcg: PolicyResource): RawGroup {
     const props = rcg.props;
-    const plain = (value: unknown) => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
     const name = (isClassicRcg(rcg.type) ? props.name : props.ruleCollectionGroupName ?? props.name) ?? rcg.name;
     if (isClassicRcg(rcg.type)) {
         return {

@@ -5,16 +5,18 @@
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { CATALOG } from "../../components/catalog/data";
+import { isAnyAddress } from "../../components/net";
 import { collectionsOf, requireRcg } from "./common";
 
-const PLACEHOLDER = /<(storage|region|acr|workspaceId)>/g;
+/** Placeholders of the catalog, in the lower-cased destinations. */
+const PLACEHOLDER = /<(storage|region|acr|workspaceid)>/g;
 
 const DOC_FQDNS = Object.values(CATALOG).flat().filter((row) => row.kind === "fqdn").map((row) => row.destination.toLowerCase());
 /** The doc's wildcards, as patterns in which a placeholder stands for any label. */
 const DOC_WILDCARDS = DOC_FQDNS.filter((d) => d.startsWith("*"))
-    .map((d) => new RegExp(`^${d.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/<(storage|region|acr|workspaceid)>/g, "[a-z0-9-]+")}$`));
+    .map((d) => new RegExp(`^${d.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(PLACEHOLDER, "[a-z0-9-]+")}$`));
 /** The doc's destinations with placeholders filled by sample labels, to test what a wildcard covers. */
-const DOC_SAMPLES = DOC_FQDNS.map((d) => d.replace(PLACEHOLDER, "sample").replace(/<workspaceid>/g, "sample"));
+const DOC_SAMPLES = DOC_FQDNS.map((d) => d.replace(PLACEHOLDER, "sample"));
 
 /** True when `*S` is not one of the doc's wildcards but covers some destination of the doc. */
 export function broaderThanDoc(target: string): boolean {
@@ -24,11 +26,6 @@ export function broaderThanDoc(target: string): boolean {
     }
     const suffix = value.slice(1);
     return DOC_SAMPLES.some((d) => (d.startsWith("*") ? d.slice(1) : d).endsWith(suffix));
-}
-
-function isAny(address: string): boolean {
-    const value = address.trim();
-    return value === "*" || value === "0.0.0.0/0";
 }
 
 function portCovers(ports: string[], wanted: number): boolean {
@@ -53,7 +50,7 @@ export const noBroadAllow: ResourceValidationPolicy = {
                     continue;
                 }
                 const at = `${collection.name}/${rule.name}`;
-                if (rule.sources.some(isAny)) {
+                if (rule.sources.some(isAnyAddress)) {
                     reportViolation(`Allow rule ${at} has source '*' or 0.0.0.0/0; name the workload's subnets or IP groups.`);
                 }
                 if (rule.stage === "application") {
@@ -64,7 +61,7 @@ export const noBroadAllow: ResourceValidationPolicy = {
                     if (wide.length) {
                         reportViolation(`Application rule ${at} allows ${wide.join(", ")}, wider than any wildcard the Azure ML doc lists; allow the doc's hosts instead.`);
                     }
-                } else if (rule.destinationAddresses.some(isAny)) {
+                } else if (rule.destinationAddresses.some(isAnyAddress)) {
                     const protocols = rule.protocols.map((p) => String(p).toUpperCase());
                     const tcp = protocols.includes("TCP") || protocols.includes("ANY");
                     if (tcp && (portCovers(rule.ports, 443) || portCovers(rule.ports, 80))) {
