@@ -1,6 +1,7 @@
 /** `audit`: does a firewall policy (exported from Azure) allow what Azure ML needs? */
 import { CoverageResult, PolicySettings, evaluateCoverage } from "../components/coverage/evaluate";
 import { InputError } from "../components/errors";
+import type { RawGroup } from "../components/firewall";
 import type { Requirement } from "../components/requirements";
 import { UsageError } from "./errors";
 import { OutputOptions, paint, table } from "./format";
@@ -54,11 +55,13 @@ export function audit(options: AuditOptions): CoverageResult {
         throw new UsageError(`--dns-proxy: "${options.dnsProxy}" is not valid; use on or off`);
     }
     const requirements = requirementsFor(options);
-    const groups: Record<string, unknown>[] = [];
+    const groups: RawGroup[] = [];
+    const legacyFirewalls: RawGroup[] = [];
     let policy: PolicySettings | undefined;
     for (const file of options.rules) {
         const read = readRules(file);
         groups.push(...read.groups);
+        legacyFirewalls.push(...read.legacyFirewalls);
         policy = policy ?? read.policy;
     }
     const parentGroups = options.parentRules.flatMap((file) => readRules(file).groups);
@@ -70,7 +73,7 @@ export function audit(options: AuditOptions): CoverageResult {
     }
     try {
         return evaluateCoverage({
-            groups, parentGroups: parentGroups.length ? parentGroups : undefined, policy, requirements,
+            groups, legacyFirewalls, parentGroups: parentGroups.length ? parentGroups : undefined, policy, requirements,
             sources: { addresses: options.source, ipGroups: options.sourceIpGroup },
         });
     } catch (error) {

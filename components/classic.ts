@@ -5,12 +5,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FirewallPolicy } from "@pulumi/azure/network/firewallPolicy";
 import { FirewallPolicyRuleCollectionGroup } from "@pulumi/azure/network/firewallPolicyRuleCollectionGroup";
-import { toClassicCollections } from "./classicShape";
+import { toClassicCollections } from "./firewall/classic";
 import {
     AmlEgressComponent, AmlFirewallPolicyCommonArgs, CUSTOM_TIMEOUTS, groupDependsOn, planOutputs, preparePlan, stripUndefined,
 } from "./componentCore";
 
-export { toClassicCollections } from "./classicShape";
+export { toClassicCollections } from "./firewall/classic";
 
 export interface AmlFirewallPolicyClassicArgs extends AmlFirewallPolicyCommonArgs {
     /**

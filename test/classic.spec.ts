@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { byType, captureProgram, installMocks, recorded, resetRecorded, unwrap } from "./helpers/mocks";
 import type { AmlFirewallPolicyClassic as ClassicType, AmlFirewallPolicyClassicArgs } from "../components/classic";
 import type { AmlFirewallPolicy as NativeType } from "../components/amlFirewallPolicy";
-import { toClassicCollections } from "../components/classicShape";
+import { toClassicCollections } from "../components/firewall/classic";
 import { planPolicy } from "../components/policyPlan";
 import { scenariosOffered } from "../components/requirements";
 import { parseCloud } from "../components/clouds";

@@ -177,7 +177,7 @@ describe("CLI (the real binary)", function () {
 
         it("reads a pulumi stack export of the classic provider", () => {
             const { planPolicy } = require("../components/policyPlan");
-            const { toClassicCollections } = require("../components/classicShape");
+            const { toClassicCollections } = require("../components/firewall/classic");
             const plan = planPolicy("aml", { region: "westeurope", workspaceName: "mlw-prod", storageAccountName: "amlstore", sourceAddresses: ["10.0.1.0/24"], attach: false });
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-export-"));
             const file = path.join(dir, "classic-export.json");

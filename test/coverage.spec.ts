@@ -300,10 +300,27 @@ describe("coverage evaluator", () => {
         });
 
         it("rejects parent groups for a policy without a base, and names a base whose groups are missing", () => {
-            assert.throws(() => run({ groups: [], parentGroups: [rcg("p", 100)], policy: { name: "child", dnsProxy: true } }),
+            assert.throws(() => run({ groups: [], parentGroups: [rcg("p", 100)], policy: { name: "child", dnsProxy: true, basePolicyKnown: true } }),
                 (e: unknown) => e instanceof InputError && /the policy child names no base policy/.test(e.message));
             const out = run({ groups: [], policy: { basePolicyId: "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/firewallPolicies/hub" } });
             assert.deepStrictEqual(out.problems, ["The policy has base policy /subscriptions/s/resourceGroups/r/providers/Microsoft.Network/firewallPolicies/hub, whose rule collection groups were not given; only the policy's own rules were evaluated."]);
+        });
+
+        it("evaluates parent groups first when nothing says whether the policy has a base", () => {
+            const deny = { ...coll("deny", 100, [appRule("no", ["ml.azure.com"])]), action: { type: "Deny" } };
+            const out = run({ groups: [rcg("own", 100, coll("c", 100, [appRule("yes", ["ml.azure.com"])]))], parentGroups: [rcg("p", 65000, deny)],
+                policy: { dnsProxy: true }, requirements: [fqdn("ml.azure.com")] });
+            assert.deepStrictEqual(statuses(out.results), ["ml.azure.com TCP/443 denied by p/deny/no"]);
+        });
+
+        it("rejects priorities that are not whole numbers from 100 to 65000", () => {
+            for (const bad of [1000.5, 50, 65001, "100"]) {
+                assert.throws(() => run({ groups: [{ name: "g", priority: bad, ruleCollections: [] }] }),
+                    (e: unknown) => e instanceof InputError && e.argument === "ruleCollectionGroup g.priority" && /whole number from 100 to 65000/.test(e.message));
+                assert.throws(() => run({ groups: [rcg("g", 100, coll("c", bad as number, []))] }),
+                    (e: unknown) => e instanceof InputError && e.argument === "ruleCollection g/c.priority");
+            }
+            assert.doesNotThrow(() => run({ groups: [rcg("g", 100, coll("lo", 100, []), coll("hi", 65000, []))] }));
         });
 
         it("types rules without ruleType from their fields", () => {

@@ -266,7 +266,7 @@ describe("policy pack", () => {
 
         it("checks firewalls with their own (legacy) rule collections, native and classic", async () => {
             const plan = planPolicy("x", { region: "westeurope", workspaceName: "mlw-dev", storageAccountName: "devstore", attach: false, sourceAddresses: ["10.0.1.0/24"] });
-            const classicCollections = (await import("../components/classicShape")).toClassicCollections(plan.plan.ruleCollections);
+            const classicCollections = (await import("../components/firewall/classic")).toClassicCollections(plan.plan.ruleCollections);
             // Native firewall: collections in AzureFirewall props (protocols in the legacy shape), DNS proxy via additionalProperties.
             const native: StackResourceSpec = { type: "azure-native:network:AzureFirewall", name: "fw-legacy", urn: "urn:pulumi:dev::p::azure-native:network:AzureFirewall::fw-legacy", parent: stackUrn,
                 props: { additionalProperties: { "Network.DNS.EnableProxy": "true" }, sku: { name: "AZFW_VNet", tier: "Standard" },
@@ -317,7 +317,7 @@ describe("policy pack", () => {
         it("reports input it cannot evaluate as a violation naming the problem", async () => {
             const run = await runStackPolicy(egressCoverage as StackValidationPolicy, makeStack([root, workspace, nativePolicy("fw"),
                 nativeRcg("r", "fw", [{ ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "c", action: { type: "Allow" }, rules: [] }])]));
-            assert.deepStrictEqual(run.violations.map((v) => v.message), ["Firewall policy fw cannot be evaluated: ruleCollection r/c.priority: (missing) is not valid; every rule collection group and rule collection needs a numeric priority."]);
+            assert.deepStrictEqual(run.violations.map((v) => v.message), ["Firewall policy fw cannot be evaluated: ruleCollection r/c.priority: (missing) is not valid; a priority is a whole number from 100 to 65000."]);
         });
 
         it("uses the configured enforcement level", async () => {

@@ -9,10 +9,15 @@
 import { REGION_PATTERN, isKnownRegion } from "../catalog/regions";
 import { InputError } from "../errors";
 import { Ipv4Interval, contains, intersects, parseIpv4 } from "../net";
+import { PolicySettings, isBasic } from "../firewall/settings";
 import { Requirement } from "../requirements";
+import { rawTargets } from "../firewall/model";
 import {
-    NormalGroup, NormalRule, RawGroup, RuleReader, destinationsOf, fingerprint, fqdnsOf, newRuleTable, normaliseGroup, normaliseName, ruleWhere, slotAt, targetsOf,
+    NormalGroup, NormalRule, RawGroup, RuleReader, RuleTable, destinationsOf, fingerprint, fqdnsOf, newRuleTable, normaliseGroup, normaliseName,
+    ruleWhere, slotAt, targetsOf,
 } from "./model";
+
+export type { PolicySettings };
 
 export type CheckStatus = "allowed" | "denied" | "missing";
 
@@ -42,17 +47,6 @@ export interface CoverageResult {
     results: CheckResult[];
     summary: CoverageSummary;
     problems: string[];
-}
-
-/** The policy settings that matter for coverage. */
-export interface PolicySettings {
-    name?: string;
-    /** `Basic`, `Standard` or `Premium`; unknown is treated as not Basic. */
-    skuTier?: string;
-    /** DNS proxy counts as on only when `true`. */
-    dnsProxy?: boolean;
-    /** Resource ID of the base (parent) policy, if any. */
-    basePolicyId?: string;
 }
 
 export interface CoverageInput {
@@ -220,114 +214,153 @@ function portMatches(rule: NormalRule, port: number): boolean {
     return rule.ports.some((r) => r.from <= port && port <= r.to);
 }
 
+function protocolMatches(rule: NormalRule, protocol: string): boolean {
+    return rule.protocols.has(protocol) || rule.protocols.has("ANY");
+}
+
 function describeRule(rule: NormalRule): DecidingRule {
     return { ruleCollectionGroup: rule.group, ruleCollection: rule.collection, rule: rule.name };
 }
 
-function where(rule: NormalRule): string {
-    return `${rule.group}/${rule.collection}/${rule.name}`;
-}
-
-/** Evaluates coverage. Throws `InputError` for malformed input (spec §6 "Input"). */
-export function evaluateCoverage(input: CoverageInput): CoverageResult {
-    const problems: string[] = [];
+/** Checks how the policy relates to the parent groups given (spec: "Base policy"). */
+function checkBase(input: CoverageInput, problems: string[]): void {
     const policy = input.policy ?? {};
-    const parentGroups = input.parentGroups ?? [];
-    if (parentGroups.length && input.policy && !policy.basePolicyId) {
-        throw new InputError("parentGroups", `${parentGroups.length} group(s)`,
+    const parents = input.parentGroups ?? [];
+    if (parents.length && policy.basePolicyKnown && !policy.basePolicyId) {
+        throw new InputError("parentGroups", `${parents.length} group(s)`,
             `the policy${policy.name ? ` ${policy.name}` : ""} names no base policy, so parent rule collection groups do not apply to it.`);
     }
-    if (policy.basePolicyId && parentGroups.length === 0) {
+    if (policy.basePolicyId && parents.length === 0) {
         problems.push(`The policy has base policy ${policy.basePolicyId}, whose rule collection groups were not given; only the policy's own rules were evaluated.`);
     }
-    const workload = readWorkload(input.sources);
-    const dnsProxy = policy.dnsProxy === true;
-    const basic = (policy.skuTier ?? "").toLowerCase() === "basic";
+}
 
-    // Normalise and order: parent groups first, then groups by priority, collections by priority.
+/** Reads every group and puts them in processing order: parent groups first, then by priority, then input order. */
+function orderedGroups(input: CoverageInput, problems: string[]): NormalGroup[] {
+    const parents = input.parentGroups ?? [];
     const groups: NormalGroup[] = [
-        ...parentGroups.map((g, i) => normaliseGroup(g, i, true, problems)),
-        ...input.groups.map((g, i) => normaliseGroup(g, parentGroups.length + i, false, problems)),
-        ...(input.legacyFirewalls ?? []).map((g, i) => normaliseGroup(g, parentGroups.length + input.groups.length + i, false, problems, true)),
+        ...parents.map((g, i) => normaliseGroup(g, i, true, problems)),
+        ...input.groups.map((g, i) => normaliseGroup(g, parents.length + i, false, problems)),
+        ...(input.legacyFirewalls ?? []).map((g, i) => normaliseGroup(g, parents.length + input.groups.length + i, false, problems, true)),
     ];
-    groups.sort((a, b) => Number(b.fromParent) - Number(a.fromParent) || a.priority - b.priority || a.order - b.order);
-    const stages = { network: newRuleTable("network"), application: newRuleTable("application") };
-    const reader = new RuleReader(problems);
+    return groups.sort((a, b) => Number(b.fromParent) - Number(a.fromParent) || a.priority - b.priority || a.order - b.order);
+}
 
-    // The names the checks will look up: exact FQDNs, and `*suffix` keys for every suffix of each name.
-    const exactKeys = new Set<string>();
-    const appKeys = new Set<string>();
-    for (const req of input.requirements) {
-        const pattern = req.kind === "fqdn" ? parsePattern(req.destination) : undefined;
-        if (!pattern || pattern.kind === "any") {
-            continue;
+/** A requirement's destination as a pattern; an FQDN that is not an exact name or `*suffix` is an input error. */
+function requirementPattern(req: Requirement, index: number): Pattern | undefined {
+    if (req.kind !== "fqdn") {
+        return undefined;
+    }
+    const pattern = parsePattern(req.destination);
+    if (!pattern || pattern.kind === "any") {
+        throw new InputError(`requirements[${index}].destination`, req.destination,
+            "a requirement is an exact FQDN or '*' followed by a suffix (*.example.com), or a service tag.");
+    }
+    return pattern;
+}
+
+/** The names the checks will look up: exact FQDNs, and `*suffix` keys for every suffix of each name. */
+class LookupKeys {
+    readonly exact = new Set<string>();
+    readonly app = new Set<string>();
+    readonly exactPrints: Set<number>;
+    readonly appPrints: Set<number>;
+
+    constructor(patterns: (Pattern | undefined)[]) {
+        for (const pattern of patterns) {
+            if (!pattern || pattern.kind === "any") {
+                continue;
+            }
+            const text = pattern.kind === "exact" ? pattern.name : pattern.suffix;
+            if (pattern.kind === "exact") {
+                this.exact.add(text);
+                this.app.add(text);
+            }
+            for (let i = 0; i < text.length; i++) {
+                this.app.add(`*${text.slice(i)}`);
+            }
         }
-        const text = pattern.kind === "exact" ? pattern.name : pattern.suffix;
-        if (pattern.kind === "exact") {
-            exactKeys.add(text);
-            appKeys.add(text);
-        }
-        for (let i = 0; i < text.length; i++) {
-            appKeys.add(`*${text.slice(i)}`);
+        this.exactPrints = new Set([...this.exact].map(fingerprint));
+        this.appPrints = new Set([...this.app].map(fingerprint));
+    }
+}
+
+/**
+ * The rules of both stages in processing order, indexed by what a check looks up (tag, exact FQDN,
+ * FQDN pattern, `*`). Only names some check will look up are indexed.
+ */
+class RuleIndex {
+    readonly net = newRuleTable("network");
+    readonly app = newRuleTable("application");
+    private readonly netAny: number[] = [];
+    private readonly netTag = new Map<string, number[]>();
+    private readonly netFqdn = new Map<string, number | number[]>();
+    private readonly appAny: number[] = [];
+    private readonly appPattern = new Map<string, number | number[]>();
+
+    constructor(readonly reader: RuleReader, private readonly keys: LookupKeys, private readonly fqdnsUsable: boolean,
+        private readonly fqdnsUnusableWhy: string | undefined, private readonly problems: string[]) {}
+
+    /** Reads each collection and indexes its rules right away, while they are still in the CPU caches. */
+    addGroups(groups: NormalGroup[]): void {
+        for (const group of groups) {
+            const collections = group.collections.map((c, i) => ({ c, i })).sort((a, b) => a.c.priority - b.c.priority || a.i - b.i);
+            for (const { c } of collections) {
+                const firstNetwork = this.net.raw.length;
+                const firstApplication = this.app.raw.length;
+                this.reader.read(group, c, { network: this.net, application: this.app });
+                for (let seq = firstNetwork; seq < this.net.raw.length; seq++) {
+                    this.indexNetwork(seq);
+                }
+                for (let seq = firstApplication; seq < this.app.raw.length; seq++) {
+                    this.indexApplication(seq);
+                }
+            }
         }
     }
-    const exactPrints = new Set([...exactKeys].map(fingerprint));
-    const appPrints = new Set([...appKeys].map(fingerprint));
 
-    // Index network rules.
-    const netAny: number[] = [];
-    const netTag = new Map<string, number[]>();
-    const netFqdn = new Map<string, number | number[]>();
-    const fqdnUsable = dnsProxy && !basic;
-    const net = stages.network;
-    const whereAt = ruleWhere;
-    const indexNetwork = (seq: number): void => {
-        const rule = net.raw[seq];
+    private indexNetwork(seq: number): void {
+        const rule = this.net.raw[seq];
         const addresses = rule.destinationAddresses;
         if (Array.isArray(addresses) && addresses.length) {
             const destinations = destinationsOf(rule);
             if (destinations.any) {
-                netAny.push(seq);
+                this.netAny.push(seq);
             }
-            for (const tag of destinations.tags) {
-                push(netTag, tag, seq);
-            }
+            destinations.tags.forEach((tag) => push(this.netTag, tag, seq));
         }
         const raw = rule.destinationFqdns;
         if (Array.isArray(raw) && raw.length) {
-            let wildcard = false;
-            for (const fqdn of raw) {
-                if (typeof fqdn !== "string") {
-                    continue;
-                }
-                if (fqdn.includes("*")) {
-                    wildcard = true;
-                } else if (fqdnUsable && exactPrints.has(fingerprint(fqdn))) {
-                    const name = normaliseName(fqdn);
-                    if (exactKeys.has(name)) {
-                        pushCompact(netFqdn, name, seq);
-                    }
-                }
+            this.indexNetworkFqdns(seq, raw);
+        }
+    }
+
+    private indexNetworkFqdns(seq: number, raw: unknown[]): void {
+        let wildcard = false;
+        for (const fqdn of raw) {
+            if (typeof fqdn !== "string") {
+                continue;
             }
-            if (wildcard) {
-                const wildcards = fqdnsOf(reader.normal(net, seq)).filter((f) => f.includes("*"));
-                problems.push(`Rule ${whereAt(net, seq)} has wildcard FQDNs in a network rule (${wildcards.join(", ")}); Azure Firewall does not support them there, so they match nothing.`);
-            }
-            if (!fqdnUsable) {
-                const why = basic ? "the policy is on the Basic SKU, which has no DNS proxy"
-                    : policy.dnsProxy === false ? "DNS proxy is off on the policy" : "DNS proxy is not known to be on for the policy";
-                problems.push(`Rule ${whereAt(net, seq)} uses FQDNs in a network rule, but ${why}; those FQDNs match nothing.`);
+            if (fqdn.includes("*")) {
+                wildcard = true;
+            } else if (this.fqdnsUsable && this.keys.exactPrints.has(fingerprint(fqdn))) {
+                const name = normaliseName(fqdn);
+                if (this.keys.exact.has(name)) {
+                    pushCompact(this.netFqdn, name, seq);
+                }
             }
         }
-    };
-    // Index application rules: exact names and `*suffix` patterns, keyed by the pattern text itself;
-    // only names that some check will look up are indexed.
-    const appAny: number[] = [];
-    const appPattern = new Map<string, number | number[]>();
-    const app = stages.application;
-    const indexApplication = (seq: number): void => {
-        const rule = app.raw[seq];
-        const targets = rule.targetFqdns ?? rule.destinationFqdns;
+        if (wildcard) {
+            const wildcards = fqdnsOf(this.reader.normal(this.net, seq)).filter((f) => f.includes("*"));
+            this.problems.push(`Rule ${ruleWhere(this.net, seq)} has wildcard FQDNs in a network rule (${wildcards.join(", ")}); Azure Firewall does not support them there, so they match nothing.`);
+        }
+        if (this.fqdnsUnusableWhy) {
+            this.problems.push(`Rule ${ruleWhere(this.net, seq)} uses FQDNs in a network rule, but ${this.fqdnsUnusableWhy}; those FQDNs match nothing.`);
+        }
+    }
+
+    private indexApplication(seq: number): void {
+        const targets = rawTargets(this.app.raw[seq]);
         if (!Array.isArray(targets)) {
             return;
         }
@@ -336,161 +369,207 @@ export function evaluateCoverage(input: CoverageInput): CoverageResult {
                 continue;
             }
             if (target.indexOf("*", 1) !== -1) {
-                problems.push(`Rule ${whereAt(app, seq)} has target ${JSON.stringify(normaliseName(target))}: '*' is supported only as the first character, once; it covers nothing.`);
-                continue;
-            }
-            if (target.length <= 3 && normaliseName(target) === "*") {
-                if (appAny[appAny.length - 1] !== seq) {
-                    appAny.push(seq);
+                this.problems.push(`Rule ${ruleWhere(this.app, seq)} has target ${JSON.stringify(normaliseName(target))}: '*' is supported only as the first character, once; it covers nothing.`);
+            } else if (target.length <= 3 && normaliseName(target) === "*") {
+                if (this.appAny[this.appAny.length - 1] !== seq) {
+                    this.appAny.push(seq);
                 }
-                continue;
-            }
-            if (!appPrints.has(fingerprint(target))) {
-                continue;
-            }
-            const name = normaliseName(target);
-            if (appKeys.has(name)) {
-                pushCompact(appPattern, name, seq);
-            }
-        }
-    };
-    // Read each collection and index its rules right away, while they are still in the CPU caches.
-    for (const group of groups) {
-        const collections = group.collections.map((c, i) => ({ c, i })).sort((a, b) => a.c.priority - b.c.priority || a.i - b.i);
-        for (const { c } of collections) {
-            const firstNetwork = net.raw.length;
-            const firstApplication = app.raw.length;
-            reader.read(group, c, stages);
-            for (let seq = firstNetwork; seq < net.raw.length; seq++) {
-                indexNetwork(seq);
-            }
-            for (let seq = firstApplication; seq < app.raw.length; seq++) {
-                indexApplication(seq);
+            } else if (this.keys.appPrints.has(fingerprint(target))) {
+                const name = normaliseName(target);
+                if (this.keys.app.has(name)) {
+                    pushCompact(this.appPattern, name, seq);
+                }
             }
         }
     }
-    const deniesOf = (table: typeof net): NormalRule[] => {
+
+    /** Network rules that could match a requirement with these tag keys / exact name, in order. */
+    networkCandidates(tagKeys: string[], exactName: string | undefined): number[] {
+        return mergeSorted([this.netAny, ...tagKeys.map((t) => this.netTag.get(t) ?? []), exactName ? compact(this.netFqdn.get(exactName)) : []]);
+    }
+
+    /** Application rules that could cover a requirement's pattern, in order. */
+    applicationCandidates(pattern: Pattern): number[] {
+        const lists: number[][] = [this.appAny];
+        const text = pattern.kind === "exact" ? pattern.name : pattern.kind === "suffix" ? pattern.suffix : "";
+        if (pattern.kind === "exact") {
+            lists.push(compact(this.appPattern.get(pattern.name)));
+        }
+        for (let i = 0; i < text.length; i++) {
+            const hit = this.appPattern.get(`*${text.slice(i)}`);
+            if (hit !== undefined) {
+                lists.push(compact(hit));
+            }
+        }
+        return mergeSorted(lists);
+    }
+
+    /** Every Deny rule of a table, in normal form. */
+    denies(table: RuleTable): NormalRule[] {
         const result: NormalRule[] = [];
         for (let seq = 0; seq < table.raw.length; seq++) {
             if (slotAt(table, seq).collection.action === "deny") {
-                result.push(reader.normal(table, seq));
+                result.push(this.reader.normal(table, seq));
             }
         }
         return result;
-    };
-    const denies = { network: deniesOf(net), application: deniesOf(app) };
+    }
+}
 
-    const results: (CheckResult & { index: number })[] = [];
-    const overlapSeen = new Set<string>();
-    input.requirements.forEach((req, index) => {
-        const reqPattern = req.kind === "fqdn" ? parsePattern(req.destination) : undefined;
-        if (req.kind === "fqdn" && (!reqPattern || reqPattern.kind === "any")) {
-            throw new InputError(`requirements[${index}].destination`, req.destination,
-                "a requirement is an exact FQDN or '*' followed by a suffix (*.example.com), or a service tag.");
-        }
+/** Why network-rule FQDNs cannot match on this policy, or undefined when they can. */
+function fqdnsUnusable(policy: PolicySettings): string | undefined {
+    if (isBasic(policy)) {
+        return "the policy is on the Basic SKU, which has no DNS proxy";
+    }
+    if (policy.dnsProxy !== true) {
+        return policy.dnsProxy === false ? "DNS proxy is off on the policy" : "DNS proxy is not known to be on for the policy";
+    }
+    return undefined;
+}
+
+/** One requirement, prepared for its checks. */
+interface PreparedRequirement {
+    req: Requirement;
+    index: number;
+    pattern: Pattern | undefined;
+    tagKeys: string[];
+    netCandidates: number[];
+    appCandidates?: number[];
+}
+
+/** Evaluates each check of the requirements against the index: first matching rule decides (spec §2-§4). */
+class CoverageRun {
+    private readonly results: (CheckResult & { index: number })[] = [];
+    private readonly overlaps: OverlapReporter;
+
+    constructor(private readonly index: RuleIndex, private readonly workload: Workload, fqdnsUsable: boolean, problems: string[]) {
+        this.overlaps = new OverlapReporter(index, workload, fqdnsUsable, problems);
+    }
+
+    check(req: Requirement, index: number, pattern: Pattern | undefined): void {
         const tagKeys = req.kind === "serviceTag" ? tagForms(req.destination) : (req.serviceTags ?? []).flatMap(tagForms);
-        const exactName = reqPattern?.kind === "exact" ? reqPattern.name : undefined;
+        const exactName = pattern?.kind === "exact" ? pattern.name : undefined;
+        const prepared: PreparedRequirement = { req, index, pattern, tagKeys, netCandidates: this.index.networkCandidates(tagKeys, exactName) };
         const protocols: ("TCP" | "UDP")[] = req.protocol === "Any" ? ["TCP", "UDP"] : [req.protocol];
-        const netCandidates = mergeSorted([netAny, ...tagKeys.map((t) => netTag.get(t) ?? []), exactName ? compact(netFqdn.get(exactName)) : []]);
-        let appCandidates: number[] | undefined;
-        const appCandidatesFor = (): number[] => {
-            if (appCandidates) {
-                return appCandidates;
-            }
-            const lists: number[][] = [appAny];
-            const text = reqPattern!.kind === "exact" ? reqPattern!.name : (reqPattern as { suffix: string }).suffix;
-            if (exactName) {
-                lists.push(compact(appPattern.get(exactName)));
-            }
-            for (let i = 0; i < text.length; i++) {
-                const hit = appPattern.get(`*${text.slice(i)}`);
-                if (hit !== undefined) {
-                    lists.push(compact(hit));
-                }
-            }
-            appCandidates = mergeSorted(lists);
-            return appCandidates;
-        };
         for (const protocol of protocols) {
             for (const port of req.ports) {
-                let decided: NormalRule | undefined;
-                for (const seq of netCandidates) {
-                    const rule = reader.normal(net, seq);
-                    if ((rule.protocols.has(protocol) || rule.protocols.has("ANY")) && portMatches(rule, port) && sourceMatches(rule, workload)) {
-                        decided = rule;
-                        break;
-                    }
-                }
-                if (!decided && protocol === "TCP" && req.appProtocol && reqPattern) {
-                    const wanted = req.appProtocol.toLowerCase();
-                    for (const seq of appCandidatesFor()) {
-                        const rule = reader.normal(app, seq);
-                        if (rule.appProtocols.some((p) => p.type === wanted && p.port === port) && sourceMatches(rule, workload)
-                            && patternsOf(rule).some((p) => covers(p, reqPattern))) {
-                            decided = rule;
-                            break;
-                        }
-                    }
-                }
+                const decided = this.decideNetwork(prepared, protocol, port) ?? this.decideApplication(prepared, protocol, port);
                 const status: CheckStatus = decided ? (decided.action === "allow" ? "allowed" : "denied") : "missing";
-                results.push({ index, destination: req.destination, kind: req.kind, protocol, port, status, decidedBy: decided ? describeRule(decided) : null });
-                reportOverlaps(req, reqPattern, tagKeys, protocol, port, decided);
+                this.results.push({ index, destination: req.destination, kind: req.kind, protocol, port, status, decidedBy: decided ? describeRule(decided) : null });
+                this.overlaps.report(prepared, protocol, port, decided);
             }
-        }
-    });
-
-    function reportOverlaps(req: Requirement, reqPattern: Pattern | undefined, tagKeys: string[], protocol: "TCP" | "UDP", port: number, decided: NormalRule | undefined): void {
-        const reached = (rule: NormalRule) => !decided || (decided.stage === "application" ? rule.stage === "network" || rule.seq < decided.seq : rule.stage === "network" && rule.seq < decided.seq);
-        for (const rule of denies.network) {
-            if (!reached(rule) || !(rule.protocols.has(protocol) || rule.protocols.has("ANY")) || !portMatches(rule, port)) {
-                continue;
-            }
-            const destFull = rule.destAny || tagKeys.some((t) => rule.destTags.includes(t))
-                || (reqPattern?.kind === "exact" && dnsProxy && !basic && fqdnsOf(rule).includes(reqPattern.name));
-            const destPartial = !destFull && (
-                (req.kind === "serviceTag" && rule.destTags.some((t) => t !== tagKeys[0] && tagForms(t)[1] === tagKeys[0]))
-                || (reqPattern?.kind === "suffix" && fqdnsOf(rule).some((f) => !f.includes("*") && f.endsWith(reqPattern.suffix))));
-            noteOverlap(req, protocol, port, rule, destFull, destPartial);
-        }
-        if (protocol !== "TCP" || !req.appProtocol || !reqPattern) {
-            return;
-        }
-        const wanted = req.appProtocol.toLowerCase();
-        for (const rule of denies.application) {
-            if (!reached(rule) || !rule.appProtocols.some((p) => p.type === wanted && p.port === port)) {
-                continue;
-            }
-            const patterns = patternsOf(rule);
-            const destFull = patterns.some((p) => covers(p, reqPattern));
-            const destPartial = !destFull && patterns.some((p) => overlapsPartly(p, reqPattern));
-            noteOverlap(req, protocol, port, rule, destFull, destPartial);
         }
     }
 
-    function noteOverlap(req: Requirement, protocol: string, port: number, rule: NormalRule, destFull: boolean, destPartial: boolean): void {
+    private decideNetwork(p: PreparedRequirement, protocol: string, port: number): NormalRule | undefined {
+        for (const seq of p.netCandidates) {
+            const rule = this.index.reader.normal(this.index.net, seq);
+            if (protocolMatches(rule, protocol) && portMatches(rule, port) && sourceMatches(rule, this.workload)) {
+                return rule;
+            }
+        }
+        return undefined;
+    }
+
+    private decideApplication(p: PreparedRequirement, protocol: string, port: number): NormalRule | undefined {
+        if (protocol !== "TCP" || !p.req.appProtocol || !p.pattern) {
+            return undefined;
+        }
+        const wanted = p.req.appProtocol.toLowerCase();
+        p.appCandidates ??= this.index.applicationCandidates(p.pattern);
+        for (const seq of p.appCandidates) {
+            const rule = this.index.reader.normal(this.index.app, seq);
+            if (rule.appProtocols.some((a) => a.type === wanted && a.port === port) && sourceMatches(rule, this.workload)
+                && patternsOf(rule).some((a) => covers(a, p.pattern!))) {
+                return rule;
+            }
+        }
+        return undefined;
+    }
+
+    /** Results sorted by (destination lower-cased, protocol, port), then input order; and their summary. */
+    finish(problems: string[]): CoverageResult {
+        const results = this.results.sort((a, b) => {
+            const da = a.destination.toLowerCase();
+            const db = b.destination.toLowerCase();
+            return (da < db ? -1 : da > db ? 1 : 0) || (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0) || a.port - b.port || a.index - b.index;
+        });
+        const summary: CoverageSummary = { checks: results.length, allowed: 0, denied: 0, missing: 0 };
+        results.forEach((r) => summary[r.status]++);
+        return { results: results.map(({ index: _index, ...r }) => r), summary, problems };
+    }
+}
+
+/** Reports Deny rules reached before the deciding rule that cover a check only in part (spec §6). */
+class OverlapReporter {
+    private readonly seen = new Set<string>();
+    private readonly denies: Record<"network" | "application", NormalRule[]>;
+
+    constructor(index: RuleIndex, private readonly workload: Workload, private readonly fqdnsUsable: boolean,
+        private readonly problems: string[]) {
+        this.denies = { network: index.denies(index.net), application: index.denies(index.app) };
+    }
+
+    report(p: PreparedRequirement, protocol: "TCP" | "UDP", port: number, decided: NormalRule | undefined): void {
+        const reached = (rule: NormalRule) => !decided
+            || (decided.stage === "application" ? rule.stage === "network" || rule.seq < decided.seq : rule.stage === "network" && rule.seq < decided.seq);
+        for (const rule of this.denies.network) {
+            if (reached(rule) && protocolMatches(rule, protocol) && portMatches(rule, port)) {
+                this.note(p.req, protocol, port, rule, ...this.networkOverlap(p, rule));
+            }
+        }
+        if (protocol !== "TCP" || !p.req.appProtocol || !p.pattern) {
+            return;
+        }
+        const wanted = p.req.appProtocol.toLowerCase();
+        for (const rule of this.denies.application) {
+            if (reached(rule) && rule.appProtocols.some((a) => a.type === wanted && a.port === port)) {
+                const patterns = patternsOf(rule);
+                const full = patterns.some((a) => covers(a, p.pattern!));
+                this.note(p.req, protocol, port, rule, full, !full && patterns.some((a) => overlapsPartly(a, p.pattern!)));
+            }
+        }
+    }
+
+    /** Whether a network Deny rule's destination covers the requirement fully, or only in part. */
+    private networkOverlap(p: PreparedRequirement, rule: NormalRule): [boolean, boolean] {
+        const full = rule.destAny || p.tagKeys.some((t) => rule.destTags.includes(t))
+            || (p.pattern?.kind === "exact" && this.fqdnsUsable && fqdnsOf(rule).includes(p.pattern.name));
+        const partial = !full && (
+            (p.req.kind === "serviceTag" && rule.destTags.some((t) => t !== p.tagKeys[0] && tagForms(t)[1] === p.tagKeys[0]))
+            || (p.pattern?.kind === "suffix" && fqdnsOf(rule).some((f) => !f.includes("*") && f.endsWith((p.pattern as { suffix: string }).suffix))));
+        return [full, partial];
+    }
+
+    private note(req: Requirement, protocol: string, port: number, rule: NormalRule, destFull: boolean, destPartial: boolean): void {
         let why: string | undefined;
-        if (destPartial && (sourceMatches(rule, workload) || sourceOverlapsPartly(rule, workload))) {
+        if (destPartial && (sourceMatches(rule, this.workload) || sourceOverlapsPartly(rule, this.workload))) {
             why = "covers only part of the destination";
-        } else if (destFull && sourceOverlapsPartly(rule, workload)) {
+        } else if (destFull && sourceOverlapsPartly(rule, this.workload)) {
             why = "applies to only part of the workload's sources";
         }
         if (why) {
-            const text = `Deny rule ${where(rule)} ${why} for ${req.destination} ${protocol} ${port}; it does not decide the check, but part of that traffic is denied.`;
-            if (!overlapSeen.has(text)) {
-                overlapSeen.add(text);
-                problems.push(text);
+            const text = `Deny rule ${rule.group}/${rule.collection}/${rule.name} ${why} for ${req.destination} ${protocol} ${port}; it does not decide the check, but part of that traffic is denied.`;
+            if (!this.seen.has(text)) {
+                this.seen.add(text);
+                this.problems.push(text);
             }
         }
     }
+}
 
-    results.sort((a, b) => {
-        const da = a.destination.toLowerCase();
-        const db = b.destination.toLowerCase();
-        return (da < db ? -1 : da > db ? 1 : 0) || (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0) || a.port - b.port || a.index - b.index;
-    });
-    const summary: CoverageSummary = { checks: results.length, allowed: 0, denied: 0, missing: 0 };
-    for (const r of results) {
-        summary[r.status]++;
-    }
-    return { results: results.map(({ index: _index, ...r }) => r), summary, problems };
+/** Evaluates coverage (see docs/coverage-semantics.md). Throws `InputError` for malformed input. */
+export function evaluateCoverage(input: CoverageInput): CoverageResult {
+    const problems: string[] = [];
+    checkBase(input, problems);
+    const policy = input.policy ?? {};
+    const workload = readWorkload(input.sources);
+    const groups = orderedGroups(input, problems);
+    const patterns = input.requirements.map(requirementPattern);
+    const why = fqdnsUnusable(policy);
+    const index = new RuleIndex(new RuleReader(problems), new LookupKeys(patterns), why === undefined, why, problems);
+    index.addGroups(groups);
+    const run = new CoverageRun(index, workload, why === undefined, problems);
+    input.requirements.forEach((req, i) => run.check(req, i, patterns[i]));
+    return run.finish(problems);
 }

@@ -1,15 +1,18 @@
 /**
- * Normalised firewall rules: both providers' shapes (azure-native / ARM `ruleCollections`, classic
- * `applicationRuleCollections` / `networkRuleCollections`, and the legacy rule collections of a
- * firewall) are read once into this model, which the evaluator indexes.
+ * The evaluator's rule tables: the rules of the firewall model (`../firewall/model`), in processing
+ * order per stage, with the parsed forms the checks need built only for the rules a check looks at.
  */
 import { InputError } from "../errors";
+import {
+    FirewallCollection, FirewallGroup, RawGroup, Stage, appProtocolsOf, isValidPriority, otherDestinationFields, rawIpProtocols,
+    rawTargets, readGroup, ruleNameOf, ruleStage, strings, untypedRuleProblem,
+} from "../firewall/model";
 import { Ipv4Interval, isAnyAddress, parseIpv4 } from "../net";
+
+export type { RawGroup, Stage };
 
 /** The string the Pulumi engine uses for values unknown during preview. */
 export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-export type Stage = "network" | "application";
 
 export interface PortRange {
     from: number;
@@ -43,38 +46,6 @@ export interface NormalRule {
     normalTargets?: string[];
 }
 
-export interface NormalGroup {
-    name: string;
-    priority: number;
-    fromParent: boolean;
-    /** Position among the inputs, to keep input order for equal priorities. */
-    order: number;
-    collections: NormalCollection[];
-}
-
-export interface NormalCollection {
-    name: string;
-    priority: number;
-    action: "allow" | "deny";
-    stageHint?: Stage;
-    rawRules: unknown[];
-}
-
-/** Rule collection group input: either provider's RCG shape, an ARM resource, or legacy firewall collections. */
-export type RawGroup = Record<string, unknown>;
-
-function lower(value: unknown): string {
-    return typeof value === "string" ? value.toLowerCase() : "";
-}
-
-function list(value: unknown): unknown[] {
-    return Array.isArray(value) ? value : [];
-}
-
-function strings(value: unknown): string[] {
-    return list(value).filter((v): v is string => typeof v === "string");
-}
-
 /** Trailing dots are ignored and names compare case-insensitively. */
 export function normaliseName(name: string): string {
     let value = name;
@@ -89,13 +60,6 @@ export function normaliseName(name: string): string {
         end--;
     }
     return end === value.length ? value : value.slice(0, end);
-}
-
-function priorityOf(value: unknown, what: string): number {
-    if (typeof value !== "number" || !Number.isFinite(value)) {
-        throw new InputError(`${what}.priority`, value, "every rule collection group and rule collection needs a numeric priority.");
-    }
-    return value;
 }
 
 function hasUnknown(value: unknown): boolean {
@@ -156,53 +120,37 @@ function ruleHasUnknown(rule: Record<string, unknown>): boolean {
     return false;
 }
 
-/** Unwraps ARM resources (`properties`) while keeping the resource's name. */
-function body(raw: RawGroup): RawGroup {
-    const props = raw.properties;
-    if (props && typeof props === "object" && !Array.isArray(props)) {
-        return { name: raw.name, ...(props as RawGroup) };
+/** A group of the model, placed for processing. */
+export interface NormalGroup extends Omit<FirewallGroup, "priority" | "collections"> {
+    /** Checked: a whole number 100-65000 (0 for a firewall's own collections, which have no group). */
+    priority: number;
+    collections: NormalCollection[];
+    fromParent: boolean;
+    /** Position among the inputs, to keep input order for equal priorities. */
+    order: number;
+}
+
+export type NormalCollection = FirewallCollection & { priority: number };
+
+function checkedPriority(value: unknown, what: string): number {
+    if (!isValidPriority(value)) {
+        throw new InputError(`${what}.priority`, value, "a priority is a whole number from 100 to 65000.");
     }
-    return raw;
+    return value;
 }
 
 /**
- * Reads one rule collection group (or a firewall's legacy collections, with `legacyFirewall`) into the
- * normal form. Problems found on the way are appended to `problems`.
+ * Reads one rule collection group (or, with `legacyFirewall`, a firewall's own collections) through the
+ * firewall model and checks its priorities. Problems found on the way are appended to `problems`.
  */
 export function normaliseGroup(raw: RawGroup, order: number, fromParent: boolean, problems: string[], legacyFirewall = false): NormalGroup {
-    const group = body(raw);
-    const name = typeof group.name === "string" ? group.name : `(group ${order + 1})`;
-    const priority = legacyFirewall ? 0 : priorityOf(group.priority, `ruleCollectionGroup ${name}`);
-    const collections: NormalCollection[] = [];
-    const readCollection = (c: Record<string, unknown>, stageHint: Stage | undefined, kind: "filter" | "nat" | "unknown") => {
-        const cname = typeof c.name === "string" ? c.name : `(collection ${collections.length + 1})`;
-        if (kind === "nat") {
-            return; // NAT collections never allow outbound traffic.
-        }
-        if (kind === "unknown") {
-            problems.push(`Rule collection ${name}/${cname} has type ${JSON.stringify(c.ruleCollectionType)}, which is neither filter nor NAT; ignored.`);
-            return;
-        }
-        const cpriority = priorityOf(c.priority, `ruleCollection ${name}/${cname}`);
-        const actionText = lower(typeof c.action === "object" && c.action !== null ? (c.action as Record<string, unknown>).type : c.action);
-        if (actionText !== "allow" && actionText !== "deny") {
-            problems.push(`Rule collection ${name}/${cname} has action ${JSON.stringify(c.action)}, which is neither Allow nor Deny; ignored.`);
-            return;
-        }
-        collections.push({ name: cname, priority: cpriority, action: actionText, stageHint, rawRules: list(c.rules) });
-    };
-    if (Array.isArray(group.ruleCollections)) {
-        for (const c of group.ruleCollections as Record<string, unknown>[]) {
-            const type = lower(c?.ruleCollectionType);
-            readCollection(c ?? {}, undefined, type.includes("filter") ? "filter" : type.includes("nat") ? "nat" : "unknown");
-        }
+    const group = readGroup(raw, order);
+    problems.push(...group.problems);
+    const priority = legacyFirewall ? 0 : checkedPriority(group.priority, `ruleCollectionGroup ${group.name}`);
+    for (const c of group.collections) {
+        checkedPriority(c.priority, `ruleCollection ${group.name}/${c.name}`);
     }
-    for (const [field, stage] of [["applicationRuleCollections", "application"], ["networkRuleCollections", "network"]] as const) {
-        for (const c of list(group[field]) as Record<string, unknown>[]) {
-            readCollection(c ?? {}, stage, "filter");
-        }
-    }
-    return { name, priority, fromParent, order, collections };
+    return { ...group, priority, fromParent, order, collections: group.collections as NormalCollection[] };
 }
 
 /** Shared, parsed forms of the strings and lists that rules repeat (sources, ports, protocols). */
@@ -254,7 +202,7 @@ export class RuleReader {
         let info = this.portCache.get(key);
         if (!info) {
             info = { ranges: [], invalid: [] };
-            for (const value of list(values)) {
+            for (const value of Array.isArray(values) ? values : []) {
                 const text = String(value).trim();
                 if (text === "*") {
                     info.ranges.push({ from: 0, to: 65535 });
@@ -286,7 +234,7 @@ export class RuleReader {
 
     private appProtocols(values: unknown): { type: string; port: number }[] {
         if (!Array.isArray(values)) {
-            return [];
+            return NO_APP_PROTOCOLS;
         }
         let key = "";
         for (const p of values) {
@@ -295,10 +243,7 @@ export class RuleReader {
         }
         let result = this.appProtocolCache.get(key);
         if (!result) {
-            result = values.map((p) => {
-                const entry = (p ?? {}) as Record<string, unknown>;
-                return { type: lower(entry.protocolType ?? entry.type), port: Number(entry.port) };
-            });
+            result = appProtocolsOf(values).map((p) => ({ type: p.type.toLowerCase(), port: p.port }));
             this.appProtocolCache.set(key, result);
         }
         return result;
@@ -310,30 +255,20 @@ export class RuleReader {
      * rule is looked at.
      */
     read(group: NormalGroup, collection: NormalCollection, tables: Record<Stage, RuleTable>): void {
-        const rawRules = collection.rawRules;
+        const rawRules = collection.rules;
         for (let index = 0; index < rawRules.length; index++) {
-            const rule = (rawRules[index] ?? {}) as Record<string, unknown>;
-            const name = typeof rule.name === "string" ? rule.name : `(rule ${index + 1})`;
+            const rule = rawRules[index];
+            const name = ruleNameOf(rule, index);
             if (ruleHasUnknown(rule)) {
                 this.problems.push(`Rule ${group.name}/${collection.name}/${name} has values that are unknown until the update runs; it was not evaluated.`);
                 continue;
             }
-            const ruleType = typeof rule.ruleType === "string" ? rule.ruleType.toLowerCase() : "";
-            let stage: Stage;
-            if (ruleType === "networkrule") {
-                stage = "network";
-            } else if (ruleType === "applicationrule") {
-                stage = "application";
-            } else if (ruleType === "natrule") {
+            const stage = ruleStage(rule, collection.stageHint);
+            if (stage === "nat") {
                 continue;
-            } else if (collection.stageHint) {
-                stage = collection.stageHint;
-            } else if ("ipProtocols" in rule || "destinationPorts" in rule) {
-                stage = "network";
-            } else if ("protocols" in rule || "targetFqdns" in rule || "fqdnTags" in rule) {
-                stage = "application";
-            } else {
-                this.problems.push(`Rule ${group.name}/${collection.name}/${name} has no ruleType and no fields that tell its type; ignored.`);
+            }
+            if (stage === undefined) {
+                this.problems.push(untypedRuleProblem(`${group.name}/${collection.name}/${name}`));
                 continue;
             }
             const source = this.sources(rule.sourceAddresses);
@@ -345,9 +280,9 @@ export class RuleReader {
                     this.problems.push(`Rule ${group.name}/${collection.name}/${name} has port ${value}, which is not *, N or A-B; it matches nothing.`);
                 }
             } else {
-                const targets = rule.targetFqdns ?? rule.destinationFqdns;
+                const targets = rawTargets(rule);
                 if (!(Array.isArray(targets) && targets.length)) {
-                    const others = OTHER_APP_DESTINATIONS.filter((field) => Array.isArray(rule[field]) && (rule[field] as unknown[]).length > 0);
+                    const others = otherDestinationFields(rule);
                     if (others.length) {
                         this.problems.push(`Rule ${group.name}/${collection.name}/${name} allows only by ${others.join(", ")}, which this evaluator does not check.`);
                     }
@@ -385,7 +320,7 @@ export class RuleReader {
             appProtocols: NO_APP_PROTOCOLS, rawTargets: NO_STRINGS,
         };
         if (stage === "network") {
-            normal.protocols = this.protocols(rule.ipProtocols ?? rule.protocols);
+            normal.protocols = this.protocols(rawIpProtocols(rule));
             normal.ports = this.portInfo(rule.destinationPorts).ranges;
             const destinations = destinationsOf(rule);
             normal.destAny = destinations.any;
@@ -393,7 +328,7 @@ export class RuleReader {
             normal.rawFqdns = Array.isArray(rule.destinationFqdns) ? rule.destinationFqdns : NO_STRINGS;
         } else {
             normal.appProtocols = this.appProtocols(rule.protocols);
-            const targets = rule.targetFqdns ?? rule.destinationFqdns;
+            const targets = rawTargets(rule);
             normal.rawTargets = Array.isArray(targets) ? targets : NO_STRINGS;
         }
         table.normal[seq] = normal;
@@ -466,7 +401,6 @@ const NO_PROTOCOLS: Set<string> = new Set();
 const NO_PORTS: PortRange[] = [];
 const NO_STRINGS: string[] = [];
 const NO_APP_PROTOCOLS: { type: string; port: number }[] = [];
-const OTHER_APP_DESTINATIONS = ["fqdnTags", "destinationFqdnTags", "targetUrls", "destinationUrls", "webCategories"];
 
 /** The rule's network FQDNs, normalised. */
 export function fqdnsOf(rule: NormalRule): string[] {

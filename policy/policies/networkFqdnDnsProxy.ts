@@ -1,53 +1,57 @@
 /**
  * Stack policy: network rules with FQDNs need DNS proxy on the policy, and a policy with DNS proxy
- * cannot be Basic. Checks in-stack policies by graph edges, and policies outside the stack through the
- * coverage config's externalPolicyDnsProxy or what the AmlFirewallPolicy component was told.
+ * cannot be Basic. Reads the stack through the firewall model, so a policy outside the stack gets the
+ * same DNS-proxy answer here as in the coverage policy (its config's externalPolicyDnsProxy, else what
+ * the AmlFirewallPolicy components were told).
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { ancestors, collectionsOf, externalPolicyName, isComponent, isPolicy, isRcg, policyDisplayName, policyOfRcg, policySettings } from "./common";
+import {
+    FirewallTarget, PolicySettings, findTargets, isBasic, rcgGroup, readGroup, rulesOf, targetSettings,
+} from "../../components/firewall";
+
+const CONFIG_SCHEMA = {
+    properties: {
+        externalPolicyDnsProxy: {
+            type: "object", additionalProperties: { type: "boolean" }, default: {}, description: "DNS proxy of policies outside the stack, by name.",
+        },
+    },
+} as const;
+
+/** Why network FQDN rules of a target cannot work, or undefined when they can. */
+function whyNot(target: FirewallTarget, settings: PolicySettings): string | undefined {
+    if (target.policy) {
+        if (isBasic(settings)) {
+            return `its policy ${target.name} is on the Basic SKU, which has no DNS proxy`;
+        }
+        return settings.dnsProxy === true ? undefined : `its policy ${target.name} does not enable DNS proxy (dnsSettings.enableProxy / dns.proxyEnabled)`;
+    }
+    if (settings.dnsProxy === true) {
+        return undefined;
+    }
+    return settings.dnsProxy === false ? `policy ${target.name} has DNS proxy off`
+        : `DNS proxy of policy ${target.name} (outside this stack) is not known; set externalPolicyDnsProxy`;
+}
 
 export const networkFqdnDnsProxy: StackValidationPolicy = {
     name: "azureml-network-fqdn-needs-dns-proxy",
     description: "Network rules that use FQDNs need DNS proxy on their firewall policy, which the Basic SKU does not have.",
     enforcementLevel: "advisory",
-    configSchema: {
-        properties: {
-            externalPolicyDnsProxy: { type: "object", additionalProperties: { type: "boolean" }, default: {}, description: "DNS proxy of policies outside the stack, by name." },
-        },
-    },
+    configSchema: CONFIG_SCHEMA,
     validateStack: (args, reportViolation) => {
-        const external = (args.getConfig<{ externalPolicyDnsProxy?: Record<string, boolean> }>().externalPolicyDnsProxy) ?? {};
-        for (const policy of args.resources.filter((r) => isPolicy(r.type))) {
-            const settings = policySettings(policy);
-            if (settings.dnsProxy === true && (settings.skuTier ?? "").toLowerCase() === "basic") {
-                reportViolation(`Firewall policy ${policyDisplayName(policy)} enables DNS proxy on the Basic SKU, which does not support it.`, policy.urn);
+        const external = args.getConfig<{ externalPolicyDnsProxy?: Record<string, boolean> }>().externalPolicyDnsProxy ?? {};
+        for (const target of findTargets(args.resources).filter((t) => !t.legacy)) {
+            const settings = targetSettings(target, external);
+            if (target.policy && settings.dnsProxy === true && isBasic(settings)) {
+                reportViolation(`Firewall policy ${target.name} enables DNS proxy on the Basic SKU, which does not support it.`, target.policy.urn);
             }
-        }
-        for (const rcg of args.resources.filter((r) => isRcg(r.type))) {
-            const rules = collectionsOf(rcg.type, rcg.props).flatMap((c) => c.rules.filter((r) => r.stage === "network" && r.fqdns.length).map((r) => `${c.name}/${r.name}`));
-            if (rules.length === 0) {
-                continue;
-            }
-            const policy = policyOfRcg(rcg);
-            let why: string | undefined;
-            if (policy) {
-                const settings = policySettings(policy);
-                if ((settings.skuTier ?? "").toLowerCase() === "basic") {
-                    why = `its policy ${policyDisplayName(policy)} is on the Basic SKU, which has no DNS proxy`;
-                } else if (settings.dnsProxy !== true) {
-                    why = `its policy ${policyDisplayName(policy)} does not enable DNS proxy (dnsSettings.enableProxy / dns.proxyEnabled)`;
+            for (const rcg of target.rcgs) {
+                const group = readGroup(rcgGroup(rcg), 0);
+                const rules = rulesOf(group).rules.filter(({ rule }) => rule.stage === "network" && rule.destinationFqdns.length)
+                    .map(({ collection, rule }) => `${collection.name}/${rule.name}`);
+                const why = rules.length ? whyNot(target, settings) : undefined;
+                if (why) {
+                    reportViolation(`Rule collection group ${rcg.name} uses FQDNs in network rules (${rules.join(", ")}), but ${why}; those rules allow nothing.`, rcg.urn);
                 }
-            } else {
-                const name = externalPolicyName(rcg) ?? "(unknown)";
-                const configured = Object.entries(external).find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
-                const told = ancestors(rcg).filter((a) => isComponent(a.type)).map((c) => c.props.dnsProxyEnabled).find((v) => typeof v === "boolean");
-                const known = configured ?? told;
-                if (known !== true) {
-                    why = known === false ? `policy ${name} has DNS proxy off` : `DNS proxy of policy ${name} (outside this stack) is not known; set externalPolicyDnsProxy`;
-                }
-            }
-            if (why) {
-                reportViolation(`Rule collection group ${rcg.name} uses FQDNs in network rules (${rules.join(", ")}), but ${why}; those rules allow nothing.`, rcg.urn);
             }
         }
     },

@@ -6,7 +6,8 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { CATALOG } from "../../components/catalog/data";
 import { isAnyAddress } from "../../components/net";
-import { collectionsOf, requireRcg } from "./common";
+import type { FirewallRule } from "../../components/firewall";
+import { checkedGroup } from "./common";
 
 /** Placeholders of the catalog, in the lower-cased destinations. */
 const PLACEHOLDER = /<(storage|region|acr|workspaceid)>/g;
@@ -38,38 +39,39 @@ function portCovers(ports: string[], wanted: number): boolean {
     });
 }
 
+/** Why an Allow rule is broader than Azure ML needs, one message each. */
+function broadness(at: string, rule: FirewallRule): string[] {
+    const found: string[] = [];
+    if (rule.sourceAddresses.some(isAnyAddress)) {
+        found.push(`Allow rule ${at} has source '*' or 0.0.0.0/0; name the workload's subnets or IP groups.`);
+    }
+    if (rule.stage === "application") {
+        if (rule.targetFqdns.some((f) => f.trim() === "*")) {
+            found.push(`Application rule ${at} allows every FQDN ('*').`);
+        }
+        const wide = rule.targetFqdns.filter(broaderThanDoc);
+        if (wide.length) {
+            found.push(`Application rule ${at} allows ${wide.join(", ")}, wider than any wildcard the Azure ML doc lists; allow the doc's hosts instead.`);
+        }
+    } else if (rule.destinationAddresses.some(isAnyAddress)) {
+        const protocols = rule.ipProtocols.map((p) => p.toUpperCase());
+        const tcp = protocols.includes("TCP") || protocols.includes("ANY");
+        found.push(tcp && (portCovers(rule.destinationPorts, 443) || portCovers(rule.destinationPorts, 80))
+            ? `Network rule ${at} allows any destination on HTTP/HTTPS ports; network rules run before application rules, so it bypasses every application rule.`
+            : `Network rule ${at} allows any destination ('*' or 0.0.0.0/0).`);
+    }
+    return found;
+}
+
 export const noBroadAllow: ResourceValidationPolicy = {
     name: "azureml-no-broad-allow",
-    description: "Allow rules must not be broader than Azure ML needs: no '*' targets, no wildcards wider than the Azure ML doc's, no network Allow to any destination, no '*' sources.",
+    description: "Allow rules must not be broader than Azure ML needs: no '*' targets, no wildcards wider than the Azure ML doc's, "
+        + "no network Allow to any destination, no '*' sources.",
     enforcementLevel: "advisory",
     validateResource: (args, reportViolation) => {
-        requireRcg(args);
-        for (const collection of collectionsOf(args.type, args.props)) {
-            for (const rule of collection.rules) {
-                if (rule.action.toLowerCase() !== "allow" || rule.stage === "nat") {
-                    continue;
-                }
-                const at = `${collection.name}/${rule.name}`;
-                if (rule.sources.some(isAnyAddress)) {
-                    reportViolation(`Allow rule ${at} has source '*' or 0.0.0.0/0; name the workload's subnets or IP groups.`);
-                }
-                if (rule.stage === "application") {
-                    if (rule.fqdns.some((f) => f.trim() === "*")) {
-                        reportViolation(`Application rule ${at} allows every FQDN ('*').`);
-                    }
-                    const wide = rule.fqdns.filter(broaderThanDoc);
-                    if (wide.length) {
-                        reportViolation(`Application rule ${at} allows ${wide.join(", ")}, wider than any wildcard the Azure ML doc lists; allow the doc's hosts instead.`);
-                    }
-                } else if (rule.destinationAddresses.some(isAnyAddress)) {
-                    const protocols = rule.protocols.map((p) => String(p).toUpperCase());
-                    const tcp = protocols.includes("TCP") || protocols.includes("ANY");
-                    if (tcp && (portCovers(rule.ports, 443) || portCovers(rule.ports, 80))) {
-                        reportViolation(`Network rule ${at} allows any destination on HTTP/HTTPS ports; network rules run before application rules, so it bypasses every application rule.`);
-                    } else {
-                        reportViolation(`Network rule ${at} allows any destination ('*' or 0.0.0.0/0).`);
-                    }
-                }
+        for (const { collection, rule } of checkedGroup(args).rules) {
+            if (collection.action === "allow") {
+                broadness(`${collection.name}/${rule.name}`, rule).forEach((message) => reportViolation(message));
             }
         }
     },

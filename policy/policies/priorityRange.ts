@@ -1,24 +1,25 @@
 /** Resource policy: rule collection group and collection priorities are whole numbers in 100-65000. */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { collectionsOf, requireRcg } from "./common";
+import { PRIORITY_MAX, PRIORITY_MIN, isValidPriority } from "../../components/firewall";
+import { checkedGroup } from "./common";
 
-function valid(priority: unknown): boolean {
-    return typeof priority === "number" && Number.isInteger(priority) && priority >= 100 && priority <= 65000;
+const RANGE = `a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX}`;
+
+function shown(priority: unknown): string {
+    return JSON.stringify(priority) ?? "(missing)";
 }
 
 export const priorityRange: ResourceValidationPolicy = {
     name: "azureml-priority-range",
-    description: "Rule collection group and rule collection priorities must be whole numbers from 100 to 65000, or Azure rejects the group.",
+    description: `Rule collection group and rule collection priorities must be ${RANGE}, or Azure rejects the group.`,
     enforcementLevel: "advisory",
     validateResource: (args, reportViolation) => {
-        requireRcg(args);
-        if (!valid(args.props.priority)) {
-            reportViolation(`Rule collection group priority ${JSON.stringify(args.props.priority) ?? "(missing)"} is not a whole number from 100 to 65000.`);
+        const { group } = checkedGroup(args);
+        if (!isValidPriority(group.priority)) {
+            reportViolation(`Rule collection group priority ${shown(group.priority)} is not ${RANGE}.`);
         }
-        for (const collection of collectionsOf(args.type, args.props)) {
-            if (!valid(collection.priority)) {
-                reportViolation(`Rule collection ${collection.name} priority ${JSON.stringify(collection.priority) ?? "(missing)"} is not a whole number from 100 to 65000.`);
-            }
+        for (const collection of group.allCollections.filter((c) => !isValidPriority(c.priority))) {
+            reportViolation(`Rule collection ${collection.name} priority ${shown(collection.priority)} is not ${RANGE}.`);
         }
     },
 };

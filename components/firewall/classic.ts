@@ -2,7 +2,7 @@
  * The planner's azure-native / ARM rule collections, translated to the classic `@pulumi/azure`
  * (azurerm) rule collection group shape. A thin translation: no second planner.
  */
-import { PlannedApplicationRule, PlannedNetworkRule, PlannedRuleCollection } from "./planner";
+import { PlannedApplicationRule, PlannedNetworkRule, PlannedRuleCollection } from "../planner";
 
 export interface ClassicNetworkRule {
     name: string;
