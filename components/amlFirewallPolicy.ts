@@ -3,21 +3,15 @@
  * group that lets Azure Machine Learning out, and nothing else. azure-native flavour.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { AmlFirewallPolicyArgs } from "./args";
 import { FirewallPolicy } from "@pulumi/azure-native/network/firewallPolicy";
 import { FirewallPolicyRuleCollectionGroup } from "@pulumi/azure-native/network/firewallPolicyRuleCollectionGroup";
 import {
-    AmlEgressComponent, AmlFirewallPolicyCommonArgs, CUSTOM_TIMEOUTS, groupDependsOn, planOutputs, preparePlan, stripUndefined,
+    AmlEgressComponent, CUSTOM_TIMEOUTS, groupDependsOn, planOutputs, preparePlan, stripUndefined,
 } from "./componentCore";
 
-export { AmlWorkspaceArgs, AmlFirewallPolicyCommonArgs, CUSTOM_TIMEOUTS, isPlain } from "./componentCore";
+export { AmlWorkspaceArgs, AmlFirewallPolicyArgs, AmlFirewallPolicyCommonArgs } from "./args";
 
-export interface AmlFirewallPolicyArgs extends AmlFirewallPolicyCommonArgs {
-    /**
-     * Attach to this existing firewall policy (in `resourceGroupName`) instead of creating one. Then
-     * `existingPolicyDnsProxyEnabled` is required, and the create-only arguments must be left out.
-     */
-    existingFirewallPolicyName?: pulumi.Input<string>;
-}
 
 export const AML_FIREWALL_POLICY_TYPE = "azureml-firewall:index:AmlFirewallPolicy";
 

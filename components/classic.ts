@@ -3,22 +3,17 @@
  * provider. Import it from `azureml-firewall/classic`; the root export never loads `@pulumi/azure`.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { AmlFirewallPolicyClassicArgs } from "./args";
 import { FirewallPolicy } from "@pulumi/azure/network/firewallPolicy";
 import { FirewallPolicyRuleCollectionGroup } from "@pulumi/azure/network/firewallPolicyRuleCollectionGroup";
 import { toClassicCollections } from "./firewall/classic";
 import {
-    AmlEgressComponent, AmlFirewallPolicyCommonArgs, CUSTOM_TIMEOUTS, groupDependsOn, planOutputs, preparePlan, stripUndefined,
+    AmlEgressComponent, CUSTOM_TIMEOUTS, groupDependsOn, planOutputs, preparePlan, stripUndefined,
 } from "./componentCore";
 
 export { toClassicCollections } from "./firewall/classic";
+export { AmlFirewallPolicyClassicArgs } from "./args";
 
-export interface AmlFirewallPolicyClassicArgs extends AmlFirewallPolicyCommonArgs {
-    /**
-     * Attach to this existing firewall policy (its resource ID) instead of creating one. Then
-     * `existingPolicyDnsProxyEnabled` is required, and the create-only arguments must be left out.
-     */
-    existingFirewallPolicyId?: pulumi.Input<string>;
-}
 
 export const AML_FIREWALL_POLICY_CLASSIC_TYPE = "azureml-firewall:index:AmlFirewallPolicyClassic";
 

@@ -4,91 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { InputError } from "./errors";
+import { AmlFirewallPolicyCommonArgs, CREATE_ONLY, RESOURCE_ONLY } from "./args";
 import { PolicyPlan, PolicyPlanInput, planPolicy } from "./policyPlan";
 import { Requirement } from "./requirements";
-
-/** One Azure ML workspace behind the policy. */
-export interface AmlWorkspaceArgs {
-    /** Workspace name: 3-33 letters, digits, `-` and `_`. Used in explanations and to tell workspaces apart. */
-    name: pulumi.Input<string>;
-    /** The workspace's default storage account (replaces `<storage>` in the doc's host names). */
-    storageAccountName: pulumi.Input<string>;
-    /** The workspace's region (replaces `<region>`). Defaults to the component's `region`. */
-    region?: pulumi.Input<string>;
-    /** Scenarios for this workspace only, added to the component's `scenarios`. */
-    scenarios?: pulumi.Input<pulumi.Input<string>[]>;
-    /** Container registry name (`<acr>`), needed by the `kubernetes` scenario's registry hosts. */
-    containerRegistryName?: pulumi.Input<string>;
-    /** Workspace ID GUID (`<workspaceId>`), needed by the `kubernetes` scenario's workspace host. */
-    workspaceId?: pulumi.Input<string>;
-}
-
-export interface AmlFirewallPolicyCommonArgs {
-    /**
-     * Name of the Azure ML workspace, for a single workspace. Give it with `storageAccountName`, or use
-     * `workspaces` instead.
-     */
-    workspaceName?: pulumi.Input<string>;
-    /** Default storage account of the single workspace: 3-24 lower-case letters and digits. */
-    storageAccountName?: pulumi.Input<string>;
-    /**
-     * Several workspaces behind one policy. Shared hosts are allowed once; each workspace's storage
-     * hosts (and regional tags) are added for it. Mutually exclusive with `workspaceName`.
-     */
-    workspaces?: pulumi.Input<pulumi.Input<AmlWorkspaceArgs>[]>;
-    /** Region of the workspace(s), ARM form (`westeurope`); also the location of a created policy. */
-    region: pulumi.Input<string>;
-    /**
-     * Cloud: `AzurePublic`, `AzureUSGovernment` or `AzureChinaCloud` (also `public`, `usgovernment`,
-     * `china`, `AzureCloud`). Default: the `azure-native:environment` config, else Azure public.
-     */
-    cloud?: pulumi.Input<string>;
-    /** Resource group of the firewall policy (created or existing). */
-    resourceGroupName: pulumi.Input<string>;
-    /** IPv4 CIDRs, addresses or ranges of the Azure ML compute subnets. At least one source or IP group. */
-    sourceAddresses?: pulumi.Input<pulumi.Input<string>[]>;
-    /** Resource IDs of IP groups holding the compute subnets. */
-    sourceIpGroups?: pulumi.Input<pulumi.Input<string>[]>;
-    /**
-     * Optional scenarios of the doc, for every workspace: `automl`, `hbi`, `monitoring`, `python`, `r`,
-     * `rstudio`, `vscode`, `huggingface`, `kubernetes`.
-     */
-    scenarios?: pulumi.Input<pulumi.Input<string>[]>;
-    /**
-     * `full` (default): the doc's configuration, service-tag rules and host rules. `leastPrivilege`: host
-     * rules, with a service tag only where no host rule can express a row.
-     */
-    configuration?: pulumi.Input<string>;
-    /** Priority of the rule collection group, 100-65000. Default 1000. */
-    priority?: pulumi.Input<number>;
-    /** Name of the rule collection group. Default: derived from the component name. */
-    ruleCollectionGroupName?: pulumi.Input<string>;
-    /**
-     * Attach mode (required there): whether the existing policy has DNS proxy on. If false, non-HTTP
-     * hosts are allowed through the service tags that carry them instead of network FQDN rules.
-     */
-    existingPolicyDnsProxyEnabled?: pulumi.Input<boolean>;
-    /** Create mode: name of the new policy. Default: auto-named by the provider. */
-    firewallPolicyName?: pulumi.Input<string>;
-    /** Create mode: location of the new policy. Default: `region`. */
-    location?: pulumi.Input<string>;
-    /** Create mode: `Standard` (default), `Premium` or `Basic` (refused, as the rules need DNS proxy). */
-    skuTier?: pulumi.Input<string>;
-    /** Create mode: resource ID of a base (parent) policy. */
-    basePolicyId?: pulumi.Input<string>;
-    /** Create mode: threat intelligence mode, `Alert`, `Deny` or `Off`. Default: Azure's (`Alert`). */
-    threatIntelMode?: pulumi.Input<string>;
-    /** Accept `*` or `0.0.0.0/0` as a source. Off by default. */
-    allowAnySource?: pulumi.Input<boolean>;
-    /** Accept IPv6 sources. Off by default (Azure Firewall rules do not support IPv6). */
-    allowIpv6Sources?: pulumi.Input<boolean>;
-    /** Accept a well-formed region missing from the built-in list. Off by default. */
-    allowUnlistedRegion?: pulumi.Input<boolean>;
-}
-
-
-/** Arguments that only make sense when the component creates the policy. */
-export const CREATE_ONLY: (keyof AmlFirewallPolicyCommonArgs)[] = ["firewallPolicyName", "location", "skuTier", "basePolicyId", "threatIntelMode"];
 
 /** Azure takes minutes per policy write, one write at a time; 30 minutes is the floor. */
 export const CUSTOM_TIMEOUTS: pulumi.CustomTimeouts = { create: "30m", update: "30m", delete: "30m" };
@@ -147,14 +65,12 @@ export function preparePlan(component: pulumi.Resource, kind: string, name: stri
         fail(new InputError("existingPolicyDnsProxyEnabled", args.existingPolicyDnsProxyEnabled,
             `only applies with ${attach.argument} (attach mode).`));
     }
-    const input = {
-        workspaceName: args.workspaceName, storageAccountName: args.storageAccountName, workspaces: args.workspaces,
-        region: args.region, cloud: args.cloud, sourceAddresses: args.sourceAddresses, sourceIpGroups: args.sourceIpGroups,
-        scenarios: args.scenarios, configuration: args.configuration, priority: args.priority,
-        ruleCollectionGroupName: args.ruleCollectionGroupName, attach: attaching,
-        existingPolicyDnsProxyEnabled: args.existingPolicyDnsProxyEnabled, skuTier: args.skuTier,
-        allowAnySource: args.allowAnySource, allowIpv6Sources: args.allowIpv6Sources, allowUnlistedRegion: args.allowUnlistedRegion,
-    };
+    const input: Record<string, unknown> = { attach: attaching };
+    for (const [key, value] of Object.entries(args)) {
+        if (!(RESOURCE_ONLY as string[]).includes(key) && key !== attach.argument) {
+            input[key] = value;
+        }
+    }
     const compute = (resolved: PolicyPlanInput): PolicyPlan => {
         try {
             return planPolicy(name, resolved, defaultCloud);

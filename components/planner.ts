@@ -14,7 +14,7 @@
  */
 import { InputError } from "./errors";
 import { Requirement, cmp } from "./requirements";
-import { WorkloadSources } from "./sources";
+import { ValidatedSources } from "./sources";
 
 export type IpProtocol = "TCP" | "UDP";
 
@@ -81,8 +81,8 @@ export interface RulePlan {
 }
 
 export interface PlanOptions {
-    /** Validated sources (see `validateSources`). */
-    sources: Required<WorkloadSources>;
+    /** The workload's sources, as `validateSources` returns them. */
+    sources: ValidatedSources;
     /** Whether the policy has DNS proxy on; without it no network rule may use `destinationFqdns`. */
     dnsProxy: boolean;
     /** Name of the network rule collection. Default `aml-network`. */
@@ -100,6 +100,14 @@ export const AZURE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,79}$/;
 
 export function isValidAzureName(name: string): boolean {
     return AZURE_NAME.test(name) && !/[-.]$/.test(name);
+}
+
+/** Checks a rule collection group, collection or rule name against Azure's rule; throws `InputError` naming `argument`. */
+export function validateAzureName(name: unknown, argument: string): string {
+    if (typeof name !== "string" || !isValidAzureName(name)) {
+        throw new InputError(argument, name, "1-80 letters, digits, '_', '-' or '.', starting with a letter, digit or '_' and not ending in '-' or '.'.");
+    }
+    return name;
 }
 
 export function isWildcard(destination: string): boolean {
@@ -177,7 +185,7 @@ export function shortHash(text: string): string {
     return hash.toString(16).padStart(8, "0");
 }
 
-function sourceFields(sources: Required<WorkloadSources>): { sourceAddresses?: string[]; sourceIpGroups?: string[] } {
+function sourceFields(sources: ValidatedSources): { sourceAddresses?: string[]; sourceIpGroups?: string[] } {
     const fields: { sourceAddresses?: string[]; sourceIpGroups?: string[] } = {};
     if (sources.addresses.length) {
         fields.sourceAddresses = [...sources.addresses];
@@ -202,14 +210,8 @@ function sortDestinations(values: Iterable<string>): string[] {
 export function planRules(requirements: Requirement[], options: PlanOptions): RulePlan {
     const networkName = options.networkCollectionName ?? "aml-network";
     const applicationName = options.applicationCollectionName ?? "aml-application";
-    for (const [argument, name] of [["networkCollectionName", networkName], ["applicationCollectionName", applicationName]]) {
-        if (!isValidAzureName(name)) {
-            throw new InputError(argument, name, "1-80 letters, digits, '_', '-' or '.', starting with a letter, digit or '_' and not ending in '-' or '.'.");
-        }
-    }
-    if (options.sources.addresses.length === 0 && options.sources.ipGroups.length === 0) {
-        throw new InputError("sources", options.sources, "at least one source address or IP group.");
-    }
+    validateAzureName(networkName, "networkCollectionName");
+    validateAzureName(applicationName, "applicationCollectionName");
     const { assignments, unrealised } = assign(requirements, options.dnsProxy);
     const sources = sourceFields(options.sources);
 

@@ -3,39 +3,23 @@
  * requirements, rule plan, group name and priority, SKU and DNS proxy. The Pulumi component only
  * turns the result into resources.
  */
+import type * as pulumi from "@pulumi/pulumi";
+import type { AmlFirewallPolicyCommonArgs, ResourceOnlyArgument } from "./args";
 import { parseCloud } from "./clouds";
 import { InputError } from "./errors";
-import { RulePlan, isValidAzureName, planRules, shortHash } from "./planner";
-import {
-    Configuration, Requirement, WorkspaceSpec, resolveRequirements, validateRegion, validateStorageAccountName, validateWorkspaceName,
-} from "./requirements";
+import { RulePlan, isValidAzureName, planRules, shortHash, validateAzureName } from "./planner";
+import { Configuration, Requirement, WorkspaceSpec, resolveRequirements } from "./requirements";
 import { CloudName } from "./catalog/types";
 import { validateSources } from "./sources";
 
 export type SkuTier = "Standard" | "Premium" | "Basic";
 export const SKU_TIERS: readonly SkuTier[] = ["Standard", "Premium", "Basic"];
 
-/** Plain (resolved) values of the component's arguments; see `AmlFirewallPolicyArgs` for their meaning. */
-export interface PolicyPlanInput {
-    workspaceName?: string;
-    storageAccountName?: string;
-    workspaces?: Partial<WorkspaceSpec>[];
-    region?: string;
-    cloud?: string;
-    sourceAddresses?: string[];
-    sourceIpGroups?: string[];
-    scenarios?: string[];
-    configuration?: string;
-    priority?: number;
-    ruleCollectionGroupName?: string;
-    /** True when the component attaches to an existing policy. */
-    attach: boolean;
-    existingPolicyDnsProxyEnabled?: boolean;
-    skuTier?: string;
-    allowAnySource?: boolean;
-    allowIpv6Sources?: boolean;
-    allowUnlistedRegion?: boolean;
-}
+/**
+ * Plain (resolved, not yet validated) values of the component's arguments that the plan reads (see `AmlFirewallPolicyArgs`
+ * for their meaning), and whether the component attaches to an existing policy.
+ */
+export type PolicyPlanInput = Partial<pulumi.Unwrap<Omit<AmlFirewallPolicyCommonArgs, ResourceOnlyArgument>>> & { attach: boolean };
 
 export interface PolicyPlan {
     cloud: CloudName;
@@ -87,19 +71,19 @@ function validateSku(value: unknown): SkuTier {
     return match;
 }
 
-function workspacesOf(input: PolicyPlanInput, cloud: CloudName): WorkspaceSpec[] {
+/**
+ * The workspaces as the resolver takes them: the single-workspace arguments as one workspace, or the
+ * list with `region` as each one's default. The resolver validates them (once).
+ */
+function workspacesOf(input: PolicyPlanInput): { workspaces: WorkspaceSpec[]; single: boolean } {
     const single = input.workspaceName !== undefined || input.storageAccountName !== undefined;
     if (single && input.workspaces !== undefined) {
         throw new InputError("workspaces", input.workspaces,
             "give either workspaceName with storageAccountName, or workspaces, not both.");
     }
     if (single) {
-        const region = validateRegion(cloud, input.region, "region", input.allowUnlistedRegion === true);
-        return [{
-            name: validateWorkspaceName(input.workspaceName, "workspaceName"),
-            storageAccountName: validateStorageAccountName(input.storageAccountName, "storageAccountName"),
-            region,
-        }];
+        const ws = { name: input.workspaceName, storageAccountName: input.storageAccountName, region: input.region };
+        return { workspaces: [ws as WorkspaceSpec], single };
     }
     if (input.workspaces === undefined) {
         throw new InputError("workspaceName", undefined, "give workspaceName and storageAccountName, or a list of workspaces.");
@@ -107,28 +91,18 @@ function workspacesOf(input: PolicyPlanInput, cloud: CloudName): WorkspaceSpec[]
     if (!Array.isArray(input.workspaces)) {
         throw new InputError("workspaces", input.workspaces, "a list of workspaces.");
     }
-    return input.workspaces.map((ws, index) => {
-        const region = ws?.region ?? input.region;
-        if (region === undefined) {
-            throw new InputError(`workspaces[${index}].region`, undefined, "give the workspace's region, or region for all workspaces.");
-        }
-        return { ...ws, region } as WorkspaceSpec;
-    });
+    return { workspaces: input.workspaces.map((ws) => ({ ...ws, region: ws?.region ?? input.region }) as WorkspaceSpec), single };
 }
 
 /** Validates the component's arguments and plans its rules. Throws `InputError` on bad input. */
 export function planPolicy(componentName: string, input: PolicyPlanInput, defaultCloud = "AzurePublic"): PolicyPlan {
     const cloud = parseCloud(input.cloud ?? defaultCloud, input.cloud === undefined ? "cloud (from azure-native:environment)" : "cloud");
-    const workspaces = workspacesOf(input, cloud);
+    const { workspaces, single } = workspacesOf(input);
     const sources = validateSources(
         { addresses: input.sourceAddresses, ipGroups: input.sourceIpGroups },
         { allowAnySource: input.allowAnySource, allowIpv6Sources: input.allowIpv6Sources });
     const priority = validatePriority(input.priority);
-    const ruleCollectionGroupName = input.ruleCollectionGroupName ?? defaultGroupName(componentName);
-    if (!isValidAzureName(ruleCollectionGroupName)) {
-        throw new InputError("ruleCollectionGroupName", ruleCollectionGroupName,
-            "1-80 letters, digits, '_', '-' or '.', starting with a letter, digit or '_' and not ending in '-' or '.'.");
-    }
+    const ruleCollectionGroupName = validateAzureName(input.ruleCollectionGroupName ?? defaultGroupName(componentName), "ruleCollectionGroupName");
     let skuTier: SkuTier | undefined;
     let dnsProxy: boolean;
     if (input.attach) {
@@ -142,7 +116,7 @@ export function planPolicy(componentName: string, input: PolicyPlanInput, defaul
         dnsProxy = skuTier !== "Basic";
     }
     const resolution = resolveRequirements({
-        cloud, workspaces, scenarios: input.scenarios, configuration: input.configuration,
+        cloud, workspaces, singleWorkspace: single, scenarios: input.scenarios, configuration: input.configuration,
         allowUnlistedRegion: input.allowUnlistedRegion,
     });
     // Plan as if DNS proxy were available, to learn whether a Basic policy could hold these rules.

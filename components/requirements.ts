@@ -60,7 +60,14 @@ export interface ResolveOptions {
     configuration?: string;
     /** Accept a well-formed region that is not in the built-in list (a region newer than this release). */
     allowUnlistedRegion?: boolean;
+    /**
+     * The one workspace came from the component's single-workspace arguments: errors name
+     * `workspaceName`, `storageAccountName` and `region` instead of `workspaces[0].…`.
+     */
+    singleWorkspace?: boolean;
 }
+
+const SINGLE_WORKSPACE_ARGUMENTS: Readonly<Record<string, string>> = { name: "workspaceName", storageAccountName: "storageAccountName", region: "region" };
 
 export interface Resolution {
     cloud: CloudName;
@@ -162,16 +169,17 @@ function validateWorkspaces(cloud: CloudName, options: ResolveOptions): ValidWor
     const seen = new Set<string>();
     return options.workspaces.map((ws, index) => {
         const at = `workspaces[${index}]`;
+        const arg = (field: string): string => (options.singleWorkspace && SINGLE_WORKSPACE_ARGUMENTS[field]) || `${at}.${field}`;
         if (typeof ws !== "object" || ws === null) {
             throw new InputError(at, ws, "a workspace is an object with name, storageAccountName and region.");
         }
-        const name = validateWorkspaceName(ws.name, `${at}.name`);
+        const name = validateWorkspaceName(ws.name, arg("name"));
         if (seen.has(name.toLowerCase())) {
             throw new InputError(`${at}.name`, ws.name, "each workspace may appear once; this name is already listed.");
         }
         seen.add(name.toLowerCase());
-        const storage = validateStorageAccountName(ws.storageAccountName, `${at}.storageAccountName`);
-        const region = validateRegion(cloud, ws.region, `${at}.region`, options.allowUnlistedRegion === true);
+        const storage = validateStorageAccountName(ws.storageAccountName, arg("storageAccountName"));
+        const region = validateRegion(cloud, ws.region, arg("region"), options.allowUnlistedRegion === true);
         const scenarios = new Set([...shared, ...validateScenarios(cloud, ws.scenarios, `${at}.scenarios`)]);
         if (ws.containerRegistryName !== undefined && (typeof ws.containerRegistryName !== "string" || !REGISTRY_NAME.test(ws.containerRegistryName))) {
             throw new InputError(`${at}.containerRegistryName`, ws.containerRegistryName, "a registry name is 5-50 letters and digits.");

@@ -16,6 +16,11 @@ export interface SourceOptions {
     allowIpv6Sources?: boolean;
 }
 
+declare const validated: unique symbol;
+
+/** Sources that passed `validateSources`: canonical, sorted, and at least one. Only `validateSources` makes them. */
+export type ValidatedSources = Required<WorkloadSources> & { readonly [validated]: true };
+
 const IP_GROUP_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/ipGroups\/[^/]+$/i;
 
 /**
@@ -23,7 +28,7 @@ const IP_GROUP_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/
  * `InputError` naming the bad entry.
  */
 export function validateSources(sources: WorkloadSources, options: SourceOptions = {}, argument = "sourceAddresses",
-    ipGroupArgument = "sourceIpGroups"): Required<WorkloadSources> {
+    ipGroupArgument = "sourceIpGroups"): ValidatedSources {
     const addresses = sources.addresses ?? [];
     const ipGroups = sources.ipGroups ?? [];
     if (!Array.isArray(addresses)) {
@@ -71,7 +76,7 @@ export function validateSources(sources: WorkloadSources, options: SourceOptions
         }
         return value.trim();
     });
-    return { addresses: sortUnique(canonical), ipGroups: sortUnique(groups) };
+    return { addresses: sortUnique(canonical), ipGroups: sortUnique(groups) } as ValidatedSources;
 }
 
 function sortUnique(values: string[]): string[] {

@@ -2,36 +2,26 @@
  * Typed, validated stack configuration (namespace `azureml-firewall`), as a pure function of the raw
  * config strings, so that the program, the CLI `plan` and the tests read it the same way.
  */
-import type { AmlFirewallPolicyArgs } from "../components/amlFirewallPolicy";
-import type { AmlFirewallPolicyClassicArgs } from "../components/classic";
+import { ARGUMENTS, AmlFirewallPolicyArgs, AmlFirewallPolicyClassicArgs, ArgumentKind } from "../components/args";
 
 export const CONFIG_NAMESPACE = "azureml-firewall";
 
-type Kind = "string" | "string[]" | "number" | "boolean" | "workspaces";
+type Kind = ArgumentKind;
 
-/** Every key the program reads, with its type and meaning. */
-export const STACK_CONFIG_KEYS: Readonly<Record<string, { kind: Kind; required?: boolean; doc: string }>> = {
-    provider: { kind: "string", doc: "native (default, @pulumi/azure-native) or classic (@pulumi/azure)." },
-    cloud: { kind: "string", doc: "AzurePublic, AzureUSGovernment or AzureChinaCloud; default: azure-native:environment." },
-    region: { kind: "string", required: true, doc: "Region of the workspace(s), e.g. westeurope." },
-    resourceGroupName: { kind: "string", required: true, doc: "Resource group of the firewall policy." },
-    workspaceName: { kind: "string", doc: "The workspace, for a single workspace." },
-    storageAccountName: { kind: "string", doc: "Its default storage account." },
-    workspaces: { kind: "workspaces", doc: "Several workspaces: a list of {name, storageAccountName, region?, scenarios?}." },
-    sourceAddresses: { kind: "string[]", doc: "Compute subnet CIDRs." },
-    sourceIpGroups: { kind: "string[]", doc: "IP group resource IDs." },
-    scenarios: { kind: "string[]", doc: "Optional scenarios for every workspace." },
-    configuration: { kind: "string", doc: "full (default) or leastPrivilege." },
-    priority: { kind: "number", doc: "Rule collection group priority, 100-65000 (default 1000)." },
-    ruleCollectionGroupName: { kind: "string", doc: "Name of the rule collection group." },
-    existingFirewallPolicyName: { kind: "string", doc: "Attach to this existing policy (by name; provider native) instead of creating one." },
-    existingFirewallPolicyId: { kind: "string", doc: "Attach to this existing policy (by resource ID; provider classic) instead of creating one." },
-    existingPolicyDnsProxyEnabled: { kind: "boolean", doc: "Attach mode: whether that policy has DNS proxy on." },
-    firewallPolicyName: { kind: "string", doc: "Create mode: name of the new policy." },
-    skuTier: { kind: "string", doc: "Create mode: Standard (default) or Premium." },
-    basePolicyId: { kind: "string", doc: "Create mode: base policy resource ID." },
-    allowUnlistedRegion: { kind: "boolean", doc: "Accept a region newer than the built-in list." },
+/**
+ * Every key the program reads: `provider`, and each argument of the components (their table,
+ * `ARGUMENTS`, is the one source), with its type.
+ */
+export const STACK_CONFIG_KEYS: Readonly<Record<string, { kind: Kind; required?: boolean }>> = {
+    provider: { kind: "string" },
+    ...ARGUMENTS,
 };
+
+/** The keys of one namespace (`azureml-firewall:region` -> `region`) from Pulumi's flat config map. */
+export function namespaceConfig(all: Readonly<Record<string, string>>, namespace = CONFIG_NAMESPACE): Record<string, string> {
+    const prefix = `${namespace}:`;
+    return Object.fromEntries(Object.entries(all).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
+}
 
 export class StackConfigError extends Error {
     constructor(file: string, key: string, message: string) {
@@ -99,7 +89,7 @@ export function readStackConfig(raw: Readonly<Record<string, string | undefined>
         const text = raw[key];
         if (text === undefined) {
             if (spec.required) {
-                throw new StackConfigError(file, key, `missing; ${spec.doc} Set it with: pulumi config set ${CONFIG_NAMESPACE}:${key} <value>`);
+                throw new StackConfigError(file, key, `missing; it is required. Set it with: pulumi config set ${CONFIG_NAMESPACE}:${key} <value>`);
             }
             continue;
         }

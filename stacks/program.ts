@@ -1,11 +1,12 @@
 /**
  * The stack program: one `AmlFirewallPolicy` (or `AmlFirewallPolicyClassic` with
  * `azureml-firewall:provider: classic`) built from the stack's `azureml-firewall:*` config.
- * `index.ts` runs it; tests and the CLI `plan` call `runProgram` under mocks.
+ * `index.ts` runs it; tests and the CLI `plan` call `runProgram` under mocks. Every key of the
+ * namespace is read, so a misspelt key fails the program with the file and the key.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AmlFirewallPolicy } from "../components/amlFirewallPolicy";
-import { CONFIG_NAMESPACE, STACK_CONFIG_KEYS, readStackConfig } from "./config";
+import { namespaceConfig, readStackConfig } from "./config";
 
 export interface ProgramOutputs {
     provider: string;
@@ -17,12 +18,8 @@ export interface ProgramOutputs {
 }
 
 export function runProgram(): ProgramOutputs {
-    const config = new pulumi.Config(CONFIG_NAMESPACE);
-    const raw: Record<string, string | undefined> = {};
-    for (const key of Object.keys(STACK_CONFIG_KEYS)) {
-        raw[key] = config.get(key);
-    }
-    const settings = readStackConfig(raw, `stacks/Pulumi.${pulumi.getStack()}.yaml`);
+    // Every key of the namespace, so that a misspelt one fails instead of being ignored.
+    const settings = readStackConfig(namespaceConfig(pulumi.runtime.allConfig()), `stacks/Pulumi.${pulumi.getStack()}.yaml`);
     const name = `aml-${pulumi.getStack()}`;
     // The classic component is loaded only when asked for, so native stacks never load @pulumi/azure.
     const component = settings.provider === "classic"

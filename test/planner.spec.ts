@@ -167,11 +167,11 @@ describe("planRules", () => {
         ]);
     });
 
-    it("rejects bad collection names and missing sources", () => {
+    it("rejects bad collection names", () => {
         assert.throws(() => planRules([], { sources: SOURCES, dnsProxy: true, networkCollectionName: "bad-" }),
             (e: unknown) => e instanceof InputError && e.argument === "networkCollectionName");
-        assert.throws(() => planRules([], { sources: { addresses: [], ipGroups: [] }, dnsProxy: true }),
-            (e: unknown) => e instanceof InputError && e.argument === "sources");
+        assert.throws(() => planRules([], { sources: SOURCES, dnsProxy: true, applicationCollectionName: "" }),
+            (e: unknown) => e instanceof InputError && e.argument === "applicationCollectionName");
     });
 });
 

@@ -5,6 +5,7 @@ import { byType, installMocks, recorded, resetRecorded, unwrap } from "./helpers
 import { readStackFile, parseStackFile, listStacks, StackFileError } from "../stacks/stackFile";
 import { readStackConfig, StackConfigError } from "../stacks/config";
 import { captureProgram } from "./helpers/mocks";
+import { runProgram } from "../stacks/program";
 import { policies } from "../policy/policies";
 import { PackConfig, runPack } from "../policy/harness";
 import * as fs from "fs";
@@ -116,13 +117,27 @@ describe("stack program", () => {
         assert.throws(() => readStackConfig({ region: "westeurope", resourceGroupName: "rg", sourceAddresses: "10.0.0.0/24" }, "f.yaml"),
             /f\.yaml: azureml-firewall:sourceAddresses: expected a YAML list, got "10\.0\.0\.0\/24"\./);
         assert.throws(() => readStackConfig({ region: "westeurope", resourceGroupName: "rg", regoin: "x" }, "f.yaml"),
-            /f\.yaml: azureml-firewall:regoin: unknown key; known keys are provider, cloud, region/);
+            /f\.yaml: azureml-firewall:regoin: unknown key; known keys are provider, workspaceName, storageAccountName, workspaces, region, /);
         assert.throws(() => readStackConfig({ region: "westeurope", resourceGroupName: "rg", provider: "terraform" }, "f.yaml"),
             /f\.yaml: azureml-firewall:provider: "terraform" is not valid; use native or classic\./);
         assert.throws(() => readStackConfig({ region: "westeurope", resourceGroupName: "rg", provider: "classic", existingFirewallPolicyName: "hub" }, "f.yaml"),
             /f\.yaml: azureml-firewall:existingFirewallPolicyName: does not apply to provider classic; use azureml-firewall:existingFirewallPolicyId\./);
         assert.throws(() => readStackConfig({ region: "westeurope", resourceGroupName: "rg", existingPolicyDnsProxyEnabled: "yes" }, "f.yaml"),
             /azureml-firewall:existingPolicyDnsProxyEnabled: "yes" is not true or false\./);
+    });
+
+    it("fails the program on a misspelt key instead of ignoring it", async () => {
+        const { config } = readStackFile(STACKS, "dev");
+        pulumi.runtime.setAllConfig({ ...config, "azureml-firewall:senarios": '["python"]' });
+        await assert.rejects(captureProgram("dev", () => runProgram()),
+            (e: unknown) => e instanceof StackConfigError && /^stacks\/Pulumi\.dev\.yaml: azureml-firewall:senarios: unknown key; /.test((e as Error).message));
+    });
+
+    it("reads every argument of the components from stack config, the ones added since too", () => {
+        const settings = readStackConfig({ region: "westeurope", resourceGroupName: "rg", allowAnySource: "true", allowIpv6Sources: "false",
+            location: "northeurope", threatIntelMode: "Deny" }, "f.yaml");
+        assert.deepStrictEqual(settings, { provider: "native", args: { region: "westeurope", resourceGroupName: "rg", allowAnySource: true,
+            allowIpv6Sources: false, location: "northeurope", threatIntelMode: "Deny" } });
     });
 
     it("reads stack files the way Pulumi passes config, and refuses what it cannot use", () => {
