@@ -50,10 +50,6 @@ function rows(entries: HostEntry[]): string[][] {
 }
 
 export function runHosts(options: HostsOptions, out: OutputOptions): number {
-    const formats = ["table", "json", "csv", "markdown"];
-    if (!formats.includes(options.format)) {
-        throw new UsageError(`--format: "${options.format}" is not valid; use ${formats.join(", ")}`);
-    }
     const { entries, notes, cloud } = resolveHosts(options);
     const source = CATALOG_SOURCES[0];
     switch (options.format) {

@@ -54,37 +54,49 @@ export function readPolicy(file: string): PolicySettings {
     return reading(() => readPolicyDocument(data, file));
 }
 
-const PROTOCOLS = ["TCP", "UDP", "Any"];
+/** The canonical spelling of `value` among `values`, compared case-insensitively (docs/coverage-semantics.md §6). */
+function canonical<T extends string>(value: unknown, values: readonly T[]): T | undefined {
+    return typeof value === "string" ? values.find((v) => v.toLowerCase() === value.trim().toLowerCase()) : undefined;
+}
 
-/** Reads `--requirements`: a JSON array of requirements (coverage-semantics.md §1). */
+/** One requirement of a `--requirements` file, checked and in canonical spelling. */
+function readRequirement(item: unknown, at: string): Requirement {
+    if (!isObject(item)) {
+        throw new UsageError(`${at} is not an object`);
+    }
+    const destination = typeof item.destination === "string" ? item.destination.trim() : "";
+    if (destination === "" || destination === "*") {
+        throw new UsageError(`${at}: destination ${JSON.stringify(item.destination)} is not valid; give an FQDN, *.suffix or a service tag`);
+    }
+    const kind = canonical(item.kind, ["fqdn", "serviceTag"] as const);
+    if (!kind) {
+        throw new UsageError(`${at}: kind ${JSON.stringify(item.kind)} is not valid; use fqdn or serviceTag`);
+    }
+    const protocol = canonical(item.protocol, ["TCP", "UDP", "Any"] as const);
+    if (!protocol) {
+        throw new UsageError(`${at}: protocol ${JSON.stringify(item.protocol)} is not valid; use TCP, UDP or Any`);
+    }
+    if (!Array.isArray(item.ports) || item.ports.length === 0 || !item.ports.every((p) => Number.isInteger(p) && p >= 1 && p <= 65535)) {
+        throw new UsageError(`${at}: ports ${JSON.stringify(item.ports)} is not valid; give a non-empty list of whole numbers 1-65535`);
+    }
+    const appProtocol = item.appProtocol === undefined ? undefined : canonical(item.appProtocol, ["Http", "Https"] as const);
+    if (item.appProtocol !== undefined && !appProtocol) {
+        throw new UsageError(`${at}: appProtocol ${JSON.stringify(item.appProtocol)} is not valid; use Http or Https, or leave it out`);
+    }
+    if (item.serviceTags !== undefined && (!Array.isArray(item.serviceTags) || !item.serviceTags.every((t) => typeof t === "string"))) {
+        throw new UsageError(`${at}: serviceTags must be a list of strings`);
+    }
+    return {
+        ...(item as unknown as Requirement), destination: item.destination as string, kind, protocol, ports: item.ports as number[],
+        ...(appProtocol ? { appProtocol } : {}),
+    };
+}
+
+/** Reads `--requirements`: a JSON array of requirements (docs/coverage-semantics.md §1). */
 export function readRequirements(file: string): Requirement[] {
     const data = readJson(file);
     if (!Array.isArray(data)) {
         throw new UsageError(`${file}: expected a JSON array of requirements ({destination, kind, protocol, ports, appProtocol?, serviceTags?})`);
     }
-    return data.map((item, i) => {
-        const at = `${file}: requirement ${i + 1}`;
-        if (!isObject(item)) {
-            throw new UsageError(`${at} is not an object`);
-        }
-        if (typeof item.destination !== "string" || item.destination.trim() === "") {
-            throw new UsageError(`${at}: destination ${JSON.stringify(item.destination)} is not valid; give an FQDN, *.suffix or a service tag`);
-        }
-        if (item.kind !== "fqdn" && item.kind !== "serviceTag") {
-            throw new UsageError(`${at}: kind ${JSON.stringify(item.kind)} is not valid; use fqdn or serviceTag`);
-        }
-        if (typeof item.protocol !== "string" || !PROTOCOLS.includes(item.protocol)) {
-            throw new UsageError(`${at}: protocol ${JSON.stringify(item.protocol)} is not valid; use TCP, UDP or Any`);
-        }
-        if (!Array.isArray(item.ports) || item.ports.length === 0 || !item.ports.every((p) => Number.isInteger(p) && p >= 1 && p <= 65535)) {
-            throw new UsageError(`${at}: ports ${JSON.stringify(item.ports)} is not valid; give a non-empty list of ports 1-65535`);
-        }
-        if (item.appProtocol !== undefined && item.appProtocol !== "Http" && item.appProtocol !== "Https") {
-            throw new UsageError(`${at}: appProtocol ${JSON.stringify(item.appProtocol)} is not valid; use Http or Https, or leave it out`);
-        }
-        if (item.serviceTags !== undefined && (!Array.isArray(item.serviceTags) || !item.serviceTags.every((t) => typeof t === "string"))) {
-            throw new UsageError(`${at}: serviceTags must be a list of strings`);
-        }
-        return item as unknown as Requirement;
-    });
+    return data.map((item, i) => readRequirement(item, `${file}: requirement ${i + 1}`));
 }

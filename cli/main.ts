@@ -3,7 +3,7 @@
  * Commands load their modules lazily so that `hosts` and `audit` never load the Pulumi SDK.
  * Exit codes: 0 ok, 1 something found (missing/denied, mandatory violation), 2 usage or input error.
  */
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { SCENARIO_NAMES } from "../components/requirements";
 import { UsageError } from "./errors";
 
@@ -12,6 +12,22 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 const SCENARIOS = SCENARIO_NAMES.join(", ");
+
+/** A parser for an option that takes one of `values` (case-insensitive), giving the canonical spelling. */
+function oneOf(flag: string, values: readonly string[]): (value: string) => string {
+    const list = values.length === 2 ? values.join(" or ") : values.join(", ");
+    return (value: string) => {
+        const match = values.find((v) => v.toLowerCase() === value.trim().toLowerCase());
+        if (match === undefined) {
+            throw new InvalidArgumentError(`${flag}: ${JSON.stringify(value)} is not valid; use ${list}`);
+        }
+        return match;
+    };
+}
+
+function formatOption(values: readonly string[]): Option {
+    return new Option("--format <format>", values.join(", ")).default("table").argParser(oneOf("--format", values));
+}
 
 function fail(message: string): number {
     process.stderr.write(`azureml-firewall: ${message}\n`);
@@ -39,7 +55,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     };
 
     catalogOptions(program.command("hosts").description("Print the hosts, service tags and ports Azure ML needs, resolved for a workspace."), true)
-        .addOption(new Option("--format <format>", "table, json, csv or markdown").default("table"))
+        .addOption(formatOption(["table", "json", "csv", "markdown"]))
         .addHelpText("after", "\nExamples:\n  azureml-firewall hosts --cloud public --storage stamldev001 --region westeurope\n  azureml-firewall hosts --cloud AzureUSGovernment --storage stamlgov001 --region usgovvirginia --scenario hbi --format markdown\n")
         .action(async (opts, cmd: Command) => {
             const { runHosts } = await import("./hosts");
@@ -54,8 +70,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
         .option("--requirements <file>", "a JSON array of requirements to check instead of the catalog")
         .option("--source <cidr>", "a workload source CIDR (repeatable)", collect, [])
         .option("--source-ip-group <id>", "a workload source IP group resource ID (repeatable)", collect, [])
-        .option("--dns-proxy <on|off>", "override whether the policy has DNS proxy on")
-        .addOption(new Option("--format <format>", "table or json").default("table"))
+        .addOption(new Option("--dns-proxy <on|off>", "override whether the policy has DNS proxy on").argParser(oneOf("--dns-proxy", ["on", "off"])))
+        .addOption(formatOption(["table", "json"]))
         .addHelpText("after", [
             "",
             "Inputs come from the Azure CLI:",
@@ -73,16 +89,31 @@ export function buildProgram(setExit: (code: number) => void): Command {
         });
 
     program.command("plan")
-        .description("Run the project's Pulumi program for stacks/Pulumi.<stack>.yaml under mocks: resources, rules, explanations, policy verdict.")
-        .requiredOption("--stack <name>", "the stack, e.g. dev")
-        .addOption(new Option("--format <format>", "table or json").default("table"))
-        .addHelpText("after", "\nExample:\n  azureml-firewall plan --stack dev\n")
+        .description("Run the stack program for a stack file under mocks: resources, rules, explanations, policy verdict.")
+        .option("--stack <name>", "a stack of this clone: stacks/Pulumi.<name>.yaml, with policy/config.<name>.json")
+        .option("--stack-file <path>", "a stack file in this project's config format, anywhere (Pulumi.<name>.yaml)")
+        .option("--policy-config <file>", "the policy pack config (default with --stack: policy/config.<name>.json)")
+        .addOption(formatOption(["table", "json"]))
+        .addHelpText("after", "\nExamples:\n  azureml-firewall plan --stack dev\n  azureml-firewall plan --stack-file ./Pulumi.prod.yaml --policy-config ./policy-config.json\n")
         .action(async (opts, cmd: Command) => {
-            const { runPlan } = await import("./plan");
+            const { runPlan } = await loadPlan();
             const { useColor } = await import("./format");
             setExit(await runPlan(opts, { color: useColor(cmd.optsWithGlobals().color) }));
         });
     return program;
+}
+
+/** `plan` runs Pulumi in-process: it needs the SDKs the package declares as peer dependencies. */
+async function loadPlan(): Promise<typeof import("./plan")> {
+    try {
+        return await import("./plan");
+    } catch (error) {
+        const missing = /Cannot find module '(@pulumi\/[a-z-]+)/.exec((error as Error).message)?.[1];
+        if ((error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND" && missing) {
+            throw new UsageError(`plan needs ${missing}: install @pulumi/pulumi, @pulumi/azure-native and @pulumi/policy beside azureml-firewall`);
+        }
+        throw error;
+    }
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -107,7 +138,8 @@ export async function main(argv: string[]): Promise<void> {
             if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") {
                 code = 0;
             } else {
-                code = fail(error.message.replace(/^error: /, ""));
+                // A value refused by an option's parser: its own message, without commander's preamble.
+                code = fail(/ is invalid\. (.*)$/s.exec(error.message)?.[1] ?? error.message.replace(/^error: /, ""));
             }
         } else if (error instanceof UsageError) {
             code = fail(error.message);

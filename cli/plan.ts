@@ -1,141 +1,197 @@
 /**
- * `plan --stack NAME`: runs the project's Pulumi program for `stacks/Pulumi.NAME.yaml` in-process under
- * mocks, prints what it would register and the firewall rules with the planner's explanations, then the
- * policy pack's verdict. Needs a clone of the project (it loads stacks/ and policy/ from source).
+ * `plan (--stack NAME | --stack-file PATH)`: runs the stack program for a stack file in-process under
+ * mocks, prints what it would register and the firewall rules with the planner's explanations, then
+ * the policy pack's verdict. Runs compiled code only (no TypeScript at run time), so it works from the
+ * installed package as from a clone.
  */
 import * as fs from "fs";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { InputError } from "../components/errors";
+import { FirewallRule, isComponent, isRcg, rcgGroup, readGroup, rulesOf } from "../components/firewall";
+import { policies } from "../policy/policies";
+import { StackConfigError } from "../stacks/config";
+import { runProgram } from "../stacks/program";
+import { StackFileError, readStackFile, readStackFileAt } from "../stacks/stackFile";
 import { UsageError } from "./errors";
 import { OutputOptions, paint, table } from "./format";
+import { CapturedResource, captureProgram } from "./offline/mocks";
+import { PackConfig, PolicyRun, runPack } from "./offline/policyRunner";
 
 export interface PlanOptions {
-    stack: string;
-    format: string;
+    stack?: string;
+    stackFile?: string;
+    policyConfig?: string;
+    format: "table" | "json";
 }
 
-/** The project root: where Pulumi.yaml and stacks/ are (dist/cli/.. /..). */
+/** The project root of a clone: where Pulumi.yaml, stacks/ and policy/ are (two levels above this module). */
 export function projectRoot(): string {
-    return path.resolve(__dirname, "..", "..");
+    const here = path.resolve(__dirname, "..");
+    return path.basename(here) === "dist" ? path.resolve(here, "..") : here;
 }
 
-interface Captured {
-    type: string;
+interface StackInput {
     name: string;
-    urn: string;
-    parent?: string;
-    inputs: Record<string, any>;
-    props: Record<string, any>;
+    /** The stack file as shown in messages. */
+    shown: string;
+    config: Record<string, string>;
+    /** The policy pack config file, if any. */
+    packConfigFile?: string;
 }
 
-function describeRule(rule: any, application: boolean): string[] {
-    if (application) {
-        return ["application", (rule.protocols ?? []).map((p: any) => `${p.protocolType ?? p.type}:${p.port}`).join(", "), (rule.targetFqdns ?? rule.destinationFqdns ?? []).join("\n")];
+function fileReading<T>(read: () => T): T {
+    try {
+        return read();
+    } catch (error) {
+        if (error instanceof StackFileError) {
+            throw new UsageError(error.message);
+        }
+        throw error;
     }
-    const destinations = [...(rule.destinationAddresses ?? []), ...(rule.destinationFqdns ?? [])];
-    return ["network", `${(rule.ipProtocols ?? rule.protocols ?? []).join("+")} ${(rule.destinationPorts ?? []).join(", ")}`, destinations.join("\n")];
 }
 
-/** Rules of a group in either provider's shape, with whether each is an application rule. */
-function rulesOf(inputs: Record<string, any>): { collection: any; rule: any; application: boolean }[] {
-    if (Array.isArray(inputs.ruleCollections)) {
-        return inputs.ruleCollections.flatMap((c: any) => (c.rules ?? []).map((rule: any) => ({ collection: c, rule, application: rule.ruleType === "ApplicationRule" })));
+/** Finds the stack file and the pack config: a stack of the clone (`--stack`), or any file (`--stack-file`). */
+function locateStack(options: PlanOptions): StackInput {
+    if ((options.stack === undefined) === (options.stackFile === undefined)) {
+        throw new UsageError("give either --stack NAME (a stack of this clone) or --stack-file PATH (a Pulumi.<name>.yaml anywhere)");
     }
+    let input: StackInput;
+    if (options.stackFile !== undefined) {
+        const file = options.stackFile;
+        const name = /^Pulumi\.(.+)\.yaml$/.exec(path.basename(file))?.[1] ?? path.basename(file, path.extname(file));
+        input = { name, shown: file, config: fileReading(() => readStackFileAt(file)) };
+    } else {
+        const root = projectRoot();
+        const read = fileReading(() => readStackFile(path.join(root, "stacks"), options.stack!));
+        const packConfig = path.join(root, "policy", `config.${options.stack}.json`);
+        input = { name: options.stack!, shown: `stacks/Pulumi.${options.stack}.yaml`, config: read.config,
+            packConfigFile: fs.existsSync(packConfig) ? packConfig : undefined };
+    }
+    return options.policyConfig === undefined ? input : { ...input, packConfigFile: options.policyConfig };
+}
+
+function readPackConfig(file: string | undefined): PackConfig {
+    if (file === undefined) {
+        return {};
+    }
+    try {
+        return JSON.parse(fs.readFileSync(file, "utf8")) as PackConfig;
+    } catch (error) {
+        throw new UsageError(`${file}: cannot read the policy pack config (${(error as Error).message.split("\n")[0]})`);
+    }
+}
+
+/** Runs the program under mocks; a bad config or argument is a usage error naming it. */
+async function captureStack(stack: StackInput): Promise<CapturedResource[]> {
+    pulumi.runtime.setAllConfig(stack.config);
+    // A program that throws leaves Pulumi's internal promises rejected too; the first error is reported
+    // as one line, so the echoes are not printed again as unhandled rejections.
+    process.on("unhandledRejection", () => undefined);
+    try {
+        return (await captureProgram(stack.name, () => runProgram(stack.shown))).resources;
+    } catch (error) {
+        if (error instanceof StackConfigError || error instanceof pulumi.ResourceError || error instanceof InputError) {
+            throw new UsageError(error.message);
+        }
+        throw error;
+    }
+}
+
+interface Verdict {
+    runs: PolicyRun[];
+    violations: PolicyRun["violations"];
+    cannotRun: string[];
+    mandatory: boolean;
+}
+
+async function verdictOf(resources: CapturedResource[], config: PackConfig): Promise<Verdict> {
+    const runs = await runPack(policies, resources, config);
+    const violations = runs.flatMap((r) => r.violations);
+    return { runs, violations, cannotRun: runs.flatMap((r) => r.cannotRun), mandatory: violations.some((v) => v.enforcementLevel === "mandatory") };
+}
+
+function componentLines(resources: CapturedResource[], output: "explanations" | "notes"): string[] {
+    return resources.filter((r) => isComponent(r.type)).flatMap((c) => c.props[output] ?? []);
+}
+
+function parentName(resources: CapturedResource[], resource: CapturedResource): string | null {
+    return resource.parent ? resources.find((r) => r.urn === resource.parent)?.name ?? null : null;
+}
+
+function printJson(stack: StackInput, resources: CapturedResource[], verdict: Verdict): void {
+    const json = {
+        stack: stack.name,
+        resources: resources.map((r) => ({ type: r.type, name: r.name, parent: parentName(resources, r), inputs: r.inputs, outputs: r.props })),
+        explanations: componentLines(resources, "explanations"),
+        notes: componentLines(resources, "notes"),
+        policy: {
+            violations: verdict.violations.map((v) => ({ policy: v.policy, enforcementLevel: v.enforcementLevel, message: v.message, urn: v.urn ?? null })),
+            cannotRun: verdict.cannotRun,
+        },
+    };
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+}
+
+/** A rule as table cells: type, protocols / ports, destinations, sources. */
+function ruleCells(rule: FirewallRule): string[] {
+    const sources = [...rule.sourceAddresses, ...rule.sourceIpGroups].join("\n");
+    if (rule.stage === "application") {
+        return ["application", rule.appProtocols.map((p) => `${p.type}:${p.port}`).join(", "), rule.targetFqdns.join("\n"), sources];
+    }
+    const destinations = [...rule.destinationAddresses, ...rule.destinationFqdns, ...rule.destinationIpGroups].join("\n");
+    return ["network", `${rule.ipProtocols.join("+")} ${rule.destinationPorts.join(", ")}`, destinations, sources];
+}
+
+function rulesTable(rcg: CapturedResource, out: OutputOptions): string[] {
+    const group = readGroup(rcgGroup({ type: rcg.type, name: rcg.name, props: rcg.inputs }), 0);
+    const policy = rcg.inputs.firewallPolicyName ?? rcg.inputs.firewallPolicyId;
+    const rows = rulesOf(group).rules.map(({ collection, rule }) =>
+        [`${collection.name} (${collection.priority}, ${collection.action === "allow" ? "Allow" : "Deny"})`, rule.name, ...ruleCells(rule)]);
     return [
-        ...(inputs.networkRuleCollections ?? []).flatMap((c: any) => (c.rules ?? []).map((rule: any) => ({ collection: c, rule, application: false }))),
-        ...(inputs.applicationRuleCollections ?? []).flatMap((c: any) => (c.rules ?? []).map((rule: any) => ({ collection: c, rule, application: true }))),
+        "", paint(out, "bold", `Rules of ${rcg.name} (group ${group.name}, priority ${group.priority}, policy ${policy})`),
+        table(["Collection", "Rule", "Type", "Protocols / ports", "Destinations", "Sources"], rows, out),
     ];
 }
 
-export async function runPlan(options: PlanOptions, out: OutputOptions): Promise<number> {
-    if (!["table", "json"].includes(options.format)) {
-        throw new UsageError(`--format: "${options.format}" is not valid; use table or json`);
-    }
-    const root = projectRoot();
-    const stacksDir = path.join(root, "stacks");
-    if (!fs.existsSync(path.join(stacksDir, "program.ts"))) {
-        throw new UsageError(`plan needs a clone of the azureml-firewall project: ${stacksDir}/program.ts not found`);
-    }
-    // The program, the mocks and the policies are TypeScript sources of the project.
-    require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
-    const pulumi = require("@pulumi/pulumi");
-    const { readStackFile, StackFileError } = require(path.join(stacksDir, "stackFile"));
-    const { StackConfigError } = require(path.join(stacksDir, "config"));
-    let file: { config: Record<string, string> };
-    try {
-        file = readStackFile(stacksDir, options.stack);
-    } catch (error) {
-        if (error instanceof StackFileError) {
-            throw new UsageError((error as Error).message);
-        }
-        throw error;
-    }
-    pulumi.runtime.setAllConfig(file.config);
-    const { captureProgram } = require(path.join(stacksDir, "mocks"));
-    const { runProgram } = require(path.join(stacksDir, "program"));
-    let resources: Captured[];
-    // A program that throws leaves Pulumi's internal promises rejected too; the first error is reported
-    // below as one line, so the echoes are not printed again as unhandled rejections.
-    process.on("unhandledRejection", () => undefined);
-    try {
-        resources = (await captureProgram(options.stack, () => runProgram())).resources;
-    } catch (error) {
-        if (error instanceof StackConfigError || error instanceof pulumi.ResourceError || (error as Error)?.name === "InputError") {
-            throw new UsageError((error as Error).message);
-        }
-        throw error;
-    }
-    const { policies } = require(path.join(root, "policy", "policies"));
-    const { runPack } = require(path.join(root, "policy", "harness"));
-    const configFile = path.join(root, "policy", `config.${options.stack}.json`);
-    const packConfig = fs.existsSync(configFile) ? JSON.parse(fs.readFileSync(configFile, "utf8")) : {};
-    const runs: { policy: string; violations: { policy: string; enforcementLevel: string; message: string; urn?: string }[]; cannotRun: string[] }[] =
-        await runPack(policies, resources, packConfig);
-    const violations = runs.flatMap((r) => r.violations);
-    const cannotRun = runs.flatMap((r) => r.cannotRun);
-    const mandatory = violations.some((v) => v.enforcementLevel === "mandatory");
-    const byUrn = new Map(resources.map((r) => [r.urn, r]));
-    const components = resources.filter((r) => r.type.startsWith("azureml-firewall:"));
-    const explanations: string[] = components.flatMap((c) => c.props.explanations ?? []);
-    const notes: string[] = components.flatMap((c) => c.props.notes ?? []);
+function section(out: OutputOptions, title: string, lines: string[]): string[] {
+    return lines.length ? ["", paint(out, "bold", title), ...lines.map((l) => `  - ${l}`)] : [];
+}
 
-    if (options.format === "json") {
-        const json = {
-            stack: options.stack,
-            resources: resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent ? byUrn.get(r.parent)?.name ?? null : null, inputs: r.inputs })),
-            explanations,
-            notes,
-            policy: { violations: violations.map((v) => ({ policy: v.policy, enforcementLevel: v.enforcementLevel, message: v.message, urn: v.urn ?? null })), cannotRun },
-        };
-        process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-        return mandatory ? 1 : 0;
+function verdictLines(verdict: Verdict, out: OutputOptions): string[] {
+    const lines = ["", paint(out, "bold", "Policy pack")];
+    if (verdict.violations.length === 0 && verdict.cannotRun.length === 0) {
+        lines.push(paint(out, "green", `  no violations (${verdict.runs.length} policies)`));
     }
-    const lines: string[] = [];
-    lines.push(paint(out, "bold", `Stack ${options.stack}: ${resources.length} resources`));
-    lines.push(table(["Type", "Name", "Parent"], resources.map((r) => [r.type, r.name, r.parent ? byUrn.get(r.parent)?.name ?? "" : ""]), out));
-    for (const rcg of resources.filter((r) => /FirewallPolicyRuleCollectionGroup$/.test(r.type))) {
-        lines.push("", paint(out, "bold", `Rules of ${rcg.name} (group ${rcg.inputs.ruleCollectionGroupName ?? rcg.inputs.name}, priority ${rcg.inputs.priority}, policy ${rcg.inputs.firewallPolicyName ?? rcg.inputs.firewallPolicyId})`));
-        const rows = rulesOf(rcg.inputs).map(({ collection, rule, application }) => [
-            `${collection.name} (${collection.priority}, ${collection.action?.type ?? collection.action})`, rule.name, ...describeRule(rule, application),
-            [...(rule.sourceAddresses ?? []), ...(rule.sourceIpGroups ?? [])].join("\n")]);
-        lines.push(table(["Collection", "Rule", "Type", "Protocols / ports", "Destinations", "Sources"], rows, out));
-    }
-    if (explanations.length) {
-        lines.push("", paint(out, "bold", "How each requirement is realised"));
-        explanations.forEach((e) => lines.push(`  - ${e}`));
-    }
-    if (notes.length) {
-        lines.push("", paint(out, "bold", "Notes"));
-        notes.forEach((n) => lines.push(`  - ${n}`));
-    }
-    lines.push("", paint(out, "bold", "Policy pack"));
-    if (violations.length === 0 && cannotRun.length === 0) {
-        lines.push(paint(out, "green", `  no violations (${runs.length} policies)`));
-    }
-    for (const v of violations) {
+    for (const v of verdict.violations) {
         const level = paint(out, v.enforcementLevel === "mandatory" ? "red" : "yellow", v.enforcementLevel);
         lines.push(`  [${level}] ${v.policy}: ${v.message.split("\n").join("\n    ")}`);
     }
-    cannotRun.forEach((c) => lines.push(`  [advisory] ${c}`));
+    verdict.cannotRun.forEach((c) => lines.push(`  [advisory] ${c}`));
+    return lines;
+}
+
+function printTable(stack: StackInput, resources: CapturedResource[], verdict: Verdict, out: OutputOptions): void {
+    const lines = [
+        paint(out, "bold", `Stack ${stack.name}: ${resources.length} resources`),
+        table(["Type", "Name", "Parent"], resources.map((r) => [r.type, r.name, parentName(resources, r) ?? ""]), out),
+        ...resources.filter((r) => isRcg(r.type)).flatMap((rcg) => rulesTable(rcg, out)),
+        ...section(out, "How each requirement is realised", componentLines(resources, "explanations")),
+        ...section(out, "Notes", componentLines(resources, "notes")),
+        ...verdictLines(verdict, out),
+    ];
     process.stdout.write(`${lines.join("\n")}\n`);
-    return mandatory ? 1 : 0;
+}
+
+export async function runPlan(options: PlanOptions, out: OutputOptions): Promise<number> {
+    const stack = locateStack(options);
+    const packConfig = readPackConfig(stack.packConfigFile);
+    const resources = await captureStack(stack);
+    const verdict = await verdictOf(resources, packConfig);
+    if (options.format === "json") {
+        printJson(stack, resources, verdict);
+    } else {
+        printTable(stack, resources, verdict, out);
+    }
+    return verdict.mandatory ? 1 : 0;
 }

@@ -3,6 +3,7 @@
  * group that lets Azure Machine Learning out, and nothing else. azure-native flavour.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { TYPES } from "./firewall/tokens";
 import { AmlFirewallPolicyArgs } from "./args";
 import { FirewallPolicy } from "@pulumi/azure-native/network/firewallPolicy";
 import { FirewallPolicyRuleCollectionGroup } from "@pulumi/azure-native/network/firewallPolicyRuleCollectionGroup";
@@ -13,7 +14,7 @@ import {
 export { AmlWorkspaceArgs, AmlFirewallPolicyArgs, AmlFirewallPolicyCommonArgs } from "./args";
 
 
-export const AML_FIREWALL_POLICY_TYPE = "azureml-firewall:index:AmlFirewallPolicy";
+export const AML_FIREWALL_POLICY_TYPE = TYPES.component;
 
 export class AmlFirewallPolicy extends AmlEgressComponent {
     /** Name of the firewall policy. */

@@ -3,6 +3,7 @@
  * provider. Import it from `azureml-firewall/classic`; the root export never loads `@pulumi/azure`.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { TYPES } from "./firewall/tokens";
 import { AmlFirewallPolicyClassicArgs } from "./args";
 import { FirewallPolicy } from "@pulumi/azure/network/firewallPolicy";
 import { FirewallPolicyRuleCollectionGroup } from "@pulumi/azure/network/firewallPolicyRuleCollectionGroup";
@@ -15,7 +16,7 @@ export { toClassicCollections } from "./firewall/classic";
 export { AmlFirewallPolicyClassicArgs } from "./args";
 
 
-export const AML_FIREWALL_POLICY_CLASSIC_TYPE = "azureml-firewall:index:AmlFirewallPolicyClassic";
+export const AML_FIREWALL_POLICY_CLASSIC_TYPE = TYPES.componentClassic;
 
 export class AmlFirewallPolicyClassic extends AmlEgressComponent {
     /** The firewall policy, when this component created it. */

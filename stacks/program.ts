@@ -17,9 +17,10 @@ export interface ProgramOutputs {
     notes: pulumi.Output<string[]>;
 }
 
-export function runProgram(): ProgramOutputs {
+/** Runs the program; `stackFile` names the stack file in config errors. */
+export function runProgram(stackFile = `stacks/Pulumi.${pulumi.getStack()}.yaml`): ProgramOutputs {
     // Every key of the namespace, so that a misspelt one fails instead of being ignored.
-    const settings = readStackConfig(namespaceConfig(pulumi.runtime.allConfig()), `stacks/Pulumi.${pulumi.getStack()}.yaml`);
+    const settings = readStackConfig(namespaceConfig(pulumi.runtime.allConfig()), stackFile);
     const name = `aml-${pulumi.getStack()}`;
     // The classic component is loaded only when asked for, so native stacks never load @pulumi/azure.
     const component = settings.provider === "classic"

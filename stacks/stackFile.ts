@@ -49,6 +49,18 @@ export function parseStackFile(text: string, file: string): Record<string, strin
     return result;
 }
 
+/** Reads a stack settings file at any path (`plan --stack-file`). */
+export function readStackFileAt(file: string): Record<string, string> {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new StackFileError(code === "ENOENT" ? `${file}: file not found` : `${file}: cannot read (${code})`);
+    }
+    return parseStackFile(text, file);
+}
+
 /** Reads a stack's settings file from `dir`, naming the stacks that exist when it is missing. */
 export function readStackFile(dir: string, stack: string): { file: string; config: Record<string, string> } {
     const file = path.join(dir, `Pulumi.${stack}.yaml`);

@@ -8,7 +8,7 @@ import { planPolicy } from "../components/policyPlan";
 import { scenariosOffered } from "../components/requirements";
 import { parseCloud } from "../components/clouds";
 import { policies } from "../policy/policies";
-import { runPack } from "../policy/harness";
+import { runPack } from "../cli/offline/policyRunner";
 
 const CLASSIC_POLICY = "azure:network/firewallPolicy:FirewallPolicy";
 const CLASSIC_RCG = "azure:network/firewallPolicyRuleCollectionGroup:FirewallPolicyRuleCollectionGroup";

@@ -204,6 +204,53 @@ describe("CLI (the real binary)", function () {
             assert.deepStrictEqual(json(run).results.map((r: any) => `${r.destination} ${r.status}`), ["AzureMachineLearning allowed", "github.com missing"]);
         });
 
+        it("reads requirement fields case-insensitively, as the semantics say", () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-req-"));
+            try {
+                const file = path.join(dir, "req.json");
+                fs.writeFileSync(file, JSON.stringify([
+                    { destination: "ml.azure.com", kind: "FQDN", protocol: "tcp", ports: [443], appProtocol: "https" },
+                    { destination: "AzureMachineLearning", kind: "servicetag", protocol: "udp", ports: [5831] },
+                ]));
+                const run = cli("audit", "--rules", "az-rcg-list.complete.json", "--policy", "az-policy.json", "--requirements", file, "--format", "json");
+                assert.strictEqual(run.code, 0, run.stderr);
+                assert.deepStrictEqual(json(run).results.map((r: any) => `${r.destination} ${r.kind} ${r.protocol} ${r.port} ${r.status}`),
+                    ["AzureMachineLearning serviceTag UDP 5831 allowed", "ml.azure.com fqdn TCP 443 allowed"]);
+                fs.writeFileSync(file, JSON.stringify([{ destination: "*", kind: "fqdn", protocol: "TCP", ports: [443] }]));
+                assertUsageError(cli("audit", "--rules", "az-rcg-list.complete.json", "--requirements", file), /req\.json: requirement 1: destination "\*" is not valid/);
+                fs.writeFileSync(file, JSON.stringify([{ destination: "x.com", kind: "fqdn", protocol: "TCP", ports: ["443"] }]));
+                assertUsageError(cli("audit", "--rules", "az-rcg-list.complete.json", "--requirements", file), /req\.json: requirement 1: ports \["443"\] is not valid/);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
+
+        it("evaluates the parent groups first with --dns-proxy and no --policy (nothing names a base)", () => {
+            const run = cli("audit", "--rules", "az-rcg.child.json", "--parent-rules", "az-rcg-list.complete.json", "--dns-proxy", "on", ...WS, "--format", "json");
+            assert.strictEqual(run.code, 0, run.stderr);
+            assert.strictEqual(json(run).summary.missing, 0);
+        });
+
+        it("refuses priorities that are not whole numbers from 100 to 65000", () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-prio-"));
+            try {
+                const rules = JSON.parse(fs.readFileSync(path.join(FIX, "az-rcg-list.complete.json"), "utf8"));
+                for (const [where, value] of [["group", 1000.5], ["group", 50], ["collection", 65001]] as const) {
+                    const copy = JSON.parse(JSON.stringify(rules));
+                    if (where === "group") {
+                        copy[0].properties ? (copy[0].properties.priority = value) : (copy[0].priority = value);
+                    } else {
+                        (copy[0].properties ?? copy[0]).ruleCollections[0].priority = value;
+                    }
+                    const file = path.join(dir, "rules.json");
+                    fs.writeFileSync(file, JSON.stringify(copy));
+                    assertUsageError(cli("audit", "--rules", file, ...WS), new RegExp(`${where === "group" ? "ruleCollectionGroup" : "ruleCollection"} .*priority: ${value} is not valid; a priority is a whole number from 100 to 65000\\.$`, "m"));
+                }
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
+
         it("prints a table with the deciding rule and the summary", () => {
             const run = cli("audit", "--rules", "az-rcg-list.missing-445.json", "--policy", "az-policy.json", ...WS, "--source", "10.0.1.0/24");
             assert.strictEqual(run.code, 1);
@@ -292,6 +339,27 @@ describe("CLI (the real binary)", function () {
             } finally {
                 fs.rmSync(path.join(ROOT, "stacks", "Pulumi.cliviolation.yaml"), { force: true });
                 fs.rmSync(path.join(ROOT, "policy", "config.cliviolation.json"), { force: true });
+            }
+        });
+
+        it("plans a stack file from anywhere, and fails a misspelt key naming the file and the key", () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-stack-"));
+            try {
+                const file = path.join(dir, "Pulumi.edge.yaml");
+                const dev = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8");
+                fs.writeFileSync(file, dev);
+                const run = cli("plan", "--stack-file", file, "--format", "json");
+                assert.strictEqual(run.code, 0, run.stderr);
+                const out = json(run);
+                assert.strictEqual(out.stack, "edge");
+                const component = out.resources.find((r: any) => r.type === "azureml-firewall:index:AmlFirewallPolicy");
+                assert.deepStrictEqual(Object.keys(component.outputs).sort(), ["dnsProxyEnabled", "explanations", "firewallPolicyId", "firewallPolicyName",
+                    "notes", "requirements", "ruleCollectionGroupId", "ruleCollectionGroupName", "ruleCount", "sources"]);
+                fs.writeFileSync(file, dev.replace("azureml-firewall:scenarios:", "azureml-firewall:senarios:"));
+                assertUsageError(cli("plan", "--stack-file", file), new RegExp(`^azureml-firewall: ${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: azureml-firewall:senarios: unknown key; known keys are `, "m"));
+                assertUsageError(cli("plan", "--stack", "dev", "--stack-file", file), /^azureml-firewall: give either --stack NAME \(a stack of this clone\) or --stack-file PATH/m);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
             }
         });
 

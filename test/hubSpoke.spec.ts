@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import { captureProgram } from "./helpers/mocks";
 import { policies } from "../policy/policies";
-import { runPack } from "../policy/harness";
-import type { CapturedResource } from "../stacks/mocks";
+import { runPack } from "../cli/offline/policyRunner";
+import type { CapturedResource } from "../cli/offline/mocks";
 
 describe("examples/hub-spoke (under mocks)", () => {
     let resources: CapturedResource[];

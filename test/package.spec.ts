@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -19,8 +19,11 @@ describe("npm package", function () {
         }
         assert.strictEqual(files.some((f) => f.startsWith("test/") || f.endsWith(".ts") && !f.endsWith(".d.ts")), false);
         const pkg = require(path.join(ROOT, "package.json"));
-        assert.deepStrictEqual(Object.keys(pkg.peerDependencies).sort(), ["@pulumi/azure", "@pulumi/azure-native", "@pulumi/pulumi"]);
-        assert.deepStrictEqual(pkg.peerDependenciesMeta, { "@pulumi/azure": { optional: true } });
+        assert.deepStrictEqual(Object.keys(pkg.peerDependencies).sort(), ["@pulumi/azure", "@pulumi/azure-native", "@pulumi/policy", "@pulumi/pulumi"]);
+        assert.deepStrictEqual(pkg.peerDependenciesMeta, { "@pulumi/azure": { optional: true }, "@pulumi/policy": { optional: true } });
+        for (const file of ["dist/cli/plan.js", "dist/cli/offline/mocks.js", "dist/cli/offline/policyRunner.js", "dist/stacks/program.js", "dist/policy/policies/index.js"]) {
+            assert.ok(files.includes(file), `package lacks ${file}, which plan runs`);
+        }
         assert.ok(files.includes("dist/components/classic.js") && files.includes("dist/components/classic.d.ts"));
         for (const name of Object.keys(pkg.peerDependencies)) {
             assert.strictEqual(pkg.dependencies[name], undefined, `${name} must not also be a dependency`);
@@ -56,6 +59,22 @@ describe("npm package", function () {
                 "--policy", path.join(__dirname, "fixtures", "az-policy.json"), "--cloud", "public", "--storage", "amlstore", "--region", "westeurope", "--format", "json"],
                 { cwd: app, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
             assert.deepStrictEqual(audit.summary, { checks: 43, allowed: 43, denied: 0, missing: 0 });
+            const stackFile = path.join(dir, "Pulumi.edge.yaml");
+            fs.copyFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), stackFile);
+            const noSdk = spawnSync("npx", ["--no-install", "azureml-firewall", "plan", "--stack-file", stackFile], { cwd: app, encoding: "utf8" });
+            assert.strictEqual(noSdk.status, 2);
+            assert.match(noSdk.stderr, /^azureml-firewall: plan needs @pulumi\/pulumi: install @pulumi\/pulumi, @pulumi\/azure-native and @pulumi\/policy beside azureml-firewall$/m);
+            // With the peer SDKs beside it (linked from this checkout), plan runs the compiled program and pack: no ts-node there.
+            fs.symlinkSync(path.join(ROOT, "node_modules", "@pulumi"), path.join(app, "node_modules", "@pulumi"));
+            assert.strictEqual(fs.existsSync(path.join(app, "node_modules", "ts-node")), false);
+            const plan = spawnSync("npx", ["--no-install", "azureml-firewall", "plan", "--stack-file", stackFile, "--format", "json"], { cwd: app, encoding: "utf8" });
+            assert.strictEqual(plan.status, 0, plan.stderr);
+            const out = JSON.parse(plan.stdout);
+            assert.strictEqual(out.stack, "edge");
+            assert.deepStrictEqual(out.resources.map((r: { type: string; name: string }) => `${r.type} ${r.name}`), [
+                "pulumi:pulumi:Stack azureml-firewall-edge", "azureml-firewall:index:AmlFirewallPolicy aml-edge",
+                "azure-native:network:FirewallPolicy aml-edge-policy", "azure-native:network:FirewallPolicyRuleCollectionGroup aml-edge-rcg"]);
+            assert.deepStrictEqual(out.policy.violations, []);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

@@ -4,7 +4,7 @@ import * as path from "path";
 import Ajv from "ajv";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { PACK_NAME, policies, egressCoverage, networkFqdnDnsProxy, networkFqdnWildcard, noBroadAllow, noEmptyRules, priorityRange } from "../policy/policies";
-import { PackConfig, StackResourceSpec, makeStack, runPack, runResourcePolicy, runStackPolicy } from "../policy/harness";
+import { PackConfig, StackResourceSpec, makeStack, runPack, runResourcePolicy, runStackPolicy } from "../cli/offline/policyRunner";
 import { captureProgram } from "./helpers/mocks";
 import type { AmlFirewallPolicyArgs } from "../components/amlFirewallPolicy";
 import { SCENARIO_NAMES, scenariosOffered } from "../components/requirements";

@@ -7,7 +7,7 @@ import { readStackConfig, StackConfigError } from "../stacks/config";
 import { captureProgram } from "./helpers/mocks";
 import { runProgram } from "../stacks/program";
 import { policies } from "../policy/policies";
-import { PackConfig, runPack } from "../policy/harness";
+import { PackConfig, runPack } from "../cli/offline/policyRunner";
 import * as fs from "fs";
 
 const STACKS = path.join(__dirname, "..", "stacks");

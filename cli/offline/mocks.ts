@@ -5,6 +5,7 @@
  * Used by the tests and by the CLI `plan`.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { TYPES, isClassicPolicy, isClassicRcg, isNativeFirewall, isNativePolicy, isNativeRcg } from "../../components/firewall/tokens";
 
 export interface RecordedResource {
     type: string;
@@ -20,22 +21,23 @@ export const MOCK_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 
 function armId(type: string, name: string, inputs: Record<string, any>): string {
     const rg = `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${inputs.resourceGroupName ?? "rg"}`;
-    switch (type) {
-        case "azure-native:network:FirewallPolicy":
-            return `${rg}/providers/Microsoft.Network/firewallPolicies/${inputs.firewallPolicyName ?? name}`;
-        case "azure-native:network:FirewallPolicyRuleCollectionGroup":
-            return `${rg}/providers/Microsoft.Network/firewallPolicies/${inputs.firewallPolicyName}/ruleCollectionGroups/${inputs.ruleCollectionGroupName ?? name}`;
-        case "azure:network/firewallPolicy:FirewallPolicy":
-            return `${rg}/providers/Microsoft.Network/firewallPolicies/${inputs.name ?? name}`;
-        case "azure:network/firewallPolicyRuleCollectionGroup:FirewallPolicyRuleCollectionGroup":
-            return `${inputs.firewallPolicyId}/ruleCollectionGroups/${inputs.name ?? name}`;
-        default:
-            return `${rg}/providers/mock/${type.replace(/[:/]/g, ".")}/${name}`;
+    if (isNativePolicy(type)) {
+        return `${rg}/providers/Microsoft.Network/firewallPolicies/${inputs.firewallPolicyName ?? name}`;
     }
+    if (isNativeRcg(type)) {
+        return `${rg}/providers/Microsoft.Network/firewallPolicies/${inputs.firewallPolicyName}/ruleCollectionGroups/${inputs.ruleCollectionGroupName ?? name}`;
+    }
+    if (isClassicPolicy(type)) {
+        return `${rg}/providers/Microsoft.Network/firewallPolicies/${inputs.name ?? name}`;
+    }
+    if (isClassicRcg(type)) {
+        return `${inputs.firewallPolicyId}/ruleCollectionGroups/${inputs.name ?? name}`;
+    }
+    return `${rg}/providers/mock/${type.replace(/[:/]/g, ".")}/${name}`;
 }
 
 function nameOf(type: string, name: string, inputs: Record<string, any>): string {
-    if (type === "azure-native:network:FirewallPolicy") {
+    if (type === TYPES.nativePolicy) {
         return inputs.firewallPolicyName ?? `${name}-generated`;
     }
     return inputs.ruleCollectionGroupName ?? inputs.name ?? `${name}-generated`;
@@ -50,7 +52,7 @@ export function installMocks(stack = "test", project = "azureml-firewall"): void
                 return { id: undefined, state: {} };
             }
             const state: Record<string, any> = { ...args.inputs, name: nameOf(args.type, args.name, args.inputs) };
-            if (args.type === "azure-native:network:AzureFirewall" && Array.isArray(args.inputs.ipConfigurations)) {
+            if (isNativeFirewall(args.type) && Array.isArray(args.inputs.ipConfigurations)) {
                 // Azure gives the firewall the first usable address (.4) of its subnet.
                 state.ipConfigurations = args.inputs.ipConfigurations.map((c: Record<string, unknown>, i: number) => ({ ...c, privateIPAddress: `10.0.0.${4 + i}` }));
             }
