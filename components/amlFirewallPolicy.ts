@@ -11,7 +11,7 @@ import {
     AmlEgressComponent, CUSTOM_TIMEOUTS, groupDependsOn, planOutputs, preparePlan, stripUndefined,
 } from "./componentCore";
 
-export { AmlWorkspaceArgs, AmlFirewallPolicyArgs, AmlFirewallPolicyCommonArgs } from "./args";
+export type { AmlWorkspaceArgs, AmlFirewallPolicyArgs, AmlFirewallPolicyCommonArgs } from "./args";
 
 
 export const AML_FIREWALL_POLICY_TYPE = TYPES.component;

@@ -13,7 +13,7 @@ import {
 } from "./componentCore";
 
 export { toClassicCollections } from "./firewall/classic";
-export { AmlFirewallPolicyClassicArgs } from "./args";
+export type { AmlFirewallPolicyClassicArgs } from "./args";
 
 
 export const AML_FIREWALL_POLICY_CLASSIC_TYPE = TYPES.componentClassic;

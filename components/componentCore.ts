@@ -29,11 +29,23 @@ export function stripUndefined<T extends object>(value: T): T {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
+/**
+ * A bad argument, reported on the component with the component's own message and no stack. When the
+ * argument was an Output, the same error rejects every child input derived from it, and the SDK
+ * prefixes `error serializing property "x": ` to the message of the error it rethrows each time; the
+ * Pulumi host reports an error once by identity, so the message is fixed here to stay the component's.
+ */
+function argumentError(message: string, component: pulumi.Resource): pulumi.ResourceError {
+    const error = new pulumi.ResourceError(message, component, true);
+    Object.defineProperty(error, "message", { get: () => message, set: () => undefined, enumerable: false, configurable: false });
+    return error;
+}
+
 /** Raises `InputError`s as `pulumi.ResourceError`s on the component, prefixed with its kind and name. */
 export function failer(component: pulumi.Resource, kind: string, name: string): (error: unknown) => never {
     return (error: unknown): never => {
         if (error instanceof InputError) {
-            throw new pulumi.ResourceError(`${kind} ${name}: ${error.message}`, component);
+            throw argumentError(`${kind} ${name}: ${error.message}`, component);
         }
         throw error;
     };

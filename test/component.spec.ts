@@ -189,6 +189,31 @@ describe("AmlFirewallPolicy (azure-native, under mocks)", function () {
             /AmlFirewallPolicy aml-bad-output: storageAccountName: "Bad_Store" is not valid; a storage account name is 3-24 lower-case letters and digits\./);
     });
 
+    it("reports a bad Output-valued argument once, with the component's own message", async () => {
+        const message = 'AmlFirewallPolicy aml-bad-late: storageAccountName: "Bad-Name" is not valid; a storage account name is 3-24 lower-case letters and digits.';
+        const reasons: unknown[] = [];
+        const listeners = process.listeners("unhandledRejection");
+        process.removeAllListeners("unhandledRejection");
+        process.on("unhandledRejection", (reason) => reasons.push(reason));
+        try {
+            const bad = new AmlFirewallPolicy("aml-bad-late", { ...BASE, storageAccountName: pulumi.output("Bad-Name") });
+            await assert.rejects(unwrap(bad.ruleCount));
+            // Let the children's registrations fail as they do under the engine.
+            await new Promise((resolve) => setTimeout(resolve, 200));
+        } finally {
+            process.removeAllListeners("unhandledRejection");
+            listeners.forEach((l) => process.on("unhandledRejection", l));
+        }
+        // The Pulumi host reports each error object once: here that is one error, the component's, with its message intact.
+        assert.ok(reasons.length > 0);
+        const distinct = [...new Set(reasons)];
+        assert.strictEqual(distinct.length, 1);
+        const error = distinct[0] as pulumi.ResourceError;
+        assert.ok(pulumi.ResourceError.isInstance(error));
+        assert.strictEqual(error.message, message);
+        assert.strictEqual(error.hideStack, true);
+    });
+
     describe("bad input fails at construction with a ResourceError naming argument, value and what is valid", () => {
         const cases: [string, Partial<AmlFirewallPolicyArgs> & Record<string, unknown>, RegExp][] = [
             ["unknown cloud", { cloud: "germany" }, /cloud: "germany" is not valid; use AzurePublic, AzureUSGovernment or AzureChinaCloud/],

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { CheckResult, CoverageInput, covers, evaluateCoverage, parsePattern, tagForms } from "../components/coverage";
+import { CheckResult, CoverageInput, covers, evaluateCoverage, parsePattern, tagForms } from "../components/coverage/evaluate";
 import { InputError } from "../components/errors";
 import { Requirement, SCENARIO_NAMES } from "../components/requirements";
 import { planPolicy } from "../components/policyPlan";

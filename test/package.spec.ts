@@ -85,5 +85,8 @@ describe("npm package", function () {
         for (const name of ["AmlFirewallPolicy", "resolveRequirements", "planRules", "planPolicy", "parseCloud", "CATALOG", "validateSources"]) {
             assert.ok(root[name] !== undefined, `root export lacks ${name}`);
         }
+        for (const name of ["cmp", "shortHash", "isPlain", "UNKNOWN_SENTINEL", "stripUndefined", "preparePlan", "normaliseName", "AZURE_NAME"]) {
+            assert.strictEqual(root[name], undefined, `root exports the internal ${name}`);
+        }
     });
 });

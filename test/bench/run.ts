@@ -6,7 +6,7 @@
  * Exits 1 when a target is missed.
  */
 import { performance } from "perf_hooks";
-import { evaluateCoverage } from "../../components/coverage";
+import { evaluateCoverage } from "../../components/coverage/evaluate";
 import { BENCH_SOURCES, benchPlan, syntheticGroups } from "./synthetic";
 import { cliBenchmarks } from "./cli";
 

@@ -1,2 +1,0 @@
-export * from "./evaluate";
-export { UNKNOWN_SENTINEL, RawGroup } from "./model";
