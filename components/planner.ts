@@ -206,28 +206,20 @@ function sortDestinations(values: Iterable<string>): string[] {
     return [...byLower.keys()].sort().map((key) => byLower.get(key) as string);
 }
 
-/** Plans the rule collections for a set of requirements. Pure and deterministic. */
-export function planRules(requirements: Requirement[], options: PlanOptions): RulePlan {
-    const networkName = options.networkCollectionName ?? "aml-network";
-    const applicationName = options.applicationCollectionName ?? "aml-application";
-    validateAzureName(networkName, "networkCollectionName");
-    validateAzureName(applicationName, "applicationCollectionName");
-    const { assignments, unrealised } = assign(requirements, options.dnsProxy);
-    const sources = sourceFields(options.sources);
+type NetworkRules = Map<string, { field: Field; protocols: IpProtocol[]; ports: number[]; destinations: string[] }>;
+type ApplicationRules = Map<string, { pairs: string[]; destinations: string[] }>;
 
-    // Network rules: per destination, ports grouped by the protocols they need.
+/** Network rules: per destination, ports grouped by the protocols they need; one rule per (field, protocols, ports). */
+function planNetworkRules(assignments: Assignment[]): { rules: NetworkRules; ruleOf: Map<string, string> } {
     const network = new Map<string, { field: Field; destination: string; ports: Map<number, Set<IpProtocol>> }>();
-    for (const a of assignments) {
-        if (!a.field) {
-            continue;
-        }
+    for (const a of assignments.filter((x) => x.field)) {
         const key = `${a.field}|${a.destination.toLowerCase()}`;
-        const entry = network.get(key) ?? { field: a.field, destination: a.destination, ports: new Map() };
+        const entry = network.get(key) ?? { field: a.field!, destination: a.destination, ports: new Map() };
         network.set(key, entry);
         entry.ports.set(a.port, (entry.ports.get(a.port) ?? new Set<IpProtocol>()).add(a.protocol));
     }
-    const networkRules = new Map<string, { field: Field; protocols: IpProtocol[]; ports: number[]; destinations: string[] }>();
-    const networkRuleOf = new Map<string, string>(); // field|dest|protocol|port -> rule name
+    const rules: NetworkRules = new Map();
+    const ruleOf = new Map<string, string>(); // field|dest|protocol|port -> rule name
     for (const entry of network.values()) {
         const byProtocols = new Map<string, number[]>();
         for (const [port, protocols] of entry.ports) {
@@ -238,117 +230,122 @@ export function planRules(requirements: Requirement[], options: PlanOptions): Ru
             ports.sort((a, b) => a - b);
             const protocols = protocolKey.split(",") as IpProtocol[];
             const name = ruleName([entry.field === "destinationFqdns" ? "fqdns" : "tags", ...protocols, ...ports.map(String)]);
-            const rule = networkRules.get(name) ?? { field: entry.field, protocols, ports, destinations: [] };
+            const rule = rules.get(name) ?? { field: entry.field, protocols, ports, destinations: [] };
             rule.destinations.push(entry.destination);
-            networkRules.set(name, rule);
-            for (const protocol of protocols) {
-                for (const port of ports) {
-                    networkRuleOf.set(`${entry.field}|${entry.destination.toLowerCase()}|${protocol}|${port}`, name);
-                }
-            }
+            rules.set(name, rule);
+            protocols.forEach((protocol) => ports.forEach((port) => ruleOf.set(`${entry.field}|${entry.destination.toLowerCase()}|${protocol}|${port}`, name)));
         }
     }
+    return { rules, ruleOf };
+}
 
-    // Application rules: per destination, the set of protocol:port pairs.
+/** Application rules: per destination, the set of protocol:port pairs; one rule per set. */
+function planApplicationRules(assignments: Assignment[]): { rules: ApplicationRules; ruleOf: Map<string, string> } {
     const application = new Map<string, { destination: string; pairs: Set<string> }>();
-    for (const a of assignments) {
-        if (a.kind !== "application") {
-            continue;
-        }
+    for (const a of assignments.filter((x) => x.kind === "application")) {
         const key = a.destination.toLowerCase();
         const entry = application.get(key) ?? { destination: a.destination, pairs: new Set() };
         application.set(key, entry);
         entry.pairs.add(`${a.appProtocol}:${a.port}`);
     }
-    const applicationRules = new Map<string, { pairs: string[]; destinations: string[] }>();
-    const applicationRuleOf = new Map<string, string>(); // dest|pair -> rule name
+    const rules: ApplicationRules = new Map();
+    const ruleOf = new Map<string, string>(); // dest|pair -> rule name
     for (const entry of application.values()) {
         const pairs = [...entry.pairs].sort((a, b) => Number(a.split(":")[1]) - Number(b.split(":")[1]) || cmp(a, b));
         const name = ruleName(pairs.flatMap((pair) => pair.split(":")));
-        const rule = applicationRules.get(name) ?? { pairs, destinations: [] };
+        const rule = rules.get(name) ?? { pairs, destinations: [] };
         rule.destinations.push(entry.destination);
-        applicationRules.set(name, rule);
-        for (const pair of pairs) {
-            applicationRuleOf.set(`${entry.destination.toLowerCase()}|${pair}`, name);
-        }
+        rules.set(name, rule);
+        pairs.forEach((pair) => ruleOf.set(`${entry.destination.toLowerCase()}|${pair}`, name));
     }
+    return { rules, ruleOf };
+}
 
+function filterCollection(name: string, priority: number, rules: PlannedRule[]): PlannedRuleCollection {
+    return { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name, priority, action: { type: "Allow" }, rules };
+}
+
+/** The collections, rules sorted by name and destinations sorted, so the same input gives byte-identical output. */
+function buildCollections(network: NetworkRules, application: ApplicationRules, options: PlanOptions, names: CollectionNames): PlannedRuleCollection[] {
+    const sources = sourceFields(options.sources);
     const collections: PlannedRuleCollection[] = [];
-    if (networkRules.size) {
-        collections.push({
-            ruleCollectionType: "FirewallPolicyFilterRuleCollection",
-            name: networkName,
-            priority: options.networkCollectionPriority ?? 100,
-            action: { type: "Allow" },
-            rules: [...networkRules.keys()].sort().map((name): PlannedNetworkRule => {
-                const rule = networkRules.get(name)!;
-                return {
-                    ruleType: "NetworkRule",
-                    name,
-                    ipProtocols: rule.protocols,
-                    ...sources,
-                    [rule.field]: sortDestinations(rule.destinations),
-                    destinationPorts: rule.ports.map(String),
-                };
-            }),
-        });
+    if (network.size) {
+        collections.push(filterCollection(names.network, options.networkCollectionPriority ?? 100, [...network.keys()].sort().map((name): PlannedNetworkRule => {
+            const rule = network.get(name)!;
+            return {
+                ruleType: "NetworkRule", name, ipProtocols: rule.protocols, ...sources,
+                [rule.field]: sortDestinations(rule.destinations), destinationPorts: rule.ports.map(String),
+            };
+        })));
     }
-    if (applicationRules.size) {
-        collections.push({
-            ruleCollectionType: "FirewallPolicyFilterRuleCollection",
-            name: applicationName,
-            priority: options.applicationCollectionPriority ?? 200,
-            action: { type: "Allow" },
-            rules: [...applicationRules.keys()].sort().map((name): PlannedApplicationRule => {
-                const rule = applicationRules.get(name)!;
-                return {
-                    ruleType: "ApplicationRule",
-                    name,
-                    protocols: rule.pairs.map((pair) => {
-                        const [protocolType, port] = pair.split(":");
-                        return { protocolType: protocolType as "Http" | "Https", port: Number(port) };
-                    }),
-                    ...sources,
-                    targetFqdns: sortDestinations(rule.destinations),
-                };
-            }),
-        });
+    if (application.size) {
+        collections.push(filterCollection(names.application, options.applicationCollectionPriority ?? 200, [...application.keys()].sort().map((name): PlannedApplicationRule => {
+            const rule = application.get(name)!;
+            return {
+                ruleType: "ApplicationRule", name,
+                protocols: rule.pairs.map((pair) => {
+                    const [protocolType, port] = pair.split(":");
+                    return { protocolType: protocolType as "Http" | "Https", port: Number(port) };
+                }),
+                ...sources, targetFqdns: sortDestinations(rule.destinations),
+            };
+        })));
     }
+    return collections;
+}
 
-    const explanations = requirements.map((requirement, index): Explanation => {
-        const mine = assignments.filter((a) => a.requirement === index);
-        const grouped = new Map<string, Realisation>();
-        for (const a of mine) {
-            const collection = a.kind === "application" ? applicationName : networkName;
-            const rule = a.kind === "application"
-                ? applicationRuleOf.get(`${a.destination.toLowerCase()}|${a.appProtocol}:${a.port}`)!
-                : networkRuleOf.get(`${a.field}|${a.destination.toLowerCase()}|${a.protocol}|${a.port}`)!;
-            const key = [a.kind, a.protocol, rule, a.detail ?? ""].join("|");
-            const existing = grouped.get(key);
-            if (existing) {
-                existing.ports.push(a.port);
-            } else {
-                grouped.set(key, {
-                    protocol: a.protocol, ports: [a.port], kind: a.kind, collection, rule,
-                    ...(a.appProtocol ? { appProtocol: a.appProtocol } : {}),
-                    ...(a.detail ? { detail: a.detail } : {}),
-                });
-            }
+interface CollectionNames {
+    network: string;
+    application: string;
+}
+
+/** How one requirement is realised: its assignments grouped by rule, with the reason for any part no rule can express. */
+function explain(requirement: Requirement, mine: Assignment[], reason: string | undefined, names: CollectionNames,
+    ruleOf: { network: Map<string, string>; application: Map<string, string> }): Explanation {
+    const grouped = new Map<string, Realisation>();
+    for (const a of mine) {
+        const collection = a.kind === "application" ? names.application : names.network;
+        const rule = a.kind === "application"
+            ? ruleOf.application.get(`${a.destination.toLowerCase()}|${a.appProtocol}:${a.port}`)!
+            : ruleOf.network.get(`${a.field}|${a.destination.toLowerCase()}|${a.protocol}|${a.port}`)!;
+        const key = [a.kind, a.protocol, rule, a.detail ?? ""].join("|");
+        const existing = grouped.get(key);
+        if (existing) {
+            existing.ports.push(a.port);
+        } else {
+            grouped.set(key, {
+                protocol: a.protocol, ports: [a.port], kind: a.kind, collection, rule,
+                ...(a.appProtocol ? { appProtocol: a.appProtocol } : {}),
+                ...(a.detail ? { detail: a.detail } : {}),
+            });
         }
-        const realisations = [...grouped.values()];
-        const reason = unrealised.get(index);
-        const text = [
-            ...realisations.map(describeRealisation),
-            ...(reason ? [`NOT REALISED: ${reason}`] : []),
-        ].join("; ");
-        return { requirement, realisations, ...(reason ? { unrealised: reason } : {}), text };
-    });
+    }
+    const realisations = [...grouped.values()];
+    const text = [...realisations.map(describeRealisation), ...(reason ? [`NOT REALISED: ${reason}`] : [])].join("; ");
+    return { requirement, realisations, ...(reason ? { unrealised: reason } : {}), text };
+}
 
+/** Plans the rule collections for a set of requirements. Pure and deterministic. */
+export function planRules(requirements: Requirement[], options: PlanOptions): RulePlan {
+    const names: CollectionNames = {
+        network: validateAzureName(options.networkCollectionName ?? "aml-network", "networkCollectionName"),
+        application: validateAzureName(options.applicationCollectionName ?? "aml-application", "applicationCollectionName"),
+    };
+    const { assignments, unrealised } = assign(requirements, options.dnsProxy);
+    const network = planNetworkRules(assignments);
+    const application = planApplicationRules(assignments);
+    const collections = buildCollections(network.rules, application.rules, options, names);
+    const ruleOf = { network: network.ruleOf, application: application.ruleOf };
+    const explanations = requirements.map((requirement, index) =>
+        explain(requirement, assignments.filter((a) => a.requirement === index), unrealised.get(index), names, ruleOf));
     const notes = explanations
         .filter((e) => e.realisations.some((r) => r.kind === "fallbackServiceTag") || e.unrealised)
         .map((e) => `${e.requirement.destination} ${e.requirement.protocol} ${e.requirement.ports.join(",")}: ${e.text}`);
-    const ruleCount = collections.reduce((n, c) => n + c.rules.length, 0);
-    return { ruleCollections: collections, explanations, notes, ruleCount, needsDnsProxy: [...networkRules.values()].some((r) => r.field === "destinationFqdns") };
+    return {
+        ruleCollections: collections, explanations, notes,
+        ruleCount: collections.reduce((n, c) => n + c.rules.length, 0),
+        needsDnsProxy: [...network.rules.values()].some((r) => r.field === "destinationFqdns"),
+    };
 }
 
 function describeRealisation(r: Realisation): string {

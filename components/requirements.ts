@@ -242,6 +242,82 @@ export function cmp(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
+type MergedRequirement = Requirement & { sections: Set<string>; wsSet: Set<string>; scenarios: Set<RowScenario> };
+
+/** What a resolution collects: merged requirements by key, and notes (a set: one line per distinct note). */
+interface Resolving {
+    merged: Map<string, MergedRequirement>;
+    notes: Set<string>;
+}
+
+/**
+ * One catalog row for one workspace: a note where it is not a rule (not applicable, left out by least
+ * privilege, a missing input), else its destination resolved, merged into `into` once per HTTP(S) /
+ * other part of its ports.
+ */
+function addRow(row: CatalogRow, ws: ValidWorkspace, active: CatalogRow[], configuration: Configuration, into: Resolving): void {
+    if (row.notApplicable) {
+        into.notes.add(`Not applicable: ${row.destination} (${row.section}): ${row.notApplicable}`);
+        return;
+    }
+    if (row.correction) {
+        into.notes.add(`Doc corrected: ${row.asWritten} -> ${row.destination}: ${row.correction}`);
+    }
+    if (configuration === "leastPrivilege" && row.kind === "serviceTag" && hostsExpressTag(row, active)) {
+        into.notes.add(`Least privilege: service tag ${row.destination} ${row.protocol} ${row.ports.join(",")} is left out; the doc's host rows express it.`);
+        return;
+    }
+    const destination = substitute(row.destination, ws);
+    if (destination === undefined) {
+        const missing = row.destination.includes("<acr>") ? "containerRegistryName" : "workspaceId";
+        into.notes.add(`Left out for workspace ${ws.name}: ${row.destination} (${row.scenario}) needs ${missing}; give it to include this row.`);
+        return;
+    }
+    const serviceTags = row.serviceTags?.map((t) => substitute(t, ws) as string);
+    for (const part of split(row)) {
+        const key = [destination.toLowerCase(), row.kind, row.protocol, part.appProtocol ?? ""].join("|");
+        let entry = into.merged.get(key);
+        if (!entry) {
+            entry = { destination, kind: row.kind, protocol: row.protocol, ports: [], sections: new Set(), wsSet: new Set(), scenarios: new Set() };
+            into.merged.set(key, entry);
+        }
+        entry.ports = [...new Set([...entry.ports, ...part.ports])].sort((a, b) => a - b);
+        if (part.appProtocol) {
+            entry.appProtocol = part.appProtocol;
+        }
+        if (serviceTags?.length) {
+            entry.serviceTags = [...new Set([...(entry.serviceTags ?? []), ...serviceTags])];
+        }
+        entry.sections.add(row.section);
+        entry.wsSet.add(ws.name);
+        entry.scenarios.add(row.scenario);
+    }
+}
+
+/** The doc's notes that are not rules, for a workspace's scenarios in a cloud. */
+function addCatalogNotes(cloud: CloudName, ws: ValidWorkspace, into: Resolving): void {
+    for (const note of CATALOG_NOTES) {
+        if ((note.scenario === "core" || ws.scenarios.has(note.scenario)) && (!note.clouds || note.clouds.includes(cloud))) {
+            into.notes.add(`Not a rule: ${note.text} (${note.section})`);
+        }
+    }
+}
+
+/** A merged requirement in the public shape: `core` if any row is core, sections and workspaces sorted. */
+function finished(entry: MergedRequirement): Requirement {
+    const requirement: Requirement = { destination: entry.destination, kind: entry.kind, protocol: entry.protocol, ports: entry.ports };
+    if (entry.appProtocol) {
+        requirement.appProtocol = entry.appProtocol;
+    }
+    if (entry.serviceTags) {
+        requirement.serviceTags = entry.serviceTags;
+    }
+    requirement.scenario = entry.scenarios.has("core") ? "core" : [...entry.scenarios].sort()[0];
+    requirement.source = [...entry.sections].sort().join("; ");
+    requirement.workspaces = [...entry.wsSet].sort();
+    return requirement;
+}
+
 /**
  * Resolves the catalog for a cloud, workspaces and scenarios into concrete, merged, sorted
  * requirements. Throws `InputError` for any bad input.
@@ -249,77 +325,12 @@ export function cmp(a: string, b: string): number {
 export function resolveRequirements(options: ResolveOptions): Resolution {
     const cloud = parseCloud(options.cloud);
     const configuration = parseConfiguration(options.configuration);
-    const workspaces = validateWorkspaces(cloud, options);
-    const notes = new Set<string>();
-    const merged = new Map<string, Requirement & { sources: Set<string>; wsSet: Set<string>; scenarios: Set<RowScenario> }>();
-
-    for (const ws of workspaces) {
+    const resolving: Resolving = { merged: new Map(), notes: new Set() };
+    for (const ws of validateWorkspaces(cloud, options)) {
         const active = CATALOG[cloud].filter((row) => row.scenario === "core" || ws.scenarios.has(row.scenario));
-        for (const row of active) {
-            if (row.notApplicable) {
-                notes.add(`Not applicable: ${row.destination} (${row.section}): ${row.notApplicable}`);
-                continue;
-            }
-            if (row.correction) {
-                notes.add(`Doc corrected: ${row.asWritten} -> ${row.destination}: ${row.correction}`);
-            }
-            if (configuration === "leastPrivilege" && row.kind === "serviceTag" && hostsExpressTag(row, active)) {
-                notes.add(`Least privilege: service tag ${row.destination} ${row.protocol} ${row.ports.join(",")} is left out; the doc's host rows express it.`);
-                continue;
-            }
-            const destination = substitute(row.destination, ws);
-            if (destination === undefined) {
-                const missing = row.destination.includes("<acr>") ? "containerRegistryName" : "workspaceId";
-                notes.add(`Left out for workspace ${ws.name}: ${row.destination} (${row.scenario}) needs ${missing}; give it to include this row.`);
-                continue;
-            }
-            const serviceTags = row.serviceTags?.map((t) => substitute(t, ws) as string);
-            for (const part of split(row)) {
-                const key = [destination.toLowerCase(), row.kind, row.protocol, part.appProtocol ?? ""].join("|");
-                let entry = merged.get(key);
-                if (!entry) {
-                    entry = { destination, kind: row.kind, protocol: row.protocol, ports: [], sources: new Set(), wsSet: new Set(), scenarios: new Set() };
-                    merged.set(key, entry);
-                }
-                entry.ports = [...new Set([...entry.ports, ...part.ports])].sort((a, b) => a - b);
-                if (part.appProtocol) {
-                    entry.appProtocol = part.appProtocol;
-                }
-                if (serviceTags?.length) {
-                    entry.serviceTags = [...new Set([...(entry.serviceTags ?? []), ...serviceTags])];
-                }
-                entry.sources.add(row.section);
-                entry.wsSet.add(ws.name);
-                entry.scenarios.add(row.scenario);
-            }
-        }
-        for (const note of CATALOG_NOTES) {
-            if ((note.scenario === "core" || ws.scenarios.has(note.scenario)) && (!note.clouds || note.clouds.includes(cloud))) {
-                notes.add(`Not a rule: ${note.text} (${note.section})`);
-            }
-        }
+        active.forEach((row) => addRow(row, ws, active, configuration, resolving));
+        addCatalogNotes(cloud, ws, resolving);
     }
-
-    const requirements: Requirement[] = [...merged.values()].map((entry) => {
-        const { sources, wsSet, scenarios, ...rest } = entry;
-        const scenario: RowScenario = scenarios.has("core") ? "core" : [...scenarios].sort()[0];
-        const requirement: Requirement = {
-            destination: rest.destination,
-            kind: rest.kind,
-            protocol: rest.protocol,
-            ports: rest.ports,
-        };
-        if (rest.appProtocol) {
-            requirement.appProtocol = rest.appProtocol;
-        }
-        if (rest.serviceTags) {
-            requirement.serviceTags = rest.serviceTags;
-        }
-        requirement.scenario = scenario;
-        requirement.source = [...sources].sort().join("; ");
-        requirement.workspaces = [...wsSet].sort();
-        return requirement;
-    });
-    requirements.sort(compareRequirements);
-    return { cloud, configuration, requirements, notes: [...notes] };
+    const requirements = [...resolving.merged.values()].map(finished).sort(compareRequirements);
+    return { cloud, configuration, requirements, notes: [...resolving.notes] };
 }
