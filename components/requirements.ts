@@ -1,6 +1,6 @@
 /**
  * Requirements resolver (pure): catalog rows for a cloud, a set of workspaces and scenarios become the
- * concrete destinations the workload must reach, in the shape of the coverage semantics (§1).
+ * concrete destinations the workload must reach, in the shape of docs/coverage-semantics.md §1.
  */
 import { CATALOG, CATALOG_NOTES } from "./catalog/data";
 import { REGIONS, REGION_PATTERN } from "./catalog/regions";
@@ -10,7 +10,7 @@ import { InputError } from "./errors";
 
 export type AppProtocol = "Http" | "Https";
 
-/** One destination the workload must reach (coverage-semantics.md §1), plus where it came from. */
+/** One destination the workload must reach (docs/coverage-semantics.md §1), plus where it came from. */
 export interface Requirement {
     destination: string;
     kind: DestinationKind;

@@ -1,3 +1,4 @@
+/** Tests of docs/coverage-semantics.md, section by section (§N). */
 import * as assert from "assert";
 import { CheckResult, CoverageInput, covers, evaluateCoverage, parsePattern, tagForms } from "../components/coverage/evaluate";
 import { InputError } from "../components/errors";

@@ -81,7 +81,7 @@ export function parsePattern(text: string): Pattern | undefined {
     return undefined;
 }
 
-/** Does `pattern` cover every name the requirement stands for? (§4) */
+/** Does `pattern` cover every name the requirement stands for? (docs/coverage-semantics.md §4) */
 export function covers(pattern: Pattern, requirement: Pattern): boolean {
     if (pattern.kind === "any") {
         return true;
@@ -437,7 +437,7 @@ interface PreparedRequirement {
     appCandidates?: number[];
 }
 
-/** Evaluates each check of the requirements against the index: first matching rule decides (spec §2-§4). */
+/** Evaluates each check of the requirements against the index: first matching rule decides (docs/coverage-semantics.md §2-§4). */
 class CoverageRun {
     private readonly results: (CheckResult & { index: number })[] = [];
     private readonly overlaps: OverlapReporter;
@@ -500,7 +500,7 @@ class CoverageRun {
     }
 }
 
-/** Reports Deny rules reached before the deciding rule that cover a check only in part (spec §6). */
+/** Reports Deny rules reached before the deciding rule that cover a check only in part (docs/coverage-semantics.md §6). */
 class OverlapReporter {
     private readonly seen = new Set<string>();
     private readonly denies: Record<"network" | "application", NormalRule[]>;
