@@ -29,17 +29,28 @@ export interface AuditOptions {
 function requirementsFor(options: AuditOptions): Requirement[] {
     if (options.requirements) {
         if (options.cloud || options.storage || options.region || options.scenario.length) {
-            throw new UsageError("--requirements: give either --requirements FILE or --cloud/--storage/--region, not both");
+            throw new UsageError(
+                "--requirements: give either --requirements FILE or --cloud/--storage/--region, not both",
+            );
         }
         return readRequirements(options.requirements);
     }
     const missing = (["cloud", "storage", "region"] as const).filter((k) => !options[k]);
     if (missing.length) {
-        throw new UsageError(`missing ${missing.map((k) => `--${k}`).join(", ")}: give --cloud, --storage and --region (or --requirements FILE)`);
+        throw new UsageError(
+            `missing ${missing.map((k) => `--${k}`).join(", ")}: give --cloud, --storage and --region (or ` +
+                `--requirements FILE)`,
+        );
     }
     return resolveHosts({
-        cloud: options.cloud!, storage: options.storage!, region: options.region!, scenario: options.scenario,
-        allScenarios: options.allScenarios, configuration: options.configuration, allowUnlistedRegion: options.allowUnlistedRegion, format: "json",
+        cloud: options.cloud!,
+        storage: options.storage!,
+        region: options.region!,
+        scenario: options.scenario,
+        allScenarios: options.allScenarios,
+        configuration: options.configuration,
+        allowUnlistedRegion: options.allowUnlistedRegion,
+        format: "json",
     }).entries;
 }
 
@@ -66,12 +77,20 @@ export function audit(options: AuditOptions): CoverageResult {
     }
     try {
         return evaluateCoverage({
-            groups, legacyFirewalls, parentGroups: parentGroups.length ? parentGroups : undefined, policy, requirements,
+            groups,
+            legacyFirewalls,
+            parentGroups: parentGroups.length ? parentGroups : undefined,
+            policy,
+            requirements,
             sources: { addresses: options.source, ipGroups: options.sourceIpGroup },
         });
     } catch (error) {
         if (error instanceof InputError) {
-            const flag = error.argument.startsWith("sources[") ? "--source" : error.argument === "parentGroups" ? "--parent-rules" : undefined;
+            const flag = error.argument.startsWith("sources[")
+                ? "--source"
+                : error.argument === "parentGroups"
+                  ? "--parent-rules"
+                  : undefined;
             throw new UsageError(flag ? error.as(flag) : error.message);
         }
         throw error;
@@ -85,8 +104,13 @@ export function runAudit(options: AuditOptions, out: OutputOptions): number {
     } else {
         const colour = { allowed: "green", denied: "red", missing: "yellow" } as const;
         const rows = result.results.map((r) => [
-            paint(out, colour[r.status], r.status), r.destination, r.protocol, String(r.port),
-            r.decidedBy ? `${r.decidedBy.ruleCollectionGroup} / ${r.decidedBy.ruleCollection} / ${r.decidedBy.rule}` : "(no rule: default deny)",
+            paint(out, colour[r.status], r.status),
+            r.destination,
+            r.protocol,
+            String(r.port),
+            r.decidedBy
+                ? `${r.decidedBy.ruleCollectionGroup} / ${r.decidedBy.ruleCollection} / ${r.decidedBy.rule}`
+                : "(no rule: default deny)",
         ]);
         process.stdout.write(`${table(["Status", "Destination", "Protocol", "Port", "Decided by"], rows, out)}\n`);
         if (result.problems.length) {

@@ -25,7 +25,10 @@ export function resolveHosts(options: HostsOptions): { entries: HostEntry[]; not
         const cloud = parseCloud(options.cloud, "--cloud");
         const scenarios = options.allScenarios ? scenariosOffered(cloud) : options.scenario;
         const resolution = resolveRequirements({
-            cloud, scenarios, configuration: options.configuration, allowUnlistedRegion: options.allowUnlistedRegion,
+            cloud,
+            scenarios,
+            configuration: options.configuration,
+            allowUnlistedRegion: options.allowUnlistedRegion,
             workspaces: [{ name: "workspace", storageAccountName: options.storage, region: options.region }],
         });
         const entries = resolution.requirements.map(({ workspaces: _w, ...rest }) => rest);
@@ -46,7 +49,16 @@ export function resolveHosts(options: HostsOptions): { entries: HostEntry[]; not
 const HEAD = ["Destination", "Kind", "Protocol", "Ports", "App protocol", "Service tags", "Scenario", "Doc section"];
 
 function rows(entries: HostEntry[]): string[][] {
-    return entries.map((e) => [e.destination, e.kind, e.protocol, e.ports.join(", "), e.appProtocol ?? "", (e.serviceTags ?? []).join(", "), e.scenario ?? "", e.source ?? ""]);
+    return entries.map((e) => [
+        e.destination,
+        e.kind,
+        e.protocol,
+        e.ports.join(", "),
+        e.appProtocol ?? "",
+        (e.serviceTags ?? []).join(", "),
+        e.scenario ?? "",
+        e.source ?? "",
+    ]);
 }
 
 export function runHosts(options: HostsOptions, out: OutputOptions): number {
@@ -62,25 +74,39 @@ export function runHosts(options: HostsOptions, out: OutputOptions): number {
             notes.forEach((n) => process.stderr.write(`note: ${n}\n`));
             break;
         case "markdown": {
-            const scenarios = options.allScenarios ? "all offered" : options.scenario.length ? options.scenario.join(", ") : "none (required rows only)";
-            process.stdout.write([
-                `## Azure Machine Learning egress: ${cloud}, region ${options.region.toLowerCase()}, storage account ${options.storage}`,
-                "",
-                `Scenarios: ${scenarios}. Allow outbound from the Azure ML compute subnets to:`,
-                "",
-                markdownTable(HEAD, rows(entries)),
-                "",
-                "Notes:",
-                "",
-                ...notes.map((n) => `- ${n}`),
-                "",
-                `Source: ${source.repository} \`${source.path}\` (commit ${source.commit.slice(0, 8)}, ${source.msDate}).`,
-                "",
-            ].join("\n"));
+            const scenarios = options.allScenarios
+                ? "all offered"
+                : options.scenario.length
+                  ? options.scenario.join(", ")
+                  : "none (required rows only)";
+            process.stdout.write(
+                [
+                    `## Azure Machine Learning egress: ${cloud}, region ${options.region.toLowerCase()}, storage ` +
+                        `account ${options.storage}`,
+                    "",
+                    `Scenarios: ${scenarios}. Allow outbound from the Azure ML compute subnets to:`,
+                    "",
+                    markdownTable(HEAD, rows(entries)),
+                    "",
+                    "Notes:",
+                    "",
+                    ...notes.map((n) => `- ${n}`),
+                    "",
+                    `Source: ${source.repository} \`${source.path}\` (commit ${source.commit.slice(0, 8)}, ` +
+                        `${source.msDate}).`,
+                    "",
+                ].join("\n"),
+            );
             break;
         }
         default:
-            process.stdout.write(`${table(HEAD.slice(0, 7), rows(entries).map((r) => r.slice(0, 7)), out)}\n`);
+            process.stdout.write(
+                `${table(
+                    HEAD.slice(0, 7),
+                    rows(entries).map((r) => r.slice(0, 7)),
+                    out,
+                )}\n`,
+            );
             if (notes.length) {
                 process.stdout.write(`\nNotes:\n${notes.map((n) => `  - ${n}`).join("\n")}\n`);
             }

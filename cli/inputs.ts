@@ -4,7 +4,13 @@
  * naming the file and what was expected.
  */
 import * as fs from "fs";
-import { DocumentError, PolicySettings, RulesDocument, readPolicyDocument, readRulesDocument } from "../components/firewall";
+import {
+    DocumentError,
+    PolicySettings,
+    RulesDocument,
+    readPolicyDocument,
+    readRulesDocument,
+} from "../components/firewall";
 import type { Requirement } from "../components/requirements";
 import { UsageError } from "./errors";
 
@@ -17,7 +23,11 @@ export function readJson(file: string): unknown {
         text = fs.readFileSync(file, "utf8");
     } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        throw new UsageError(code === "ENOENT" ? `${file}: file not found` : `${file}: cannot read (${code ?? (error as Error).message})`);
+        throw new UsageError(
+            code === "ENOENT"
+                ? `${file}: file not found`
+                : `${file}: cannot read (${code ?? (error as Error).message})`,
+        );
     }
     try {
         return JSON.parse(text);
@@ -66,7 +76,10 @@ function readRequirement(item: unknown, at: string): Requirement {
     }
     const destination = typeof item.destination === "string" ? item.destination.trim() : "";
     if (destination === "" || destination === "*") {
-        throw new UsageError(`${at}: destination ${JSON.stringify(item.destination)} is not valid; give an FQDN, *.suffix or a service tag`);
+        throw new UsageError(
+            `${at}: destination ${JSON.stringify(item.destination)} is not valid; give an FQDN, *.suffix or a ` +
+                `service tag`,
+        );
     }
     const kind = canonical(item.kind, ["fqdn", "serviceTag"] as const);
     if (!kind) {
@@ -76,18 +89,34 @@ function readRequirement(item: unknown, at: string): Requirement {
     if (!protocol) {
         throw new UsageError(`${at}: protocol ${JSON.stringify(item.protocol)} is not valid; use TCP, UDP or Any`);
     }
-    if (!Array.isArray(item.ports) || item.ports.length === 0 || !item.ports.every((p) => Number.isInteger(p) && p >= 1 && p <= 65535)) {
-        throw new UsageError(`${at}: ports ${JSON.stringify(item.ports)} is not valid; give a non-empty list of whole numbers 1-65535`);
+    if (
+        !Array.isArray(item.ports) ||
+        item.ports.length === 0 ||
+        !item.ports.every((p) => Number.isInteger(p) && p >= 1 && p <= 65535)
+    ) {
+        throw new UsageError(
+            `${at}: ports ${JSON.stringify(item.ports)} is not valid; give a non-empty list of whole numbers 1-65535`,
+        );
     }
-    const appProtocol = item.appProtocol === undefined ? undefined : canonical(item.appProtocol, ["Http", "Https"] as const);
+    const appProtocol =
+        item.appProtocol === undefined ? undefined : canonical(item.appProtocol, ["Http", "Https"] as const);
     if (item.appProtocol !== undefined && !appProtocol) {
-        throw new UsageError(`${at}: appProtocol ${JSON.stringify(item.appProtocol)} is not valid; use Http or Https, or leave it out`);
+        throw new UsageError(
+            `${at}: appProtocol ${JSON.stringify(item.appProtocol)} is not valid; use Http or Https, or leave it out`,
+        );
     }
-    if (item.serviceTags !== undefined && (!Array.isArray(item.serviceTags) || !item.serviceTags.every((t) => typeof t === "string"))) {
+    if (
+        item.serviceTags !== undefined &&
+        (!Array.isArray(item.serviceTags) || !item.serviceTags.every((t) => typeof t === "string"))
+    ) {
         throw new UsageError(`${at}: serviceTags must be a list of strings`);
     }
     return {
-        ...(item as unknown as Requirement), destination: item.destination as string, kind, protocol, ports: item.ports as number[],
+        ...(item as unknown as Requirement),
+        destination: item.destination as string,
+        kind,
+        protocol,
+        ports: item.ports as number[],
         ...(appProtocol ? { appProtocol } : {}),
     };
 }
@@ -96,7 +125,10 @@ function readRequirement(item: unknown, at: string): Requirement {
 export function readRequirements(file: string): Requirement[] {
     const data = readJson(file);
     if (!Array.isArray(data)) {
-        throw new UsageError(`${file}: expected a JSON array of requirements ({destination, kind, protocol, ports, appProtocol?, serviceTags?})`);
+        throw new UsageError(
+            `${file}: expected a JSON array of requirements ({destination, kind, protocol, ports, appProtocol?, ` +
+                `serviceTags?})`,
+        );
     }
     return data.map((item, i) => readRequirement(item, `${file}: requirement ${i + 1}`));
 }

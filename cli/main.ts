@@ -36,7 +36,10 @@ function fail(message: string): number {
 
 export function buildProgram(setExit: (code: number) => void): Command {
     const program = new Command("azureml-firewall")
-        .description("Let Azure Machine Learning out through an Azure Firewall, and nothing else: print the required hosts, audit a policy, plan a stack.")
+        .description(
+            "Let Azure Machine Learning out through an Azure Firewall, and nothing else: print the required hosts, " +
+                "audit a policy, plan a stack.",
+        )
         .option("--no-color", "never colour the output (colours are used only on a terminal)")
         .showHelpAfterError(false)
         .exitOverride()
@@ -44,57 +47,103 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
     const catalogOptions = (cmd: Command, required: boolean): Command => {
         const flag = (f: string, d: string) => (required ? cmd.requiredOption(f, d) : cmd.option(f, d));
-        flag("--cloud <cloud>", "AzurePublic, AzureUSGovernment or AzureChinaCloud (also public, usgovernment, china, AzureCloud)");
+        flag(
+            "--cloud <cloud>",
+            "AzurePublic, AzureUSGovernment or AzureChinaCloud (also public, usgovernment, china, AzureCloud)",
+        );
         flag("--storage <name>", "the workspace's default storage account (3-24 lower-case letters and digits)");
         flag("--region <region>", "the workspace's region, e.g. westeurope");
         return cmd
             .option("--scenario <name>", `add an optional scenario (repeatable): ${SCENARIOS}`, collect, [])
             .option("--all-scenarios", "every scenario the cloud offers")
-            .addOption(new Option("--configuration <mode>", "full (service tags and hosts) or leastPrivilege").default("full"))
+            .addOption(
+                new Option("--configuration <mode>", "full (service tags and hosts) or leastPrivilege").default("full"),
+            )
             .option("--allow-unlisted-region", "accept a region newer than the built-in list");
     };
 
-    catalogOptions(program.command("hosts").description("Print the hosts, service tags and ports Azure ML needs, resolved for a workspace."), true)
+    catalogOptions(
+        program
+            .command("hosts")
+            .description("Print the hosts, service tags and ports Azure ML needs, resolved for a workspace."),
+        true,
+    )
         .addOption(formatOption(["table", "json", "csv", "markdown"]))
-        .addHelpText("after", "\nExamples:\n  azureml-firewall hosts --cloud public --storage stamldev001 --region westeurope\n  azureml-firewall hosts --cloud AzureUSGovernment --storage stamlgov001 --region usgovvirginia --scenario hbi --format markdown\n")
+        .addHelpText(
+            "after",
+            "\nExamples:\n  azureml-firewall hosts --cloud public --storage stamldev001 --region westeurope\n  " +
+                "azureml-firewall hosts --cloud AzureUSGovernment --storage stamlgov001 --region usgovvirginia " +
+                "--scenario hbi --format markdown\n",
+        )
         .action(async (opts, cmd: Command) => {
             const { runHosts } = await import("./hosts");
             const { useColor } = await import("./format");
             setExit(runHosts(opts, { color: useColor(cmd.optsWithGlobals().color) }));
         });
 
-    catalogOptions(program.command("audit").description("Check exported firewall rules against what Azure ML needs (exit 1 if anything is missing or denied)."), false)
-        .option("--rules <file>", "rule collection groups: az ... rule-collection-group list output, ARM resources/template, or pulumi stack export (repeatable)", collect, [])
+    catalogOptions(
+        program
+            .command("audit")
+            .description(
+                "Check exported firewall rules against what Azure ML needs (exit 1 if anything is missing or denied).",
+            ),
+        false,
+    )
+        .option(
+            "--rules <file>",
+            "rule collection groups: az ... rule-collection-group list output, ARM resources/template, or pulumi " +
+                "stack export (repeatable)",
+            collect,
+            [],
+        )
         .option("--parent-rules <file>", "rule collection groups of the base (parent) policy (repeatable)", collect, [])
-        .option("--policy <file>", "the policy, as printed by az network firewall policy show (SKU, DNS proxy, base policy)")
+        .option(
+            "--policy <file>",
+            "the policy, as printed by az network firewall policy show (SKU, DNS proxy, base policy)",
+        )
         .option("--requirements <file>", "a JSON array of requirements to check instead of the catalog")
         .option("--source <cidr>", "a workload source CIDR (repeatable)", collect, [])
         .option("--source-ip-group <id>", "a workload source IP group resource ID (repeatable)", collect, [])
-        .addOption(new Option("--dns-proxy <on|off>", "override whether the policy has DNS proxy on").argParser(oneOf("--dns-proxy", ["on", "off"])))
+        .addOption(
+            new Option("--dns-proxy <on|off>", "override whether the policy has DNS proxy on").argParser(
+                oneOf("--dns-proxy", ["on", "off"]),
+            ),
+        )
         .addOption(formatOption(["table", "json"]))
-        .addHelpText("after", [
-            "",
-            "Inputs come from the Azure CLI:",
-            "  az network firewall policy rule-collection-group list -g RG --policy-name POLICY > rules.json",
-            "  az network firewall policy show -g RG -n POLICY > policy.json",
-            "",
-            "Example:",
-            "  azureml-firewall audit --rules rules.json --policy policy.json --cloud public --storage stamlprod001 --region westeurope --source 10.30.1.0/24",
-            "",
-        ].join("\n"))
+        .addHelpText(
+            "after",
+            [
+                "",
+                "Inputs come from the Azure CLI:",
+                "  az network firewall policy rule-collection-group list -g RG --policy-name POLICY > rules.json",
+                "  az network firewall policy show -g RG -n POLICY > policy.json",
+                "",
+                "Example:",
+                "  azureml-firewall audit --rules rules.json --policy policy.json --cloud public --storage " +
+                    "stamlprod001 --region westeurope --source 10.30.1.0/24",
+                "",
+            ].join("\n"),
+        )
         .action(async (opts, cmd: Command) => {
             const { runAudit } = await import("./audit");
             const { useColor } = await import("./format");
             setExit(runAudit(opts, { color: useColor(cmd.optsWithGlobals().color) }));
         });
 
-    program.command("plan")
-        .description("Run the stack program for a stack file under mocks: resources, rules, explanations, policy verdict.")
+    program
+        .command("plan")
+        .description(
+            "Run the stack program for a stack file under mocks: resources, rules, explanations, policy verdict.",
+        )
         .option("--stack <name>", "a stack of this clone: stacks/Pulumi.<name>.yaml, with policy/config.<name>.json")
         .option("--stack-file <path>", "a stack file in this project's config format, anywhere (Pulumi.<name>.yaml)")
         .option("--policy-config <file>", "the policy pack config (default with --stack: policy/config.<name>.json)")
         .addOption(formatOption(["table", "json"]))
-        .addHelpText("after", "\nExamples:\n  azureml-firewall plan --stack dev\n  azureml-firewall plan --stack-file ./Pulumi.prod.yaml --policy-config ./policy-config.json\n")
+        .addHelpText(
+            "after",
+            "\nExamples:\n  azureml-firewall plan --stack dev\n  azureml-firewall plan --stack-file " +
+                "./Pulumi.prod.yaml --policy-config ./policy-config.json\n",
+        )
         .action(async (opts, cmd: Command) => {
             const { runPlan } = await loadPlan();
             const { useColor } = await import("./format");
@@ -110,7 +159,10 @@ async function loadPlan(): Promise<typeof import("./plan")> {
     } catch (error) {
         const missing = /Cannot find module '(@pulumi\/[a-z-]+)/.exec((error as Error).message)?.[1];
         if ((error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND" && missing) {
-            throw new UsageError(`plan needs ${missing}: install @pulumi/pulumi, @pulumi/azure-native and @pulumi/policy beside azureml-firewall`);
+            throw new UsageError(
+                `plan needs ${missing}: install @pulumi/pulumi, @pulumi/azure-native and @pulumi/policy beside ` +
+                    `azureml-firewall`,
+            );
         }
         throw error;
     }
@@ -125,7 +177,9 @@ export async function main(argv: string[]): Promise<void> {
         throw error;
     });
     let code = 0;
-    const program = buildProgram((c) => { code = c; });
+    const program = buildProgram((c) => {
+        code = c;
+    });
     try {
         if (argv.length === 0) {
             process.stdout.write(program.helpInformation());
@@ -135,7 +189,11 @@ export async function main(argv: string[]): Promise<void> {
         await program.parseAsync(argv, { from: "user" });
     } catch (error) {
         if (error instanceof CommanderError) {
-            if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") {
+            if (
+                error.code === "commander.helpDisplayed" ||
+                error.code === "commander.version" ||
+                error.code === "commander.help"
+            ) {
                 code = 0;
             } else {
                 // A value refused by an option's parser: its own message, without commander's preamble.

@@ -54,7 +54,9 @@ function fileReading<T>(read: () => T): T {
 /** Finds the stack file and the pack config: a stack of the clone (`--stack`), or any file (`--stack-file`). */
 function locateStack(options: PlanOptions): StackInput {
     if ((options.stack === undefined) === (options.stackFile === undefined)) {
-        throw new UsageError("give either --stack NAME (a stack of this clone) or --stack-file PATH (a Pulumi.<name>.yaml anywhere)");
+        throw new UsageError(
+            "give either --stack NAME (a stack of this clone) or --stack-file PATH (a Pulumi.<name>.yaml anywhere)",
+        );
     }
     let input: StackInput;
     if (options.stackFile !== undefined) {
@@ -65,8 +67,12 @@ function locateStack(options: PlanOptions): StackInput {
         const root = projectRoot();
         const read = fileReading(() => readStackFile(path.join(root, "stacks"), options.stack!));
         const packConfig = path.join(root, "policy", `config.${options.stack}.json`);
-        input = { name: options.stack!, shown: `stacks/Pulumi.${options.stack}.yaml`, config: read.config,
-            packConfigFile: fs.existsSync(packConfig) ? packConfig : undefined };
+        input = {
+            name: options.stack!,
+            shown: `stacks/Pulumi.${options.stack}.yaml`,
+            config: read.config,
+            packConfigFile: fs.existsSync(packConfig) ? packConfig : undefined,
+        };
     }
     return options.policyConfig === undefined ? input : { ...input, packConfigFile: options.policyConfig };
 }
@@ -78,7 +84,9 @@ function readPackConfig(file: string | undefined): PackConfig {
     try {
         return JSON.parse(fs.readFileSync(file, "utf8")) as PackConfig;
     } catch (error) {
-        throw new UsageError(`${file}: cannot read the policy pack config (${(error as Error).message.split("\n")[0]})`);
+        throw new UsageError(
+            `${file}: cannot read the policy pack config (${(error as Error).message.split("\n")[0]})`,
+        );
     }
 }
 
@@ -108,7 +116,12 @@ interface Verdict {
 async function verdictOf(resources: CapturedResource[], config: PackConfig): Promise<Verdict> {
     const runs = await runPack(policies, resources, config);
     const violations = runs.flatMap((r) => r.violations);
-    return { runs, violations, cannotRun: runs.flatMap((r) => r.cannotRun), mandatory: violations.some((v) => v.enforcementLevel === "mandatory") };
+    return {
+        runs,
+        violations,
+        cannotRun: runs.flatMap((r) => r.cannotRun),
+        mandatory: violations.some((v) => v.enforcementLevel === "mandatory"),
+    };
 }
 
 function componentLines(resources: CapturedResource[], output: "explanations" | "notes"): string[] {
@@ -116,17 +129,28 @@ function componentLines(resources: CapturedResource[], output: "explanations" | 
 }
 
 function parentName(resources: CapturedResource[], resource: CapturedResource): string | null {
-    return resource.parent ? resources.find((r) => r.urn === resource.parent)?.name ?? null : null;
+    return resource.parent ? (resources.find((r) => r.urn === resource.parent)?.name ?? null) : null;
 }
 
 function printJson(stack: StackInput, resources: CapturedResource[], verdict: Verdict): void {
     const json = {
         stack: stack.name,
-        resources: resources.map((r) => ({ type: r.type, name: r.name, parent: parentName(resources, r), inputs: r.inputs, outputs: r.props })),
+        resources: resources.map((r) => ({
+            type: r.type,
+            name: r.name,
+            parent: parentName(resources, r),
+            inputs: r.inputs,
+            outputs: r.props,
+        })),
         explanations: componentLines(resources, "explanations"),
         notes: componentLines(resources, "notes"),
         policy: {
-            violations: verdict.violations.map((v) => ({ policy: v.policy, enforcementLevel: v.enforcementLevel, message: v.message, urn: v.urn ?? null })),
+            violations: verdict.violations.map((v) => ({
+                policy: v.policy,
+                enforcementLevel: v.enforcementLevel,
+                message: v.message,
+                urn: v.urn ?? null,
+            })),
             cannotRun: verdict.cannotRun,
         },
     };
@@ -137,19 +161,30 @@ function printJson(stack: StackInput, resources: CapturedResource[], verdict: Ve
 function ruleCells(rule: FirewallRule): string[] {
     const sources = [...rule.sourceAddresses, ...rule.sourceIpGroups].join("\n");
     if (rule.stage === "application") {
-        return ["application", rule.appProtocols.map((p) => `${p.type}:${p.port}`).join(", "), rule.targetFqdns.join("\n"), sources];
+        return [
+            "application",
+            rule.appProtocols.map((p) => `${p.type}:${p.port}`).join(", "),
+            rule.targetFqdns.join("\n"),
+            sources,
+        ];
     }
-    const destinations = [...rule.destinationAddresses, ...rule.destinationFqdns, ...rule.destinationIpGroups].join("\n");
+    const destinations = [...rule.destinationAddresses, ...rule.destinationFqdns, ...rule.destinationIpGroups].join(
+        "\n",
+    );
     return ["network", `${rule.ipProtocols.join("+")} ${rule.destinationPorts.join(", ")}`, destinations, sources];
 }
 
 function rulesTable(rcg: CapturedResource, out: OutputOptions): string[] {
     const group = readGroup(rcgGroup({ type: rcg.type, name: rcg.name, props: rcg.inputs }), 0);
     const policy = rcg.inputs.firewallPolicyName ?? rcg.inputs.firewallPolicyId;
-    const rows = rulesOf(group).rules.map(({ collection, rule }) =>
-        [`${collection.name} (${collection.priority}, ${collection.action === "allow" ? "Allow" : "Deny"})`, rule.name, ...ruleCells(rule)]);
+    const rows = rulesOf(group).rules.map(({ collection, rule }) => [
+        `${collection.name} (${collection.priority}, ${collection.action === "allow" ? "Allow" : "Deny"})`,
+        rule.name,
+        ...ruleCells(rule),
+    ]);
     return [
-        "", paint(out, "bold", `Rules of ${rcg.name} (group ${group.name}, priority ${group.priority}, policy ${policy})`),
+        "",
+        paint(out, "bold", `Rules of ${rcg.name} (group ${group.name}, priority ${group.priority}, policy ${policy})`),
         table(["Collection", "Rule", "Type", "Protocols / ports", "Destinations", "Sources"], rows, out),
     ];
 }
@@ -174,7 +209,11 @@ function verdictLines(verdict: Verdict, out: OutputOptions): string[] {
 function printTable(stack: StackInput, resources: CapturedResource[], verdict: Verdict, out: OutputOptions): void {
     const lines = [
         paint(out, "bold", `Stack ${stack.name}: ${resources.length} resources`),
-        table(["Type", "Name", "Parent"], resources.map((r) => [r.type, r.name, parentName(resources, r) ?? ""]), out),
+        table(
+            ["Type", "Name", "Parent"],
+            resources.map((r) => [r.type, r.name, parentName(resources, r) ?? ""]),
+            out,
+        ),
         ...resources.filter((r) => isRcg(r.type)).flatMap((rcg) => rulesTable(rcg, out)),
         ...section(out, "How each requirement is realised", componentLines(resources, "explanations")),
         ...section(out, "Notes", componentLines(resources, "notes")),

@@ -20,8 +20,11 @@ const ALIASES: Readonly<Record<string, CloudName>> = {
 export function parseCloud(value: unknown, argument = "cloud"): CloudName {
     const cloud = typeof value === "string" ? ALIASES[value.trim().toLowerCase()] : undefined;
     if (!cloud) {
-        throw new InputError(argument, value,
-            "use AzurePublic, AzureUSGovernment or AzureChinaCloud (or public, usgovernment, china, AzureCloud).");
+        throw new InputError(
+            argument,
+            value,
+            "use AzurePublic, AzureUSGovernment or AzureChinaCloud (or public, usgovernment, china, AzureCloud).",
+        );
     }
     return cloud;
 }

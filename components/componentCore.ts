@@ -37,7 +37,12 @@ export function stripUndefined<T extends object>(value: T): T {
  */
 function argumentError(message: string, component: pulumi.Resource): pulumi.ResourceError {
     const error = new pulumi.ResourceError(message, component, true);
-    Object.defineProperty(error, "message", { get: () => message, set: () => undefined, enumerable: false, configurable: false });
+    Object.defineProperty(error, "message", {
+        get: () => message,
+        set: () => undefined,
+        enumerable: false,
+        configurable: false,
+    });
     return error;
 }
 
@@ -55,8 +60,14 @@ export function failer(component: pulumi.Resource, kind: string, name: string): 
  * Validates the arguments (synchronously where they are plain values, so bad input fails at
  * construction; when Outputs resolve otherwise) and returns the plan as an Output.
  */
-export function preparePlan(component: pulumi.Resource, kind: string, name: string, args: AmlFirewallPolicyCommonArgs,
-    attach: { argument: string; value: unknown }, defaultCloud: string): pulumi.Output<PolicyPlan> {
+export function preparePlan(
+    component: pulumi.Resource,
+    kind: string,
+    name: string,
+    args: AmlFirewallPolicyCommonArgs,
+    attach: { argument: string; value: unknown },
+    defaultCloud: string,
+): pulumi.Output<PolicyPlan> {
     const fail = failer(component, kind, name);
     if (args === undefined || args === null || typeof args !== "object") {
         fail(new InputError("args", args, `a ${kind}Args object.`));
@@ -70,12 +81,23 @@ export function preparePlan(component: pulumi.Resource, kind: string, name: stri
     if (attaching) {
         const given = CREATE_ONLY.filter((key) => args[key] !== undefined);
         if (given.length) {
-            fail(new InputError(given[0], args[given[0]],
-                `${given.join(", ")} only apply when the component creates the policy; leave them out with ${attach.argument}.`));
+            fail(
+                new InputError(
+                    given[0],
+                    args[given[0]],
+                    `${given.join(", ")} only apply when the component creates the policy; leave them out with ` +
+                        `${attach.argument}.`,
+                ),
+            );
         }
     } else if (args.existingPolicyDnsProxyEnabled !== undefined) {
-        fail(new InputError("existingPolicyDnsProxyEnabled", args.existingPolicyDnsProxyEnabled,
-            `only applies with ${attach.argument} (attach mode).`));
+        fail(
+            new InputError(
+                "existingPolicyDnsProxyEnabled",
+                args.existingPolicyDnsProxyEnabled,
+                `only applies with ${attach.argument} (attach mode).`,
+            ),
+        );
     }
     const input: Record<string, unknown> = { attach: attaching };
     for (const [key, value] of Object.entries(args)) {
@@ -92,14 +114,19 @@ export function preparePlan(component: pulumi.Resource, kind: string, name: stri
     };
     return isPlain(input)
         ? pulumi.output(compute(input as PolicyPlanInput))
-        : pulumi.output(input as pulumi.Input<PolicyPlanInput>).apply((resolved) => compute(resolved as PolicyPlanInput));
+        : pulumi
+              .output(input as pulumi.Input<PolicyPlanInput>)
+              .apply((resolved) => compute(resolved as PolicyPlanInput));
 }
 
 /**
  * The component's own `dependsOn` plus `extra`, for its rule collection group: a component's
  * dependsOn does not hold back its children, and chaining several instances on one policy must.
  */
-export function groupDependsOn(opts: pulumi.ComponentResourceOptions | undefined, extra: pulumi.Resource[]): pulumi.Input<pulumi.Input<pulumi.Resource>[]> | undefined {
+export function groupDependsOn(
+    opts: pulumi.ComponentResourceOptions | undefined,
+    extra: pulumi.Resource[],
+): pulumi.Input<pulumi.Input<pulumi.Resource>[]> | undefined {
     const own = opts?.dependsOn;
     if (own === undefined) {
         return extra.length ? extra : undefined;
@@ -110,8 +137,11 @@ export function groupDependsOn(opts: pulumi.ComponentResourceOptions | undefined
     if (Array.isArray(own) && own.every((r) => pulumi.Resource.isInstance(r))) {
         return [...extra, ...(own as pulumi.Resource[])];
     }
-    return pulumi.output(own as pulumi.Input<pulumi.Input<pulumi.Resource>[] | pulumi.Input<pulumi.Resource>>).apply((value) =>
-        [...extra, ...(Array.isArray(value) ? value : [value])]) as unknown as pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
+    return pulumi
+        .output(own as pulumi.Input<pulumi.Input<pulumi.Resource>[] | pulumi.Input<pulumi.Resource>>)
+        .apply((value) => [...extra, ...(Array.isArray(value) ? value : [value])]) as unknown as pulumi.Input<
+        pulumi.Input<pulumi.Resource>[]
+    >;
 }
 
 /** Outputs both components expose, derived from the plan. */
@@ -164,8 +194,13 @@ export function planOutputs(plan: pulumi.Output<PolicyPlan>): PlanOutputs {
         ruleCollectionGroupName: plan.apply((p) => p.ruleCollectionGroupName),
         requirements: plan.apply((p) => p.requirements),
         ruleCount: plan.apply((p) => p.plan.ruleCount),
-        explanations: plan.apply((p) => p.plan.explanations.map((e) =>
-            `${e.requirement.destination} ${e.requirement.protocol} ${e.requirement.ports.join(",")}: ${e.text}`)),
+        explanations: plan.apply((p) =>
+            p.plan.explanations.map(
+                (e) =>
+                    `${e.requirement.destination} ${e.requirement.protocol} ${e.requirement.ports.join(",")}: ` +
+                    `${e.text}`,
+            ),
+        ),
         notes: plan.apply((p) => p.notes),
         sources: plan.apply((p) => p.sources),
         dnsProxyEnabled: plan.apply((p) => p.dnsProxy),

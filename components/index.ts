@@ -4,18 +4,39 @@
  * component is served from `azureml-firewall/classic`. Only what users need is exported here.
  */
 export type {
-    CatalogNote, CatalogRow, CloudName, DestinationKind, DocSource, Protocol, RowScenario, ScenarioName,
+    CatalogNote,
+    CatalogRow,
+    CloudName,
+    DestinationKind,
+    DocSource,
+    Protocol,
+    RowScenario,
+    ScenarioName,
 } from "./catalog/types";
 export { CATALOG, CATALOG_NOTES, CATALOG_SOURCES, DOC_SECTIONS } from "./catalog/data";
 export { REGIONS, isKnownRegion } from "./catalog/regions";
 export { CLOUD_NAMES, parseCloud } from "./clouds";
 export { InputError } from "./errors";
-export type { AppProtocol, Configuration, Requirement, Resolution, ResolveOptions, WorkspaceSpec } from "./requirements";
+export type {
+    AppProtocol,
+    Configuration,
+    Requirement,
+    Resolution,
+    ResolveOptions,
+    WorkspaceSpec,
+} from "./requirements";
 export { CONFIGURATIONS, SCENARIO_NAMES, resolveRequirements, scenariosOffered } from "./requirements";
 export type { ValidatedSources, WorkloadSources, SourceOptions } from "./sources";
 export { validateSources } from "./sources";
 export type {
-    Explanation, PlanOptions, PlannedApplicationRule, PlannedNetworkRule, PlannedRule, PlannedRuleCollection, Realisation, RulePlan,
+    Explanation,
+    PlanOptions,
+    PlannedApplicationRule,
+    PlannedNetworkRule,
+    PlannedRule,
+    PlannedRuleCollection,
+    Realisation,
+    RulePlan,
 } from "./planner";
 export { planRules } from "./planner";
 export type { PolicyPlan, PolicyPlanInput, SkuTier } from "./policyPlan";
@@ -23,7 +44,13 @@ export { planPolicy } from "./policyPlan";
 export type { AmlFirewallPolicyArgs, AmlFirewallPolicyCommonArgs, AmlWorkspaceArgs } from "./args";
 export { AML_FIREWALL_POLICY_TYPE, AmlFirewallPolicy } from "./amlFirewallPolicy";
 export type {
-    CheckResult, CheckStatus, CoverageInput, CoverageResult, CoverageSummary, DecidingRule, PolicySettings,
+    CheckResult,
+    CheckStatus,
+    CoverageInput,
+    CoverageResult,
+    CoverageSummary,
+    DecidingRule,
+    PolicySettings,
 } from "./coverage/evaluate";
 export { evaluateCoverage } from "./coverage/evaluate";
 export type { FirewallCollection, FirewallGroup, FirewallRule, RawGroup, RulesDocument } from "./firewall";

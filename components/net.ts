@@ -35,7 +35,11 @@ export function parseIpv4(text: string): ParsedIpv4 | undefined {
         if (start === undefined || end === undefined || start > end) {
             return undefined;
         }
-        return { interval: { start, end }, hostBits: false, canonical: `${value.slice(0, dash)}-${value.slice(dash + 1)}` };
+        return {
+            interval: { start, end },
+            hostBits: false,
+            canonical: `${value.slice(0, dash)}-${value.slice(dash + 1)}`,
+        };
     }
     const slash = value.indexOf("/");
     const addressText = slash >= 0 ? value.slice(0, slash) : value;
@@ -54,7 +58,11 @@ export function parseIpv4(text: string): ParsedIpv4 | undefined {
     const size = 2 ** (32 - prefix);
     const start = Math.floor(address / size) * size;
     const network = [start >>> 24, (start >>> 16) & 255, (start >>> 8) & 255, start & 255].join(".");
-    return { interval: { start, end: start + size - 1 }, hostBits: start !== address, canonical: `${network}/${prefix}` };
+    return {
+        interval: { start, end: start + size - 1 },
+        hostBits: start !== address,
+        canonical: `${network}/${prefix}`,
+    };
 }
 
 export function isIpv6(text: string): boolean {

@@ -102,10 +102,15 @@ export function isValidAzureName(name: string): boolean {
     return AZURE_NAME.test(name) && !/[-.]$/.test(name);
 }
 
-/** Checks a rule collection group, collection or rule name against Azure's rule; throws `InputError` naming `argument`. */
+/** Checks a rule collection group, collection or rule name against Azure's rule; throws `InputError` naming ' +
+    '`argument`. */
 export function validateAzureName(name: unknown, argument: string): string {
     if (typeof name !== "string" || !isValidAzureName(name)) {
-        throw new InputError(argument, name, "1-80 letters, digits, '_', '-' or '.', starting with a letter, digit or '_' and not ending in '-' or '.'.");
+        throw new InputError(
+            argument,
+            name,
+            "1-80 letters, digits, '_', '-' or '.', starting with a letter, digit or '_' and not ending in '-' or '.'.",
+        );
     }
     return name;
 }
@@ -132,7 +137,10 @@ function protocolsOf(requirement: Requirement): IpProtocol[] {
 }
 
 /** Decides where each (protocol, port) of each requirement goes. */
-function assign(requirements: Requirement[], dnsProxy: boolean): { assignments: Assignment[]; unrealised: Map<number, string> } {
+function assign(
+    requirements: Requirement[],
+    dnsProxy: boolean,
+): { assignments: Assignment[]; unrealised: Map<number, string> } {
     const assignments: Assignment[] = [];
     const unrealised = new Map<number, string>();
     requirements.forEach((req, index) => {
@@ -140,19 +148,40 @@ function assign(requirements: Requirement[], dnsProxy: boolean): { assignments: 
             for (const port of req.ports) {
                 const base = { requirement: index, protocol, port };
                 if (req.kind === "serviceTag") {
-                    assignments.push({ ...base, kind: "serviceTag", field: "destinationAddresses", destination: req.destination });
+                    assignments.push({
+                        ...base,
+                        kind: "serviceTag",
+                        field: "destinationAddresses",
+                        destination: req.destination,
+                    });
                 } else if (protocol === "TCP" && req.appProtocol) {
-                    assignments.push({ ...base, kind: "application", destination: req.destination, appProtocol: req.appProtocol });
+                    assignments.push({
+                        ...base,
+                        kind: "application",
+                        destination: req.destination,
+                        appProtocol: req.appProtocol,
+                    });
                 } else if (!isWildcard(req.destination) && dnsProxy) {
-                    assignments.push({ ...base, kind: "networkFqdn", field: "destinationFqdns", destination: req.destination });
+                    assignments.push({
+                        ...base,
+                        kind: "networkFqdn",
+                        field: "destinationFqdns",
+                        destination: req.destination,
+                    });
                 } else {
                     const why = isWildcard(req.destination)
-                        ? "Azure Firewall cannot match a wildcard FQDN outside HTTP(S) (network rules take exact names only)"
+                        ? "Azure Firewall cannot match a wildcard FQDN outside HTTP(S) (network rules take exact " +
+                          "names only)"
                         : "the policy has no DNS proxy, so network rules cannot use FQDNs";
                     const tag = req.serviceTags?.[0];
                     if (tag) {
-                        assignments.push({ ...base, kind: "fallbackServiceTag", field: "destinationAddresses", destination: tag,
-                            detail: `${why}; allowed through service tag ${tag} instead` });
+                        assignments.push({
+                            ...base,
+                            kind: "fallbackServiceTag",
+                            field: "destinationAddresses",
+                            destination: tag,
+                            detail: `${why}; allowed through service tag ${tag} instead`,
+                        });
                     } else {
                         unrealised.set(index, `${why}, and no service tag is known to carry ${req.destination}`);
                     }
@@ -168,7 +197,10 @@ function protocolSetKey(protocols: Set<IpProtocol>): IpProtocol[] {
 }
 
 function ruleName(parts: string[]): string {
-    const name = parts.join("-").toLowerCase().replace(/[^a-z0-9_.-]/g, "-");
+    const name = parts
+        .join("-")
+        .toLowerCase()
+        .replace(/[^a-z0-9_.-]/g, "-");
     if (name.length <= 80) {
         return name;
     }
@@ -229,11 +261,19 @@ function planNetworkRules(assignments: Assignment[]): { rules: NetworkRules; rul
         for (const [protocolKey, ports] of byProtocols) {
             ports.sort((a, b) => a - b);
             const protocols = protocolKey.split(",") as IpProtocol[];
-            const name = ruleName([entry.field === "destinationFqdns" ? "fqdns" : "tags", ...protocols, ...ports.map(String)]);
+            const name = ruleName([
+                entry.field === "destinationFqdns" ? "fqdns" : "tags",
+                ...protocols,
+                ...ports.map(String),
+            ]);
             const rule = rules.get(name) ?? { field: entry.field, protocols, ports, destinations: [] };
             rule.destinations.push(entry.destination);
             rules.set(name, rule);
-            protocols.forEach((protocol) => ports.forEach((port) => ruleOf.set(`${entry.field}|${entry.destination.toLowerCase()}|${protocol}|${port}`, name)));
+            protocols.forEach((protocol) =>
+                ports.forEach((port) =>
+                    ruleOf.set(`${entry.field}|${entry.destination.toLowerCase()}|${protocol}|${port}`, name),
+                ),
+            );
         }
     }
     return { rules, ruleOf };
@@ -262,34 +302,63 @@ function planApplicationRules(assignments: Assignment[]): { rules: ApplicationRu
 }
 
 function filterCollection(name: string, priority: number, rules: PlannedRule[]): PlannedRuleCollection {
-    return { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name, priority, action: { type: "Allow" }, rules };
+    return {
+        ruleCollectionType: "FirewallPolicyFilterRuleCollection",
+        name,
+        priority,
+        action: { type: "Allow" },
+        rules,
+    };
 }
 
 /** The collections, rules sorted by name and destinations sorted, so the same input gives byte-identical output. */
-function buildCollections(network: NetworkRules, application: ApplicationRules, options: PlanOptions, names: CollectionNames): PlannedRuleCollection[] {
+function buildCollections(
+    network: NetworkRules,
+    application: ApplicationRules,
+    options: PlanOptions,
+    names: CollectionNames,
+): PlannedRuleCollection[] {
     const sources = sourceFields(options.sources);
     const collections: PlannedRuleCollection[] = [];
     if (network.size) {
-        collections.push(filterCollection(names.network, options.networkCollectionPriority ?? 100, [...network.keys()].sort().map((name): PlannedNetworkRule => {
-            const rule = network.get(name)!;
-            return {
-                ruleType: "NetworkRule", name, ipProtocols: rule.protocols, ...sources,
-                [rule.field]: sortDestinations(rule.destinations), destinationPorts: rule.ports.map(String),
-            };
-        })));
+        collections.push(
+            filterCollection(
+                names.network,
+                options.networkCollectionPriority ?? 100,
+                [...network.keys()].sort().map((name): PlannedNetworkRule => {
+                    const rule = network.get(name)!;
+                    return {
+                        ruleType: "NetworkRule",
+                        name,
+                        ipProtocols: rule.protocols,
+                        ...sources,
+                        [rule.field]: sortDestinations(rule.destinations),
+                        destinationPorts: rule.ports.map(String),
+                    };
+                }),
+            ),
+        );
     }
     if (application.size) {
-        collections.push(filterCollection(names.application, options.applicationCollectionPriority ?? 200, [...application.keys()].sort().map((name): PlannedApplicationRule => {
-            const rule = application.get(name)!;
-            return {
-                ruleType: "ApplicationRule", name,
-                protocols: rule.pairs.map((pair) => {
-                    const [protocolType, port] = pair.split(":");
-                    return { protocolType: protocolType as "Http" | "Https", port: Number(port) };
+        collections.push(
+            filterCollection(
+                names.application,
+                options.applicationCollectionPriority ?? 200,
+                [...application.keys()].sort().map((name): PlannedApplicationRule => {
+                    const rule = application.get(name)!;
+                    return {
+                        ruleType: "ApplicationRule",
+                        name,
+                        protocols: rule.pairs.map((pair) => {
+                            const [protocolType, port] = pair.split(":");
+                            return { protocolType: protocolType as "Http" | "Https", port: Number(port) };
+                        }),
+                        ...sources,
+                        targetFqdns: sortDestinations(rule.destinations),
+                    };
                 }),
-                ...sources, targetFqdns: sortDestinations(rule.destinations),
-            };
-        })));
+            ),
+        );
     }
     return collections;
 }
@@ -299,22 +368,34 @@ interface CollectionNames {
     application: string;
 }
 
-/** How one requirement is realised: its assignments grouped by rule, with the reason for any part no rule can express. */
-function explain(requirement: Requirement, mine: Assignment[], reason: string | undefined, names: CollectionNames,
-    ruleOf: { network: Map<string, string>; application: Map<string, string> }): Explanation {
+/**
+ * How one requirement is realised: its assignments grouped by rule, with the reason for any part no rule can express.
+ */
+function explain(
+    requirement: Requirement,
+    mine: Assignment[],
+    reason: string | undefined,
+    names: CollectionNames,
+    ruleOf: { network: Map<string, string>; application: Map<string, string> },
+): Explanation {
     const grouped = new Map<string, Realisation>();
     for (const a of mine) {
         const collection = a.kind === "application" ? names.application : names.network;
-        const rule = a.kind === "application"
-            ? ruleOf.application.get(`${a.destination.toLowerCase()}|${a.appProtocol}:${a.port}`)!
-            : ruleOf.network.get(`${a.field}|${a.destination.toLowerCase()}|${a.protocol}|${a.port}`)!;
+        const rule =
+            a.kind === "application"
+                ? ruleOf.application.get(`${a.destination.toLowerCase()}|${a.appProtocol}:${a.port}`)!
+                : ruleOf.network.get(`${a.field}|${a.destination.toLowerCase()}|${a.protocol}|${a.port}`)!;
         const key = [a.kind, a.protocol, rule, a.detail ?? ""].join("|");
         const existing = grouped.get(key);
         if (existing) {
             existing.ports.push(a.port);
         } else {
             grouped.set(key, {
-                protocol: a.protocol, ports: [a.port], kind: a.kind, collection, rule,
+                protocol: a.protocol,
+                ports: [a.port],
+                kind: a.kind,
+                collection,
+                rule,
                 ...(a.appProtocol ? { appProtocol: a.appProtocol } : {}),
                 ...(a.detail ? { detail: a.detail } : {}),
             });
@@ -329,7 +410,10 @@ function explain(requirement: Requirement, mine: Assignment[], reason: string | 
 export function planRules(requirements: Requirement[], options: PlanOptions): RulePlan {
     const names: CollectionNames = {
         network: validateAzureName(options.networkCollectionName ?? "aml-network", "networkCollectionName"),
-        application: validateAzureName(options.applicationCollectionName ?? "aml-application", "applicationCollectionName"),
+        application: validateAzureName(
+            options.applicationCollectionName ?? "aml-application",
+            "applicationCollectionName",
+        ),
     };
     const { assignments, unrealised } = assign(requirements, options.dnsProxy);
     const network = planNetworkRules(assignments);
@@ -337,12 +421,23 @@ export function planRules(requirements: Requirement[], options: PlanOptions): Ru
     const collections = buildCollections(network.rules, application.rules, options, names);
     const ruleOf = { network: network.ruleOf, application: application.ruleOf };
     const explanations = requirements.map((requirement, index) =>
-        explain(requirement, assignments.filter((a) => a.requirement === index), unrealised.get(index), names, ruleOf));
+        explain(
+            requirement,
+            assignments.filter((a) => a.requirement === index),
+            unrealised.get(index),
+            names,
+            ruleOf,
+        ),
+    );
     const notes = explanations
         .filter((e) => e.realisations.some((r) => r.kind === "fallbackServiceTag") || e.unrealised)
-        .map((e) => `${e.requirement.destination} ${e.requirement.protocol} ${e.requirement.ports.join(",")}: ${e.text}`);
+        .map(
+            (e) => `${e.requirement.destination} ${e.requirement.protocol} ${e.requirement.ports.join(",")}: ${e.text}`,
+        );
     return {
-        ruleCollections: collections, explanations, notes,
+        ruleCollections: collections,
+        explanations,
+        notes,
         ruleCount: collections.reduce((n, c) => n + c.rules.length, 0),
         needsDnsProxy: [...network.rules.values()].some((r) => r.field === "destinationFqdns"),
     };

@@ -34,7 +34,15 @@ export type Configuration = "full" | "leastPrivilege";
 export const CONFIGURATIONS: readonly Configuration[] = ["full", "leastPrivilege"];
 
 export const SCENARIO_NAMES: readonly ScenarioName[] = [
-    "automl", "hbi", "monitoring", "python", "r", "rstudio", "vscode", "huggingface", "kubernetes",
+    "automl",
+    "hbi",
+    "monitoring",
+    "python",
+    "r",
+    "rstudio",
+    "vscode",
+    "huggingface",
+    "kubernetes",
 ];
 
 export interface WorkspaceSpec {
@@ -67,7 +75,11 @@ export interface ResolveOptions {
     singleWorkspace?: boolean;
 }
 
-const SINGLE_WORKSPACE_ARGUMENTS: Readonly<Record<string, string>> = { name: "workspaceName", storageAccountName: "storageAccountName", region: "region" };
+const SINGLE_WORKSPACE_ARGUMENTS: Readonly<Record<string, string>> = {
+    name: "workspaceName",
+    storageAccountName: "storageAccountName",
+    region: "region",
+};
 
 export interface Resolution {
     cloud: CloudName;
@@ -101,8 +113,11 @@ export function parseConfiguration(value: unknown, argument = "configuration"): 
 
 export function validateWorkspaceName(value: unknown, argument: string): string {
     if (typeof value !== "string" || !WORKSPACE_NAME.test(value)) {
-        throw new InputError(argument, value,
-            "a workspace name is 3-33 characters: letters, digits, '-' and '_', starting with a letter or digit.");
+        throw new InputError(
+            argument,
+            value,
+            "a workspace name is 3-33 characters: letters, digits, '-' and '_', starting with a letter or digit.",
+        );
     }
     return value;
 }
@@ -117,12 +132,18 @@ export function validateStorageAccountName(value: unknown, argument: string): st
 export function validateRegion(cloud: CloudName, value: unknown, argument: string, allowUnlisted = false): string {
     const region = typeof value === "string" ? value.trim().toLowerCase() : undefined;
     if (region === undefined || !REGION_PATTERN.test(region)) {
-        throw new InputError(argument, value,
-            "a region is its ARM name: lower-case letters and digits, such as westeurope or usgovvirginia.");
+        throw new InputError(
+            argument,
+            value,
+            "a region is its ARM name: lower-case letters and digits, such as westeurope or usgovvirginia.",
+        );
     }
     if (!REGIONS[cloud].includes(region) && !allowUnlisted) {
-        throw new InputError(argument, value,
-            `${cloud} regions are: ${REGIONS[cloud].join(", ")} (set allowUnlistedRegion to accept a newer region).`);
+        throw new InputError(
+            argument,
+            value,
+            `${cloud} regions are: ${REGIONS[cloud].join(", ")} (set allowUnlistedRegion to accept a newer region).`,
+        );
     }
     return region;
 }
@@ -142,8 +163,11 @@ export function validateScenarios(cloud: CloudName, values: unknown, argument: s
             throw new InputError(`${argument}[${index}]`, value, `scenarios are: ${SCENARIO_NAMES.join(", ")}.`);
         }
         if (!(offered as string[]).includes(name)) {
-            throw new InputError(`${argument}[${index}]`, value,
-                `the doc does not offer this scenario in ${cloud}; available there: ${offered.join(", ")}.`);
+            throw new InputError(
+                `${argument}[${index}]`,
+                value,
+                `the doc does not offer this scenario in ${cloud}; available there: ${offered.join(", ")}.`,
+            );
         }
         if (!result.includes(name as ScenarioName)) {
             result.push(name as ScenarioName);
@@ -163,13 +187,18 @@ interface ValidWorkspace {
 
 function validateWorkspaces(cloud: CloudName, options: ResolveOptions): ValidWorkspace[] {
     if (!Array.isArray(options.workspaces) || options.workspaces.length === 0) {
-        throw new InputError("workspaces", options.workspaces, "give at least one workspace (name, storage account, region).");
+        throw new InputError(
+            "workspaces",
+            options.workspaces,
+            "give at least one workspace (name, storage account, region).",
+        );
     }
     const shared = validateScenarios(cloud, options.scenarios, "scenarios");
     const seen = new Set<string>();
     return options.workspaces.map((ws, index) => {
         const at = `workspaces[${index}]`;
-        const arg = (field: string): string => (options.singleWorkspace && SINGLE_WORKSPACE_ARGUMENTS[field]) || `${at}.${field}`;
+        const arg = (field: string): string =>
+            (options.singleWorkspace && SINGLE_WORKSPACE_ARGUMENTS[field]) || `${at}.${field}`;
         if (typeof ws !== "object" || ws === null) {
             throw new InputError(at, ws, "a workspace is an object with name, storageAccountName and region.");
         }
@@ -181,13 +210,27 @@ function validateWorkspaces(cloud: CloudName, options: ResolveOptions): ValidWor
         const storage = validateStorageAccountName(ws.storageAccountName, arg("storageAccountName"));
         const region = validateRegion(cloud, ws.region, arg("region"), options.allowUnlistedRegion === true);
         const scenarios = new Set([...shared, ...validateScenarios(cloud, ws.scenarios, `${at}.scenarios`)]);
-        if (ws.containerRegistryName !== undefined && (typeof ws.containerRegistryName !== "string" || !REGISTRY_NAME.test(ws.containerRegistryName))) {
-            throw new InputError(`${at}.containerRegistryName`, ws.containerRegistryName, "a registry name is 5-50 letters and digits.");
+        if (
+            ws.containerRegistryName !== undefined &&
+            (typeof ws.containerRegistryName !== "string" || !REGISTRY_NAME.test(ws.containerRegistryName))
+        ) {
+            throw new InputError(
+                `${at}.containerRegistryName`,
+                ws.containerRegistryName,
+                "a registry name is 5-50 letters and digits.",
+            );
         }
         if (ws.workspaceId !== undefined && (typeof ws.workspaceId !== "string" || !GUID.test(ws.workspaceId))) {
             throw new InputError(`${at}.workspaceId`, ws.workspaceId, "the workspace ID is a GUID.");
         }
-        return { name, storage, region, scenarios, acr: ws.containerRegistryName?.toLowerCase(), workspaceId: ws.workspaceId?.toLowerCase() };
+        return {
+            name,
+            storage,
+            region,
+            scenarios,
+            acr: ws.containerRegistryName?.toLowerCase(),
+            workspaceId: ws.workspaceId?.toLowerCase(),
+        };
     });
 }
 
@@ -208,9 +251,18 @@ function protocolsOf(protocol: Protocol): ("TCP" | "UDP")[] {
 
 /** True when the active FQDN rows of the doc express every (protocol, port) of a service-tag row. */
 function hostsExpressTag(tagRow: CatalogRow, active: CatalogRow[]): boolean {
-    return protocolsOf(tagRow.protocol).every((protocol) => tagRow.ports.every((port) =>
-        active.some((row) => row.kind === "fqdn" && !row.notApplicable && (row.serviceTags ?? []).includes(tagRow.destination)
-            && protocolsOf(row.protocol).includes(protocol) && row.ports.includes(port))));
+    return protocolsOf(tagRow.protocol).every((protocol) =>
+        tagRow.ports.every((port) =>
+            active.some(
+                (row) =>
+                    row.kind === "fqdn" &&
+                    !row.notApplicable &&
+                    (row.serviceTags ?? []).includes(tagRow.destination) &&
+                    protocolsOf(row.protocol).includes(protocol) &&
+                    row.ports.includes(port),
+            ),
+        ),
+    );
 }
 
 function appProtocolFor(port: number): AppProtocol | undefined {
@@ -231,11 +283,13 @@ function split(row: CatalogRow): { ports: number[]; appProtocol?: AppProtocol }[
 }
 
 function compareRequirements(a: Requirement, b: Requirement): number {
-    return cmp(a.destination.toLowerCase(), b.destination.toLowerCase())
-        || cmp(a.kind, b.kind)
-        || cmp(a.protocol, b.protocol)
-        || a.ports[0] - b.ports[0]
-        || cmp(a.appProtocol ?? "", b.appProtocol ?? "");
+    return (
+        cmp(a.destination.toLowerCase(), b.destination.toLowerCase()) ||
+        cmp(a.kind, b.kind) ||
+        cmp(a.protocol, b.protocol) ||
+        a.ports[0] - b.ports[0] ||
+        cmp(a.appProtocol ?? "", b.appProtocol ?? "")
+    );
 }
 
 export function cmp(a: string, b: string): number {
@@ -255,7 +309,13 @@ interface Resolving {
  * privilege, a missing input), else its destination resolved, merged into `into` once per HTTP(S) /
  * other part of its ports.
  */
-function addRow(row: CatalogRow, ws: ValidWorkspace, active: CatalogRow[], configuration: Configuration, into: Resolving): void {
+function addRow(
+    row: CatalogRow,
+    ws: ValidWorkspace,
+    active: CatalogRow[],
+    configuration: Configuration,
+    into: Resolving,
+): void {
     if (row.notApplicable) {
         into.notes.add(`Not applicable: ${row.destination} (${row.section}): ${row.notApplicable}`);
         return;
@@ -264,13 +324,19 @@ function addRow(row: CatalogRow, ws: ValidWorkspace, active: CatalogRow[], confi
         into.notes.add(`Doc corrected: ${row.asWritten} -> ${row.destination}: ${row.correction}`);
     }
     if (configuration === "leastPrivilege" && row.kind === "serviceTag" && hostsExpressTag(row, active)) {
-        into.notes.add(`Least privilege: service tag ${row.destination} ${row.protocol} ${row.ports.join(",")} is left out; the doc's host rows express it.`);
+        into.notes.add(
+            `Least privilege: service tag ${row.destination} ${row.protocol} ${row.ports.join(",")} is left out; ` +
+                `the doc's host rows express it.`,
+        );
         return;
     }
     const destination = substitute(row.destination, ws);
     if (destination === undefined) {
         const missing = row.destination.includes("<acr>") ? "containerRegistryName" : "workspaceId";
-        into.notes.add(`Left out for workspace ${ws.name}: ${row.destination} (${row.scenario}) needs ${missing}; give it to include this row.`);
+        into.notes.add(
+            `Left out for workspace ${ws.name}: ${row.destination} (${row.scenario}) needs ${missing}; give it to ` +
+                `include this row.`,
+        );
         return;
     }
     const serviceTags = row.serviceTags?.map((t) => substitute(t, ws) as string);
@@ -278,7 +344,15 @@ function addRow(row: CatalogRow, ws: ValidWorkspace, active: CatalogRow[], confi
         const key = [destination.toLowerCase(), row.kind, row.protocol, part.appProtocol ?? ""].join("|");
         let entry = into.merged.get(key);
         if (!entry) {
-            entry = { destination, kind: row.kind, protocol: row.protocol, ports: [], sections: new Set(), wsSet: new Set(), scenarios: new Set() };
+            entry = {
+                destination,
+                kind: row.kind,
+                protocol: row.protocol,
+                ports: [],
+                sections: new Set(),
+                wsSet: new Set(),
+                scenarios: new Set(),
+            };
             into.merged.set(key, entry);
         }
         entry.ports = [...new Set([...entry.ports, ...part.ports])].sort((a, b) => a - b);
@@ -297,7 +371,10 @@ function addRow(row: CatalogRow, ws: ValidWorkspace, active: CatalogRow[], confi
 /** The doc's notes that are not rules, for a workspace's scenarios in a cloud. */
 function addCatalogNotes(cloud: CloudName, ws: ValidWorkspace, into: Resolving): void {
     for (const note of CATALOG_NOTES) {
-        if ((note.scenario === "core" || ws.scenarios.has(note.scenario)) && (!note.clouds || note.clouds.includes(cloud))) {
+        if (
+            (note.scenario === "core" || ws.scenarios.has(note.scenario)) &&
+            (!note.clouds || note.clouds.includes(cloud))
+        ) {
             into.notes.add(`Not a rule: ${note.text} (${note.section})`);
         }
     }
@@ -305,7 +382,12 @@ function addCatalogNotes(cloud: CloudName, ws: ValidWorkspace, into: Resolving):
 
 /** A merged requirement in the public shape: `core` if any row is core, sections and workspaces sorted. */
 function finished(entry: MergedRequirement): Requirement {
-    const requirement: Requirement = { destination: entry.destination, kind: entry.kind, protocol: entry.protocol, ports: entry.ports };
+    const requirement: Requirement = {
+        destination: entry.destination,
+        kind: entry.kind,
+        protocol: entry.protocol,
+        ports: entry.ports,
+    };
     if (entry.appProtocol) {
         requirement.appProtocol = entry.appProtocol;
     }

@@ -27,8 +27,12 @@ const IP_GROUP_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/
  * Checks and canonicalises sources: CIDRs in network form, duplicates removed, sorted. Throws
  * `InputError` naming the bad entry.
  */
-export function validateSources(sources: WorkloadSources, options: SourceOptions = {}, argument = "sourceAddresses",
-    ipGroupArgument = "sourceIpGroups"): ValidatedSources {
+export function validateSources(
+    sources: WorkloadSources,
+    options: SourceOptions = {},
+    argument = "sourceAddresses",
+    ipGroupArgument = "sourceIpGroups",
+): ValidatedSources {
     const addresses = sources.addresses ?? [];
     const ipGroups = sources.ipGroups ?? [];
     if (!Array.isArray(addresses)) {
@@ -38,8 +42,12 @@ export function validateSources(sources: WorkloadSources, options: SourceOptions
         throw new InputError(ipGroupArgument, ipGroups, "a list of IP group resource IDs.");
     }
     if (addresses.length === 0 && ipGroups.length === 0) {
-        throw new InputError(argument, addresses,
-            `give the workload's source CIDRs (e.g. the compute subnet, 10.0.1.0/24) or IP groups in ${ipGroupArgument}.`);
+        throw new InputError(
+            argument,
+            addresses,
+            `give the workload's source CIDRs (e.g. the compute subnet, 10.0.1.0/24) or IP groups in ` +
+                `${ipGroupArgument}.`,
+        );
     }
     const canonical = addresses.map((value, index) => {
         const at = `${argument}[${index}]`;
@@ -48,15 +56,23 @@ export function validateSources(sources: WorkloadSources, options: SourceOptions
         }
         if (isAnyAddress(value)) {
             if (!options.allowAnySource) {
-                throw new InputError(at, value,
-                    "'*' and '0.0.0.0/0' let every address out; name the compute subnet's CIDR, or set allowAnySource to accept it.");
+                throw new InputError(
+                    at,
+                    value,
+                    "'*' and '0.0.0.0/0' let every address out; name the compute subnet's CIDR, or set " +
+                        "allowAnySource to accept it.",
+                );
             }
             return value.trim();
         }
         if (isIpv6(value)) {
             if (!options.allowIpv6Sources) {
-                throw new InputError(at, value,
-                    "Azure Firewall rules do not support IPv6 sources; use IPv4 CIDRs, or set allowIpv6Sources to accept it.");
+                throw new InputError(
+                    at,
+                    value,
+                    "Azure Firewall rules do not support IPv6 sources; use IPv4 CIDRs, or set allowIpv6Sources to " +
+                        "accept it.",
+                );
             }
             return value.trim();
         }
@@ -71,8 +87,12 @@ export function validateSources(sources: WorkloadSources, options: SourceOptions
     });
     const groups = ipGroups.map((value, index) => {
         if (typeof value !== "string" || !IP_GROUP_ID.test(value.trim())) {
-            throw new InputError(`${ipGroupArgument}[${index}]`, value,
-                "an IP group resource ID: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/ipGroups/<name>.");
+            throw new InputError(
+                `${ipGroupArgument}[${index}]`,
+                value,
+                "an IP group resource ID: " +
+                    "/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/ipGroups/<name>.",
+            );
         }
         return value.trim();
     });

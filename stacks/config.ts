@@ -18,9 +18,16 @@ export const STACK_CONFIG_KEYS: Readonly<Record<string, { kind: Kind; required?:
 };
 
 /** The keys of one namespace (`azureml-firewall:region` -> `region`) from Pulumi's flat config map. */
-export function namespaceConfig(all: Readonly<Record<string, string>>, namespace = CONFIG_NAMESPACE): Record<string, string> {
+export function namespaceConfig(
+    all: Readonly<Record<string, string>>,
+    namespace = CONFIG_NAMESPACE,
+): Record<string, string> {
     const prefix = `${namespace}:`;
-    return Object.fromEntries(Object.entries(all).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
+    return Object.fromEntries(
+        Object.entries(all)
+            .filter(([key]) => key.startsWith(prefix))
+            .map(([key, value]) => [key.slice(prefix.length), value]),
+    );
 }
 
 export class StackConfigError extends Error {
@@ -33,8 +40,7 @@ export class StackConfigError extends Error {
 export type ProviderFlavour = "native" | "classic";
 
 export type StackSettings =
-    | { provider: "native"; args: AmlFirewallPolicyArgs }
-    | { provider: "classic"; args: AmlFirewallPolicyClassicArgs };
+    { provider: "native"; args: AmlFirewallPolicyArgs } | { provider: "classic"; args: AmlFirewallPolicyClassicArgs };
 
 function parseValue(file: string, key: string, kind: Kind, raw: string): unknown {
     switch (kind) {
@@ -67,7 +73,11 @@ function parseValue(file: string, key: string, kind: Kind, raw: string): unknown
                 throw new StackConfigError(file, key, "every entry must be a string.");
             }
             if (kind === "workspaces" && value.some((v) => typeof v !== "object" || v === null || Array.isArray(v))) {
-                throw new StackConfigError(file, key, "every entry must be a mapping with name, storageAccountName and optional region, scenarios.");
+                throw new StackConfigError(
+                    file,
+                    key,
+                    "every entry must be a mapping with name, storageAccountName and optional region, scenarios.",
+                );
             }
             return value;
         }
@@ -81,7 +91,11 @@ function parseValue(file: string, key: string, kind: Kind, raw: string): unknown
 export function readStackConfig(raw: Readonly<Record<string, string | undefined>>, file: string): StackSettings {
     for (const key of Object.keys(raw)) {
         if (raw[key] !== undefined && !(key in STACK_CONFIG_KEYS)) {
-            throw new StackConfigError(file, key, `unknown key; known keys are ${Object.keys(STACK_CONFIG_KEYS).join(", ")}.`);
+            throw new StackConfigError(
+                file,
+                key,
+                `unknown key; known keys are ${Object.keys(STACK_CONFIG_KEYS).join(", ")}.`,
+            );
         }
     }
     const values: Record<string, unknown> = {};
@@ -89,7 +103,11 @@ export function readStackConfig(raw: Readonly<Record<string, string | undefined>
         const text = raw[key];
         if (text === undefined) {
             if (spec.required) {
-                throw new StackConfigError(file, key, `missing; it is required. Set it with: pulumi config set ${CONFIG_NAMESPACE}:${key} <value>`);
+                throw new StackConfigError(
+                    file,
+                    key,
+                    `missing; it is required. Set it with: pulumi config set ${CONFIG_NAMESPACE}:${key} <value>`,
+                );
             }
             continue;
         }
@@ -97,13 +115,21 @@ export function readStackConfig(raw: Readonly<Record<string, string | undefined>
     }
     const provider = (values.provider ?? "native") as string;
     if (provider !== "native" && provider !== "classic") {
-        throw new StackConfigError(file, "provider", `${JSON.stringify(provider)} is not valid; use native or classic.`);
+        throw new StackConfigError(
+            file,
+            "provider",
+            `${JSON.stringify(provider)} is not valid; use native or classic.`,
+        );
     }
     delete values.provider;
     const wrongAttach = provider === "native" ? "existingFirewallPolicyId" : "existingFirewallPolicyName";
     if (values[wrongAttach] !== undefined) {
         const right = provider === "native" ? "existingFirewallPolicyName" : "existingFirewallPolicyId";
-        throw new StackConfigError(file, wrongAttach, `does not apply to provider ${provider}; use ${CONFIG_NAMESPACE}:${right}.`);
+        throw new StackConfigError(
+            file,
+            wrongAttach,
+            `does not apply to provider ${provider}; use ${CONFIG_NAMESPACE}:${right}.`,
+        );
     }
     return provider === "native"
         ? { provider, args: values as unknown as AmlFirewallPolicyArgs }

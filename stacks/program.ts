@@ -23,9 +23,13 @@ export function runProgram(stackFile = `stacks/Pulumi.${pulumi.getStack()}.yaml`
     const settings = readStackConfig(namespaceConfig(pulumi.runtime.allConfig()), stackFile);
     const name = `aml-${pulumi.getStack()}`;
     // The classic component is loaded only when asked for, so native stacks never load @pulumi/azure.
-    const component = settings.provider === "classic"
-        ? new (require("../components/classic") as typeof import("../components/classic")).AmlFirewallPolicyClassic(name, settings.args)
-        : new AmlFirewallPolicy(name, settings.args);
+    const component =
+        settings.provider === "classic"
+            ? new (require("../components/classic") as typeof import("../components/classic")).AmlFirewallPolicyClassic(
+                  name,
+                  settings.args,
+              )
+            : new AmlFirewallPolicy(name, settings.args);
     return {
         provider: settings.provider,
         firewallPolicyId: component.firewallPolicyId,

@@ -15,7 +15,8 @@ export class StackFileError extends Error {
 
 /** Names of the stacks that have a `Pulumi.<name>.yaml` in `dir`. */
 export function listStacks(dir: string): string[] {
-    return fs.readdirSync(dir)
+    return fs
+        .readdirSync(dir)
         .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
         .filter((name): name is string => name !== undefined)
         .sort();
@@ -67,7 +68,9 @@ export function readStackFile(dir: string, stack: string): { file: string; confi
     const shown = `${path.basename(dir)}/Pulumi.${stack}.yaml`;
     if (!fs.existsSync(file)) {
         const stacks = listStacks(dir);
-        throw new StackFileError(`unknown stack "${stack}": no ${shown}; stacks are: ${stacks.join(", ") || "(none)"}.`);
+        throw new StackFileError(
+            `unknown stack "${stack}": no ${shown}; stacks are: ${stacks.join(", ") || "(none)"}.`,
+        );
     }
     return { file, config: parseStackFile(fs.readFileSync(file, "utf8"), shown) };
 }

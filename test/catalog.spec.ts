@@ -16,7 +16,10 @@ function row(cloud: CloudName, destination: string, protocol = "TCP"): CatalogRo
 
 describe("catalog", () => {
     it("records the doc it was built from", () => {
-        assert.strictEqual(CATALOG_SOURCES[0].path, "articles/machine-learning/how-to-access-azureml-behind-firewall.md");
+        assert.strictEqual(
+            CATALOG_SOURCES[0].path,
+            "articles/machine-learning/how-to-access-azureml-behind-firewall.md",
+        );
         assert.match(CATALOG_SOURCES[0].commit, /^[0-9a-f]{40}$/);
         assert.match(CATALOG_SOURCES[0].msDate, /^\d{4}-\d{2}-\d{2}$/);
     });
@@ -30,18 +33,28 @@ describe("catalog", () => {
                 for (const r of CATALOG[cloud]) {
                     assert.ok(sections.has(r.section), `${r.id}: unknown section ${r.section}`);
                     assert.ok(r.purpose.length > 5, r.id);
-                    assert.ok(r.ports.length > 0 && r.ports.every((p) => Number.isInteger(p) && p > 0 && p < 65536), r.id);
+                    assert.ok(
+                        r.ports.length > 0 && r.ports.every((p) => Number.isInteger(p) && p > 0 && p < 65536),
+                        r.id,
+                    );
                     assert.ok(r.kind === "fqdn" || r.kind === "serviceTag", r.id);
                     assert.ok(!/^https?:|\//.test(r.destination), `${r.id}: destination must be a host or tag`);
                 }
             });
 
             it("has the workspace file share on 443 and SMB 445", () => {
-                const suffix = { AzurePublic: "core.windows.net", AzureUSGovernment: "core.usgovcloudapi.net", AzureChinaCloud: "core.chinacloudapi.cn" }[cloud];
+                const suffix = {
+                    AzurePublic: "core.windows.net",
+                    AzureUSGovernment: "core.usgovcloudapi.net",
+                    AzureChinaCloud: "core.chinacloudapi.cn",
+                }[cloud];
                 const share = row(cloud, `<storage>.file.${suffix}`);
                 assert.deepStrictEqual(share.ports, [443, 445]);
                 assert.deepStrictEqual(share.serviceTags, ["Storage.<region>"]);
-                assert.deepStrictEqual(row(cloud, "Storage.<region>").ports.concat(rows(cloud, "Storage.<region>")[1].ports), [443, 445]);
+                assert.deepStrictEqual(
+                    row(cloud, "Storage.<region>").ports.concat(rows(cloud, "Storage.<region>")[1].ports),
+                    [443, 445],
+                );
             });
 
             it("has the tundra host on UDP 5831 and AzureMachineLearning on UDP 5831", () => {
@@ -69,7 +82,12 @@ describe("catalog", () => {
                 const keyVault = row(cloud, "AzureKeyVault.<region>");
                 assert.strictEqual(keyVault.asWritten, "Keyvault.<region>");
                 assert.strictEqual(keyVault.scenario, "hbi");
-                assert.strictEqual(CATALOG[cloud].some((r) => r.destination === "Frontdoor.FirstParty" || r.destination === "Keyvault.<region>"), false);
+                assert.strictEqual(
+                    CATALOG[cloud].some(
+                        (r) => r.destination === "Frontdoor.FirstParty" || r.destination === "Keyvault.<region>",
+                    ),
+                    false,
+                );
             });
 
             it("keeps VirtualNetwork but marks it not applicable to Azure Firewall", () => {
@@ -84,9 +102,30 @@ describe("catalog", () => {
 
     it("has the per-cloud login, management, graph and studio hosts", () => {
         const expect: [CloudName, string[]][] = [
-            ["AzurePublic", ["login.microsoftonline.com", "management.azure.com", "graph.microsoft.com", "ml.azure.com"]],
-            ["AzureUSGovernment", ["login.microsoftonline.us", "management.azure.us", "management.usgovcloudapi.net", "graph.microsoft.us", "ml.azure.us"]],
-            ["AzureChinaCloud", ["login.chinacloudapi.cn", "management.azure.cn", "management.chinacloudapi.cn", "graph.chinacloudapi.cn", "studio.ml.azure.cn"]],
+            [
+                "AzurePublic",
+                ["login.microsoftonline.com", "management.azure.com", "graph.microsoft.com", "ml.azure.com"],
+            ],
+            [
+                "AzureUSGovernment",
+                [
+                    "login.microsoftonline.us",
+                    "management.azure.us",
+                    "management.usgovcloudapi.net",
+                    "graph.microsoft.us",
+                    "ml.azure.us",
+                ],
+            ],
+            [
+                "AzureChinaCloud",
+                [
+                    "login.chinacloudapi.cn",
+                    "management.azure.cn",
+                    "management.chinacloudapi.cn",
+                    "graph.chinacloudapi.cn",
+                    "studio.ml.azure.cn",
+                ],
+            ],
         ];
         for (const [cloud, hosts] of expect) {
             for (const host of hosts) {
@@ -112,10 +151,27 @@ describe("catalog", () => {
     });
 
     it("offers AutoML and Kubernetes in Azure public only", () => {
-        assert.deepStrictEqual(scenariosOffered("AzurePublic"),
-            ["automl", "hbi", "monitoring", "python", "r", "rstudio", "vscode", "huggingface", "kubernetes"]);
+        assert.deepStrictEqual(scenariosOffered("AzurePublic"), [
+            "automl",
+            "hbi",
+            "monitoring",
+            "python",
+            "r",
+            "rstudio",
+            "vscode",
+            "huggingface",
+            "kubernetes",
+        ]);
         for (const cloud of ["AzureUSGovernment", "AzureChinaCloud"] as CloudName[]) {
-            assert.deepStrictEqual(scenariosOffered(cloud), ["hbi", "monitoring", "python", "r", "rstudio", "vscode", "huggingface"]);
+            assert.deepStrictEqual(scenariosOffered(cloud), [
+                "hbi",
+                "monitoring",
+                "python",
+                "r",
+                "rstudio",
+                "vscode",
+                "huggingface",
+            ]);
         }
     });
 

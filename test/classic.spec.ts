@@ -18,27 +18,51 @@ let AmlFirewallPolicyClassic: typeof ClassicType;
 let AmlFirewallPolicy: typeof NativeType;
 
 const BASE: AmlFirewallPolicyClassicArgs = {
-    workspaceName: "mlw-dev", storageAccountName: "amlstore", region: "westeurope", resourceGroupName: "rg-net", sourceAddresses: ["10.0.1.0/24"],
+    workspaceName: "mlw-dev",
+    storageAccountName: "amlstore",
+    region: "westeurope",
+    resourceGroupName: "rg-net",
+    sourceAddresses: ["10.0.1.0/24"],
 };
 
 /** Canonical form of a rule, whichever provider's shape it is in. */
 function canonical(rule: any, stage: string, collection: any): string {
     const action = collection.action?.type ?? collection.action;
-    const protocols = stage === "application"
-        ? (rule.protocols ?? []).map((p: any) => `${p.protocolType ?? p.type}:${p.port}`)
-        : (rule.ipProtocols ?? rule.protocols ?? []);
-    return JSON.stringify([collection.name, collection.priority, action, stage, rule.name, protocols, rule.sourceAddresses ?? [], rule.sourceIpGroups ?? [],
-        rule.destinationAddresses ?? [], stage === "application" ? rule.targetFqdns ?? rule.destinationFqdns : rule.destinationFqdns ?? [], rule.destinationPorts ?? []]);
+    const protocols =
+        stage === "application"
+            ? (rule.protocols ?? []).map((p: any) => `${p.protocolType ?? p.type}:${p.port}`)
+            : (rule.ipProtocols ?? rule.protocols ?? []);
+    return JSON.stringify([
+        collection.name,
+        collection.priority,
+        action,
+        stage,
+        rule.name,
+        protocols,
+        rule.sourceAddresses ?? [],
+        rule.sourceIpGroups ?? [],
+        rule.destinationAddresses ?? [],
+        stage === "application" ? (rule.targetFqdns ?? rule.destinationFqdns) : (rule.destinationFqdns ?? []),
+        rule.destinationPorts ?? [],
+    ]);
 }
 
 function nativeRules(collections: any[]): string[] {
-    return collections.flatMap((c) => c.rules.map((r: any) => canonical(r, r.ruleType === "ApplicationRule" ? "application" : "network", c))).sort();
+    return collections
+        .flatMap((c) =>
+            c.rules.map((r: any) => canonical(r, r.ruleType === "ApplicationRule" ? "application" : "network", c)),
+        )
+        .sort();
 }
 
 function classicRules(props: any): string[] {
     return [
-        ...(props.networkRuleCollections ?? []).flatMap((c: any) => c.rules.map((r: any) => canonical(r, "network", c))),
-        ...(props.applicationRuleCollections ?? []).flatMap((c: any) => c.rules.map((r: any) => canonical(r, "application", c))),
+        ...(props.networkRuleCollections ?? []).flatMap((c: any) =>
+            c.rules.map((r: any) => canonical(r, "network", c)),
+        ),
+        ...(props.applicationRuleCollections ?? []).flatMap((c: any) =>
+            c.rules.map((r: any) => canonical(r, "application", c)),
+        ),
     ].sort();
 }
 
@@ -53,38 +77,83 @@ describe("classic provider (@pulumi/azure)", () => {
     it("translates the planner's collections to the classic shape", () => {
         const plan = planPolicy("x", { ...BASE, attach: false } as never).plan.ruleCollections;
         const classic = toClassicCollections(plan);
-        assert.deepStrictEqual(classic.networkRuleCollections.map((c) => [c.name, c.priority, c.action]), [["aml-network", 100, "Allow"]]);
+        assert.deepStrictEqual(
+            classic.networkRuleCollections.map((c) => [c.name, c.priority, c.action]),
+            [["aml-network", 100, "Allow"]],
+        );
         assert.deepStrictEqual(classic.applicationRuleCollections[0].rules[0], {
-            name: "http-80-https-443", protocols: [{ type: "Http", port: 80 }, { type: "Https", port: 443 }],
-            sourceAddresses: ["10.0.1.0/24"], destinationFqdns: ["login.microsoftonline.com"],
+            name: "http-80-https-443",
+            protocols: [
+                { type: "Http", port: 80 },
+                { type: "Https", port: 443 },
+            ],
+            sourceAddresses: ["10.0.1.0/24"],
+            destinationFqdns: ["login.microsoftonline.com"],
         });
         assert.deepStrictEqual(classic.networkRuleCollections[0].rules[0], {
-            name: "fqdns-tcp-445", protocols: ["TCP"], sourceAddresses: ["10.0.1.0/24"], destinationFqdns: ["amlstore.file.core.windows.net"], destinationPorts: ["445"],
+            name: "fqdns-tcp-445",
+            protocols: ["TCP"],
+            sourceAddresses: ["10.0.1.0/24"],
+            destinationFqdns: ["amlstore.file.core.windows.net"],
+            destinationPorts: ["445"],
         });
     });
 
-    it("creates a classic policy with DNS proxy and one classic rule collection group, parented and ordered", async () => {
+    it("creates a classic policy with DNS proxy and one classic group, parented and ordered", async () => {
         const c = new AmlFirewallPolicyClassic("aml-classic", BASE);
-        const [urn, rcgUrn, id] = await Promise.all([unwrap(c.urn), unwrap(c.ruleCollectionGroup.urn), unwrap(c.ruleCollectionGroupId), unwrap(c.ruleCount)]);
-        assert.deepStrictEqual(recorded.map((r) => [r.type, r.name]), [
-            ["azureml-firewall:index:AmlFirewallPolicyClassic", "aml-classic"], [CLASSIC_POLICY, "aml-classic-policy"], [CLASSIC_RCG, "aml-classic-rcg"],
+        const [urn, rcgUrn, id] = await Promise.all([
+            unwrap(c.urn),
+            unwrap(c.ruleCollectionGroup.urn),
+            unwrap(c.ruleCollectionGroupId),
+            unwrap(c.ruleCount),
         ]);
-        assert.deepStrictEqual(byType(CLASSIC_POLICY)[0].inputs, { resourceGroupName: "rg-net", location: "westeurope", sku: "Standard", dns: { proxyEnabled: true } });
+        assert.deepStrictEqual(
+            recorded.map((r) => [r.type, r.name]),
+            [
+                ["azureml-firewall:index:AmlFirewallPolicyClassic", "aml-classic"],
+                [CLASSIC_POLICY, "aml-classic-policy"],
+                [CLASSIC_RCG, "aml-classic-rcg"],
+            ],
+        );
+        assert.deepStrictEqual(byType(CLASSIC_POLICY)[0].inputs, {
+            resourceGroupName: "rg-net",
+            location: "westeurope",
+            sku: "Standard",
+            dns: { proxyEnabled: true },
+        });
         const plan = planPolicy("aml-classic", { ...BASE, attach: false } as never);
         assert.deepStrictEqual(byType(CLASSIC_RCG)[0].inputs, {
-            firewallPolicyId: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/firewallPolicies/aml-classic-policy",
-            name: "aml-classic", priority: 1000, ...toClassicCollections(plan.plan.ruleCollections),
+            firewallPolicyId:
+                "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net" +
+                "/providers/Microsoft.Network/firewallPolicies/aml-classic-policy",
+            name: "aml-classic",
+            priority: 1000,
+            ...toClassicCollections(plan.plan.ruleCollections),
         });
-        assert.strictEqual(urn, "urn:pulumi:classic::azureml-firewall::azureml-firewall:index:AmlFirewallPolicyClassic::aml-classic");
-        assert.strictEqual(rcgUrn, `urn:pulumi:classic::azureml-firewall::azureml-firewall:index:AmlFirewallPolicyClassic$${CLASSIC_RCG}::aml-classic-rcg`);
+        assert.strictEqual(
+            urn,
+            "urn:pulumi:classic::azureml-firewall::azureml-firewall:index:AmlFirewallPolicyClassic::aml-classic",
+        );
+        assert.strictEqual(
+            rcgUrn,
+            "urn:pulumi:classic::azureml-firewall::azureml-firewall:index:AmlFirewallPolicyClassic" +
+                `$${CLASSIC_RCG}::aml-classic-rcg`,
+        );
         assert.match(id, /\/firewallPolicies\/aml-classic-policy\/ruleCollectionGroups\/aml-classic$/);
     });
 
     it("attaches to an existing policy by ID", async () => {
-        const c = new AmlFirewallPolicyClassic("aml-classic-attach", { ...BASE, existingFirewallPolicyId: HUB_ID, existingPolicyDnsProxyEnabled: true });
+        const c = new AmlFirewallPolicyClassic("aml-classic-attach", {
+            ...BASE,
+            existingFirewallPolicyId: HUB_ID,
+            existingPolicyDnsProxyEnabled: true,
+        });
         assert.strictEqual(await unwrap(c.firewallPolicyId), HUB_ID);
         await unwrap(c.ruleCollectionGroupId);
-        assert.deepStrictEqual(recorded.map((r) => r.type), ["azureml-firewall:index:AmlFirewallPolicyClassic", CLASSIC_RCG]);
+        assert.deepStrictEqual(
+            recorded.map((r) => r.type),
+            ["azureml-firewall:index:AmlFirewallPolicyClassic", CLASSIC_RCG],
+        );
         assert.strictEqual(byType(CLASSIC_RCG)[0].inputs.firewallPolicyId, HUB_ID);
     });
 
@@ -97,12 +166,27 @@ describe("classic provider (@pulumi/azure)", () => {
         } finally {
             pulumi.runtime.setConfig("azure:environment", "public");
         }
-        assert.throws(() => new AmlFirewallPolicyClassic("bad-classic", { ...BASE, existingFirewallPolicyId: HUB_ID, existingPolicyDnsProxyEnabled: true, skuTier: "Premium" }),
-            /^Error: AmlFirewallPolicyClassic bad-classic: skuTier: "Premium" is not valid; skuTier only apply when the component creates the policy; leave them out with existingFirewallPolicyId\.$/);
-        assert.throws(() => new AmlFirewallPolicyClassic("bad-classic-2", { ...BASE, storageAccountName: "X" }), /storageAccountName: "X" is not valid/);
+        assert.throws(
+            () =>
+                new AmlFirewallPolicyClassic("bad-classic", {
+                    ...BASE,
+                    existingFirewallPolicyId: HUB_ID,
+                    existingPolicyDnsProxyEnabled: true,
+                    skuTier: "Premium",
+                }),
+            /^Error: AmlFirewallPolicyClassic bad-classic: skuTier: "Premium" is not valid; skuTier only apply when the component creates the policy; leave them out with existingFirewallPolicyId\.$/,
+        );
+        assert.throws(
+            () => new AmlFirewallPolicyClassic("bad-classic-2", { ...BASE, storageAccountName: "X" }),
+            /storageAccountName: "X" is not valid/,
+        );
     });
 
-    for (const [cloud, region] of [["AzurePublic", "westeurope"], ["AzureUSGovernment", "usgovtexas"], ["AzureChinaCloud", "chinaeast3"]]) {
+    for (const [cloud, region] of [
+        ["AzurePublic", "westeurope"],
+        ["AzureUSGovernment", "usgovtexas"],
+        ["AzureChinaCloud", "chinaeast3"],
+    ]) {
         it(`${cloud}: classic and native describe the same rules`, async () => {
             const args = { ...BASE, cloud, region, scenarios: scenariosOffered(parseCloud(cloud)) };
             const classic = new AmlFirewallPolicyClassic(`cmp-classic-${cloud}`, args);
@@ -118,13 +202,21 @@ describe("classic provider (@pulumi/azure)", () => {
             it(`${cloud}, ${mode}: the classic stack passes every policy with zero violations`, async () => {
                 const { resources } = await captureProgram(`classic-rt-${mode}`, () => {
                     const c = new AmlFirewallPolicyClassic(`aml-${mode}`, {
-                        ...BASE, cloud, region, scenarios: scenariosOffered(parseCloud(cloud)),
-                        ...(mode === "attach" ? { existingFirewallPolicyId: HUB_ID, existingPolicyDnsProxyEnabled: true } : {}),
+                        ...BASE,
+                        cloud,
+                        region,
+                        scenarios: scenariosOffered(parseCloud(cloud)),
+                        ...(mode === "attach"
+                            ? { existingFirewallPolicyId: HUB_ID, existingPolicyDnsProxyEnabled: true }
+                            : {}),
                     });
                     return { id: c.ruleCollectionGroupId };
                 });
                 const runs = await runPack(policies, resources);
-                assert.deepStrictEqual(runs.flatMap((r) => [...r.violations.map((v) => v.message), ...r.cannotRun]), []);
+                assert.deepStrictEqual(
+                    runs.flatMap((r) => [...r.violations.map((v) => v.message), ...r.cannotRun]),
+                    [],
+                );
                 assert.deepStrictEqual(runs[0].notApplicable, []);
             });
         }
@@ -136,19 +228,43 @@ describe("classic provider (@pulumi/azure)", () => {
             return { id: c.ruleCollectionGroupId };
         });
         const rcg = resources.find((r) => r.type === CLASSIC_RCG)!;
-        rcg.props.networkRuleCollections[0].rules = rcg.props.networkRuleCollections[0].rules.filter((r: any) => !/445|5831/.test(r.name));
+        rcg.props.networkRuleCollections[0].rules = rcg.props.networkRuleCollections[0].rules.filter(
+            (r: any) => !/445|5831/.test(r.name),
+        );
         const runs = await runPack(policies, resources);
         assert.strictEqual(runs[0].violations.length, 1);
-        assert.match(runs[0].violations[0].message, /^Firewall policy aml-broken-policy-generated does not allow 6 of 43 checks/);
+        assert.match(
+            runs[0].violations[0].message,
+            /^Firewall policy aml-broken-policy-generated does not allow 6 of 43 checks/,
+        );
     });
 
     describe("several instances on one policy", () => {
         for (const flavour of ["native", "classic"]) {
-            it(`${flavour}: the second instance's group waits for the first (dependsOn is passed to the group)`, async () => {
+            it(`${flavour}: the second group waits for the first (dependsOn reaches the group)`, async () => {
                 const { resources } = await captureProgram(`chain-${flavour}`, () => {
-                    const make = (name: string, priority: number, opts?: pulumi.ComponentResourceOptions) => flavour === "native"
-                        ? new AmlFirewallPolicy(name, { ...BASE, existingFirewallPolicyName: "fwp-hub", existingPolicyDnsProxyEnabled: true, priority }, opts)
-                        : new AmlFirewallPolicyClassic(name, { ...BASE, existingFirewallPolicyId: HUB_ID, existingPolicyDnsProxyEnabled: true, priority }, opts);
+                    const make = (name: string, priority: number, opts?: pulumi.ComponentResourceOptions) =>
+                        flavour === "native"
+                            ? new AmlFirewallPolicy(
+                                  name,
+                                  {
+                                      ...BASE,
+                                      existingFirewallPolicyName: "fwp-hub",
+                                      existingPolicyDnsProxyEnabled: true,
+                                      priority,
+                                  },
+                                  opts,
+                              )
+                            : new AmlFirewallPolicyClassic(
+                                  name,
+                                  {
+                                      ...BASE,
+                                      existingFirewallPolicyId: HUB_ID,
+                                      existingPolicyDnsProxyEnabled: true,
+                                      priority,
+                                  },
+                                  opts,
+                              );
                     const first = make("team-a", 1000);
                     const second = make("team-b", 1100, { dependsOn: [first] });
                     return { a: first.ruleCollectionGroupId, b: second.ruleCollectionGroupId };
@@ -156,7 +272,11 @@ describe("classic provider (@pulumi/azure)", () => {
                 const rcgs = resources.filter((r) => /RuleCollectionGroup$/.test(r.type));
                 const [a, b] = [rcgs.find((r) => r.name === "team-a-rcg")!, rcgs.find((r) => r.name === "team-b-rcg")!];
                 const firstComponent = resources.find((r) => r.name === "team-a")!;
-                assert.deepStrictEqual(b.dependencies.includes(firstComponent.urn), true, `team-b-rcg dependencies: ${b.dependencies.join(", ")}`);
+                assert.deepStrictEqual(
+                    b.dependencies.includes(firstComponent.urn),
+                    true,
+                    `team-b-rcg dependencies: ${b.dependencies.join(", ")}`,
+                );
                 assert.deepStrictEqual(a.dependencies.includes(firstComponent.urn), false);
                 assert.deepStrictEqual([a.inputs.priority, b.inputs.priority], [1000, 1100]);
             });

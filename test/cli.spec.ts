@@ -10,11 +10,24 @@ const ROOT = path.join(__dirname, "..");
 const BIN = path.join(ROOT, "bin", "azureml-firewall");
 const FIX = path.join(__dirname, "fixtures");
 const WS = ["--cloud", "public", "--storage", "amlstore", "--region", "westeurope"];
+const CLASSIC_RCG_TYPE = "azure:network/firewallPolicyRuleCollectionGroup:FirewallPolicyRuleCollectionGroup";
 
-interface Run { code: number | null; stdout: string; stderr: string }
+function decider(by: { ruleCollectionGroup: string; ruleCollection: string; rule: string }): string {
+    return `${by.ruleCollectionGroup}/${by.ruleCollection}/${by.rule}`;
+}
+
+interface Run {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+}
 
 function cli(...args: string[]): Run {
-    const result = spawnSync(process.execPath, [BIN, ...args], { cwd: FIX, encoding: "utf8", env: { ...process.env, NO_COLOR: "", FORCE_COLOR: "" } });
+    const result = spawnSync(process.execPath, [BIN, ...args], {
+        cwd: FIX,
+        encoding: "utf8",
+        env: { ...process.env, NO_COLOR: "", FORCE_COLOR: "" },
+    });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -23,7 +36,13 @@ function json(run: Run): any {
 }
 
 function failing(run: Run): string[] {
-    return json(run).results.filter((r: any) => r.status !== "allowed").map((r: any) => `${r.status} ${r.destination} ${r.protocol} ${r.port}${r.decidedBy ? ` ${r.decidedBy.ruleCollectionGroup}/${r.decidedBy.ruleCollection}/${r.decidedBy.rule}` : ""}`);
+    return json(run)
+        .results.filter((r: any) => r.status !== "allowed")
+        .map(
+            (r: any) =>
+                `${r.status} ${r.destination} ${r.protocol} ` +
+                `${r.port}${r.decidedBy ? ` ${decider(r.decidedBy)}` : ""}`,
+        );
 }
 
 /** One line on stderr, naming the problem; no stack trace. */
@@ -40,7 +59,11 @@ describe("CLI (the real binary)", function () {
 
     it("has committed fixtures that the generator reproduces byte for byte", () => {
         for (const [name, content] of Object.entries(fixtures())) {
-            assert.strictEqual(fs.readFileSync(path.join(FIX, name), "utf8"), `${JSON.stringify(content, null, 2)}\n`, name);
+            assert.strictEqual(
+                fs.readFileSync(path.join(FIX, name), "utf8"),
+                `${JSON.stringify(content, null, 2)}\n`,
+                name,
+            );
         }
     });
 
@@ -49,12 +72,25 @@ describe("CLI (the real binary)", function () {
             const run = cli("hosts", ...WS, "--scenario", "python", "--format", "json");
             assert.strictEqual(run.code, 0, run.stderr);
             const hosts = json(run);
-            assert.deepStrictEqual(hosts.find((h: any) => h.destination === "amlstore.file.core.windows.net" && h.ports.includes(445)), {
-                destination: "amlstore.file.core.windows.net", kind: "fqdn", protocol: "TCP", ports: [445], serviceTags: ["Storage.westeurope"],
-                scenario: "core", source: "Microsoft hosts > Azure Machine Learning compute instance and compute cluster hosts; Microsoft hosts > Azure Machine Learning hosts",
-            });
+            assert.deepStrictEqual(
+                hosts.find((h: any) => h.destination === "amlstore.file.core.windows.net" && h.ports.includes(445)),
+                {
+                    destination: "amlstore.file.core.windows.net",
+                    kind: "fqdn",
+                    protocol: "TCP",
+                    ports: [445],
+                    serviceTags: ["Storage.westeurope"],
+                    scenario: "core",
+                    source:
+                        "Microsoft hosts > Azure Machine Learning compute instance and compute cluster hosts; " +
+                        "Microsoft hosts > Azure Machine Learning hosts",
+                },
+            );
             assert.deepStrictEqual(hosts.find((h: any) => h.destination === "pypi.org").scenario, "python");
-            assert.deepStrictEqual(hosts.find((h: any) => h.destination === "westeurope.tundra.azureml.ms").protocol, "UDP");
+            assert.deepStrictEqual(
+                hosts.find((h: any) => h.destination === "westeurope.tundra.azureml.ms").protocol,
+                "UDP",
+            );
             assert.match(run.stderr, /^note: Doc corrected: Frontdoor\.FirstParty -> AzureFrontDoor\.FirstParty/m);
         });
 
@@ -64,44 +100,143 @@ describe("CLI (the real binary)", function () {
             assert.match(table.stdout, /│ westeurope\.tundra\.azureml\.ms\s+│ fqdn\s+│ UDP\s+│ 5831/);
             assert.doesNotMatch(table.stdout, /\u001b\[/, "no colours when not on a terminal");
             const csv = cli("hosts", ...WS, "--format", "csv");
-            assert.strictEqual(csv.stdout.split("\n")[0], "Destination,Kind,Protocol,Ports,App protocol,Service tags,Scenario,Doc section");
+            assert.strictEqual(
+                csv.stdout.split("\n")[0],
+                "Destination,Kind,Protocol,Ports,App protocol,Service tags,Scenario,Doc section",
+            );
             assert.match(csv.stdout, /^amlstore\.file\.core\.windows\.net,fqdn,TCP,445,,Storage\.westeurope,core,/m);
-            const md = cli("hosts", "--cloud", "AzureUSGovernment", "--storage", "stgov", "--region", "usgovvirginia", "--scenario", "hbi", "--format", "markdown");
+            const md = cli(
+                "hosts",
+                "--cloud",
+                "AzureUSGovernment",
+                "--storage",
+                "stgov",
+                "--region",
+                "usgovvirginia",
+                "--scenario",
+                "hbi",
+                "--format",
+                "markdown",
+            );
             assert.strictEqual(md.code, 0);
-            assert.match(md.stdout, /^## Azure Machine Learning egress: AzureUSGovernment, region usgovvirginia, storage account stgov$/m);
+            assert.match(
+                md.stdout,
+                /^## Azure Machine Learning egress: AzureUSGovernment, region usgovvirginia, storage account stgov$/m,
+            );
             assert.match(md.stdout, /^\| stgov\.file\.core\.usgovcloudapi\.net \| fqdn \| TCP \| 445 \|/m);
             assert.match(md.stdout, /^\| AzureKeyVault\.usgovvirginia \| serviceTag \| TCP \| 443 \|/m);
             assert.match(md.stdout, /^- Doc corrected: Keyvault\.<region> -> AzureKeyVault\.<region>/m);
-            assert.match(md.stdout, /^Source: MicrosoftDocs\/azure-ai-docs `articles\/machine-learning\/how-to-access-azureml-behind-firewall\.md`/m);
+            assert.match(
+                md.stdout,
+                /^Source: MicrosoftDocs\/azure-ai-docs `articles\/machine-learning\/how-to-access-azureml-behind-firewall\.md`/m,
+            );
         });
 
         it("takes --configuration leastPrivilege and --allow-unlisted-region", () => {
             const least = json(cli("hosts", ...WS, "--configuration", "leastPrivilege", "--format", "json"));
-            assert.deepStrictEqual(least.filter((h: any) => h.kind === "serviceTag"), []);
+            assert.deepStrictEqual(
+                least.filter((h: any) => h.kind === "serviceTag"),
+                [],
+            );
             assert.ok(least.some((h: any) => h.destination === "westeurope.tundra.azureml.ms"));
-            assertUsageError(cli("hosts", "--cloud", "public", "--storage", "amlstore", "--region", "marsnorth1"), /^azureml-firewall: --region: "marsnorth1" is not valid; AzurePublic regions are: /);
-            const newer = cli("hosts", "--cloud", "public", "--storage", "amlstore", "--region", "marsnorth1", "--allow-unlisted-region", "--format", "json");
+            assertUsageError(
+                cli("hosts", "--cloud", "public", "--storage", "amlstore", "--region", "marsnorth1"),
+                /^azureml-firewall: --region: "marsnorth1" is not valid; AzurePublic regions are: /,
+            );
+            const newer = cli(
+                "hosts",
+                "--cloud",
+                "public",
+                "--storage",
+                "amlstore",
+                "--region",
+                "marsnorth1",
+                "--allow-unlisted-region",
+                "--format",
+                "json",
+            );
             assert.strictEqual(newer.code, 0, newer.stderr);
             assert.ok(json(newer).some((h: any) => h.destination === "Storage.marsnorth1"));
-            assertUsageError(cli("hosts", ...WS, "--configuration", "minimal"), /^azureml-firewall: --configuration: "minimal" is not valid; use full or leastPrivilege\.$/m);
+            assertUsageError(
+                cli("hosts", ...WS, "--configuration", "minimal"),
+                /^azureml-firewall: --configuration: "minimal" is not valid; use full or leastPrivilege\.$/m,
+            );
         });
 
         it("offers every scenario of a cloud with --all-scenarios", () => {
-            const run = cli("hosts", "--cloud", "china", "--storage", "stcn", "--region", "chinaeast2", "--all-scenarios", "--format", "json");
+            const run = cli(
+                "hosts",
+                "--cloud",
+                "china",
+                "--storage",
+                "stcn",
+                "--region",
+                "chinaeast2",
+                "--all-scenarios",
+                "--format",
+                "json",
+            );
             const scenarios = [...new Set(json(run).map((h: any) => h.scenario))].sort();
-            assert.deepStrictEqual(scenarios, ["core", "hbi", "huggingface", "monitoring", "python", "r", "rstudio", "vscode"]);
+            assert.deepStrictEqual(scenarios, [
+                "core",
+                "hbi",
+                "huggingface",
+                "monitoring",
+                "python",
+                "r",
+                "rstudio",
+                "vscode",
+            ]);
         });
 
         const bad: [string, string[], RegExp][] = [
-            ["an unknown cloud", ["hosts", "--cloud", "mars", "--storage", "amlstore", "--region", "westeurope"], /^azureml-firewall: --cloud: "mars" is not valid; use AzurePublic, AzureUSGovernment or AzureChinaCloud/],
-            ["a bad region", ["hosts", "--cloud", "public", "--storage", "amlstore", "--region", "westeuropa"], /^azureml-firewall: --region: "westeuropa" is not valid; AzurePublic regions are: /],
-            ["a bad storage name", ["hosts", "--cloud", "public", "--storage", "AML_store", "--region", "westeurope"], /^azureml-firewall: --storage: "AML_store" is not valid; a storage account name is 3-24 lower-case letters and digits\.$/m],
-            ["an unknown scenario", ["hosts", ...WS, "--scenario", "spark"], /^azureml-firewall: --scenario: "spark" is not valid; scenarios are: automl, hbi/],
-            ["a scenario the cloud lacks", ["hosts", "--cloud", "china", "--storage", "amlstore", "--region", "chinaeast2", "--scenario", "kubernetes"], /does not offer this scenario in AzureChinaCloud/],
-            ["a missing required flag", ["hosts", "--cloud", "public", "--storage", "amlstore"], /^azureml-firewall: required option '--region <region>' not specified$/m],
+            [
+                "an unknown cloud",
+                ["hosts", "--cloud", "mars", "--storage", "amlstore", "--region", "westeurope"],
+                /^azureml-firewall: --cloud: "mars" is not valid; use AzurePublic, AzureUSGovernment or AzureChinaCloud/,
+            ],
+            [
+                "a bad region",
+                ["hosts", "--cloud", "public", "--storage", "amlstore", "--region", "westeuropa"],
+                /^azureml-firewall: --region: "westeuropa" is not valid; AzurePublic regions are: /,
+            ],
+            [
+                "a bad storage name",
+                ["hosts", "--cloud", "public", "--storage", "AML_store", "--region", "westeurope"],
+                /^azureml-firewall: --storage: "AML_store" is not valid; a storage account name is 3-24 lower-case letters and digits\.$/m,
+            ],
+            [
+                "an unknown scenario",
+                ["hosts", ...WS, "--scenario", "spark"],
+                /^azureml-firewall: --scenario: "spark" is not valid; scenarios are: automl, hbi/,
+            ],
+            [
+                "a scenario the cloud lacks",
+                [
+                    "hosts",
+                    "--cloud",
+                    "china",
+                    "--storage",
+                    "amlstore",
+                    "--region",
+                    "chinaeast2",
+                    "--scenario",
+                    "kubernetes",
+                ],
+                /does not offer this scenario in AzureChinaCloud/,
+            ],
+            [
+                "a missing required flag",
+                ["hosts", "--cloud", "public", "--storage", "amlstore"],
+                /^azureml-firewall: required option '--region <region>' not specified$/m,
+            ],
             ["an unknown flag", ["hosts", ...WS, "--colour"], /^azureml-firewall: unknown option '--colour'/],
             ["an unknown command", ["hostz"], /^azureml-firewall: unknown command 'hostz'/],
-            ["a bad format", ["hosts", ...WS, "--format", "yaml"], /^azureml-firewall: --format: "yaml" is not valid; use table, json, csv, markdown$/m],
+            [
+                "a bad format",
+                ["hosts", ...WS, "--format", "yaml"],
+                /^azureml-firewall: --format: "yaml" is not valid; use table, json, csv, markdown$/m,
+            ],
         ];
         for (const [title, args, message] of bad) {
             it(`rejects ${title} with one line and exit 2`, () => assertUsageError(cli(...args), message));
@@ -109,7 +244,8 @@ describe("CLI (the real binary)", function () {
     });
 
     describe("audit", () => {
-        const audit = (...args: string[]) => cli("audit", ...args, ...WS, "--source", "10.0.1.0/24", "--format", "json");
+        const audit = (...args: string[]) =>
+            cli("audit", ...args, ...WS, "--source", "10.0.1.0/24", "--format", "json");
 
         it("passes a complete policy (exit 0), ignoring NAT collections", () => {
             const run = audit("--rules", "az-rcg-list.complete.json", "--policy", "az-policy.json");
@@ -117,21 +253,38 @@ describe("CLI (the real binary)", function () {
             const out = json(run);
             assert.deepStrictEqual(out.summary, { checks: 43, allowed: 43, denied: 0, missing: 0 });
             assert.deepStrictEqual(out.problems, []);
-            assert.deepStrictEqual(Object.keys(out.results[0]), ["destination", "kind", "protocol", "port", "status", "decidedBy"]);
-            assert.deepStrictEqual(out.results.find((r: any) => r.destination === "amlstore.file.core.windows.net" && r.port === 445).decidedBy,
-                { ruleCollectionGroup: "aml", ruleCollection: "aml-network", rule: "fqdns-tcp-445" });
+            assert.deepStrictEqual(Object.keys(out.results[0]), [
+                "destination",
+                "kind",
+                "protocol",
+                "port",
+                "status",
+                "decidedBy",
+            ]);
+            assert.deepStrictEqual(
+                out.results.find((r: any) => r.destination === "amlstore.file.core.windows.net" && r.port === 445)
+                    .decidedBy,
+                { ruleCollectionGroup: "aml", ruleCollection: "aml-network", rule: "fqdns-tcp-445" },
+            );
         });
 
         it("finds the missing storage SMB 445 rule (exit 1)", () => {
             const run = audit("--rules", "az-rcg-list.missing-445.json", "--policy", "az-policy.json");
             assert.strictEqual(run.code, 1);
-            assert.deepStrictEqual(failing(run), ["missing amlstore.file.core.windows.net TCP 445", "missing Storage.westeurope TCP 445"]);
+            assert.deepStrictEqual(failing(run), [
+                "missing amlstore.file.core.windows.net TCP 445",
+                "missing Storage.westeurope TCP 445",
+            ]);
         });
 
         it("finds the missing UDP 5831 rules (exit 1)", () => {
             const run = audit("--rules", "az-rcg-list.missing-5831.json", "--policy", "az-policy.json");
             assert.strictEqual(run.code, 1);
-            assert.deepStrictEqual(failing(run), ["missing *.tundra.westeurope.api.azureml.ms UDP 5831", "missing AzureMachineLearning UDP 5831", "missing westeurope.tundra.azureml.ms UDP 5831"]);
+            assert.deepStrictEqual(failing(run), [
+                "missing *.tundra.westeurope.api.azureml.ms UDP 5831",
+                "missing AzureMachineLearning UDP 5831",
+                "missing westeurope.tundra.azureml.ms UDP 5831",
+            ]);
         });
 
         it("reports checks denied by a network Deny that shadows the application rules", () => {
@@ -139,8 +292,15 @@ describe("CLI (the real binary)", function () {
             assert.strictEqual(run.code, 1);
             const out = json(run);
             const denied = out.results.filter((r: any) => r.status === "denied");
-            assert.strictEqual(denied.length, out.results.filter((r: any) => r.port === 443 && r.protocol === "TCP").length);
-            assert.deepStrictEqual(denied[0].decidedBy, { ruleCollectionGroup: "platform-baseline", ruleCollection: "block-web", rule: "deny-https-anywhere" });
+            assert.strictEqual(
+                denied.length,
+                out.results.filter((r: any) => r.port === 443 && r.protocol === "TCP").length,
+            );
+            assert.deepStrictEqual(denied[0].decidedBy, {
+                ruleCollectionGroup: "platform-baseline",
+                ruleCollection: "block-web",
+                rule: "deny-https-anywhere",
+            });
             assert.strictEqual(out.summary.missing, 0);
         });
 
@@ -149,24 +309,51 @@ describe("CLI (the real binary)", function () {
             assert.strictEqual(audit(...args, "--policy", "az-policy.json").code, 0);
             const run = audit(...args, "--policy", "az-policy.no-dns-proxy.json");
             assert.strictEqual(run.code, 1);
-            // The exact tundra host is still allowed: the AzureMachineLearning tag rule (there for the wildcard tundra host) carries it.
+            // The exact tundra host is still allowed: the AzureMachineLearning tag rule (there for the wildcard
+            // tundra host) carries it.
             assert.deepStrictEqual(failing(run), ["missing amlstore.file.core.windows.net TCP 445"]);
-            assert.deepStrictEqual(json(run).results.find((r: any) => r.destination === "westeurope.tundra.azureml.ms").decidedBy.rule, "tags-udp-5831");
+            assert.deepStrictEqual(
+                json(run).results.find((r: any) => r.destination === "westeurope.tundra.azureml.ms").decidedBy.rule,
+                "tags-udp-5831",
+            );
             assert.deepStrictEqual(json(run).problems, [
-                "Rule aml/aml-network/fqdns-tcp-445 uses FQDNs in a network rule, but DNS proxy is off on the policy; those FQDNs match nothing.",
-                "Rule aml/aml-network/fqdns-udp-5831 uses FQDNs in a network rule, but DNS proxy is off on the policy; those FQDNs match nothing.",
+                "Rule aml/aml-network/fqdns-tcp-445 uses FQDNs in a network rule, but DNS proxy is off on the " +
+                    "policy; those FQDNs match nothing.",
+                "Rule aml/aml-network/fqdns-udp-5831 uses FQDNs in a network rule, but DNS proxy is off on the " +
+                    "policy; those FQDNs match nothing.",
             ]);
             assert.strictEqual(audit(...args, "--policy", "az-policy.no-dns-proxy.json", "--dns-proxy", "on").code, 0);
         });
 
         it("evaluates the parent policy's groups first, and names a base policy whose groups are missing", () => {
-            const withParent = audit("--rules", "az-rcg.child.json", "--policy", "az-policy.child.json", "--parent-rules", "az-rcg-list.complete.json");
+            const withParent = audit(
+                "--rules",
+                "az-rcg.child.json",
+                "--policy",
+                "az-policy.child.json",
+                "--parent-rules",
+                "az-rcg-list.complete.json",
+            );
             assert.strictEqual(withParent.code, 0, withParent.stderr);
             const without = audit("--rules", "az-rcg.child.json", "--policy", "az-policy.child.json");
             assert.strictEqual(without.code, 1);
-            assert.deepStrictEqual(json(without).problems, ["The policy has base policy /subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-hub/providers/Microsoft.Network/firewallPolicies/fwp-hub, whose rule collection groups were not given; only the policy's own rules were evaluated."]);
-            assertUsageError(audit("--rules", "az-rcg.child.json", "--policy", "az-policy.json", "--parent-rules", "az-rcg-list.complete.json"),
-                /^azureml-firewall: --parent-rules: "2 group\(s\)" is not valid; the policy fwp-hub names no base policy/);
+            assert.deepStrictEqual(json(without).problems, [
+                "The policy has base policy " +
+                    "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-hub" +
+                    "/providers/Microsoft.Network/firewallPolicies/fwp-hub," +
+                    " whose rule collection groups were not given; only the policy's own rules were evaluated.",
+            ]);
+            assertUsageError(
+                audit(
+                    "--rules",
+                    "az-rcg.child.json",
+                    "--policy",
+                    "az-policy.json",
+                    "--parent-rules",
+                    "az-rcg-list.complete.json",
+                ),
+                /^azureml-firewall: --parent-rules: "2 group\(s\)" is not valid; the policy fwp-hub names no base policy/,
+            );
         });
 
         it("reads a pulumi stack export, with the policy's settings from it", () => {
@@ -178,55 +365,138 @@ describe("CLI (the real binary)", function () {
         it("reads a pulumi stack export of the classic provider", () => {
             const { planPolicy } = require("../components/policyPlan");
             const { toClassicCollections } = require("../components/firewall/classic");
-            const plan = planPolicy("aml", { region: "westeurope", workspaceName: "mlw-prod", storageAccountName: "amlstore", sourceAddresses: ["10.0.1.0/24"], attach: false });
+            const plan = planPolicy("aml", {
+                region: "westeurope",
+                workspaceName: "mlw-prod",
+                storageAccountName: "amlstore",
+                sourceAddresses: ["10.0.1.0/24"],
+                attach: false,
+            });
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-export-"));
             const file = path.join(dir, "classic-export.json");
-            fs.writeFileSync(file, JSON.stringify({ version: 3, deployment: { resources: [
-                { urn: "urn:pulumi:prod::net::azure:network/firewallPolicy:FirewallPolicy::hub", type: "azure:network/firewallPolicy:FirewallPolicy",
-                    outputs: { name: "fwp-hub", sku: "Standard", dns: { proxyEnabled: true } } },
-                { urn: "urn:pulumi:prod::net::azure:network/firewallPolicyRuleCollectionGroup:FirewallPolicyRuleCollectionGroup::aml",
-                    type: "azure:network/firewallPolicyRuleCollectionGroup:FirewallPolicyRuleCollectionGroup",
-                    outputs: { name: "aml", priority: 1000, ...toClassicCollections(plan.plan.ruleCollections) } },
-            ] } }));
+            fs.writeFileSync(
+                file,
+                JSON.stringify({
+                    version: 3,
+                    deployment: {
+                        resources: [
+                            {
+                                urn: "urn:pulumi:prod::net::azure:network/firewallPolicy:FirewallPolicy::hub",
+                                type: "azure:network/firewallPolicy:FirewallPolicy",
+                                outputs: { name: "fwp-hub", sku: "Standard", dns: { proxyEnabled: true } },
+                            },
+                            {
+                                urn: `urn:pulumi:prod::net::${CLASSIC_RCG_TYPE}::aml`,
+                                type: CLASSIC_RCG_TYPE,
+                                outputs: {
+                                    name: "aml",
+                                    priority: 1000,
+                                    ...toClassicCollections(plan.plan.ruleCollections),
+                                },
+                            },
+                        ],
+                    },
+                }),
+            );
             try {
                 const run = audit("--rules", file);
                 assert.strictEqual(run.code, 0, run.stderr);
                 assert.deepStrictEqual(json(run).summary, { checks: 43, allowed: 43, denied: 0, missing: 0 });
-                assert.strictEqual(json(run).results.find((r: any) => r.port === 445 && r.kind === "fqdn").decidedBy.rule, "fqdns-tcp-445");
+                assert.strictEqual(
+                    json(run).results.find((r: any) => r.port === 445 && r.kind === "fqdn").decidedBy.rule,
+                    "fqdns-tcp-445",
+                );
             } finally {
                 fs.rmSync(dir, { recursive: true, force: true });
             }
         });
 
         it("checks a custom requirements file instead of the catalog", () => {
-            const run = cli("audit", "--rules", "az-rcg-list.complete.json", "--policy", "az-policy.json", "--requirements", "requirements.custom.json", "--format", "json");
+            const run = cli(
+                "audit",
+                "--rules",
+                "az-rcg-list.complete.json",
+                "--policy",
+                "az-policy.json",
+                "--requirements",
+                "requirements.custom.json",
+                "--format",
+                "json",
+            );
             assert.strictEqual(run.code, 1);
-            assert.deepStrictEqual(json(run).results.map((r: any) => `${r.destination} ${r.status}`), ["AzureMachineLearning allowed", "github.com missing"]);
+            assert.deepStrictEqual(
+                json(run).results.map((r: any) => `${r.destination} ${r.status}`),
+                ["AzureMachineLearning allowed", "github.com missing"],
+            );
         });
 
         it("reads requirement fields case-insensitively, as the semantics say", () => {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-req-"));
             try {
                 const file = path.join(dir, "req.json");
-                fs.writeFileSync(file, JSON.stringify([
-                    { destination: "ml.azure.com", kind: "FQDN", protocol: "tcp", ports: [443], appProtocol: "https" },
-                    { destination: "AzureMachineLearning", kind: "servicetag", protocol: "udp", ports: [5831] },
-                ]));
-                const run = cli("audit", "--rules", "az-rcg-list.complete.json", "--policy", "az-policy.json", "--requirements", file, "--format", "json");
+                fs.writeFileSync(
+                    file,
+                    JSON.stringify([
+                        {
+                            destination: "ml.azure.com",
+                            kind: "FQDN",
+                            protocol: "tcp",
+                            ports: [443],
+                            appProtocol: "https",
+                        },
+                        { destination: "AzureMachineLearning", kind: "servicetag", protocol: "udp", ports: [5831] },
+                    ]),
+                );
+                const run = cli(
+                    "audit",
+                    "--rules",
+                    "az-rcg-list.complete.json",
+                    "--policy",
+                    "az-policy.json",
+                    "--requirements",
+                    file,
+                    "--format",
+                    "json",
+                );
                 assert.strictEqual(run.code, 0, run.stderr);
-                assert.deepStrictEqual(json(run).results.map((r: any) => `${r.destination} ${r.kind} ${r.protocol} ${r.port} ${r.status}`),
-                    ["AzureMachineLearning serviceTag UDP 5831 allowed", "ml.azure.com fqdn TCP 443 allowed"]);
-                fs.writeFileSync(file, JSON.stringify([{ destination: "*", kind: "fqdn", protocol: "TCP", ports: [443] }]));
-                assertUsageError(cli("audit", "--rules", "az-rcg-list.complete.json", "--requirements", file), /req\.json: requirement 1: destination "\*" is not valid/);
-                fs.writeFileSync(file, JSON.stringify([{ destination: "x.com", kind: "fqdn", protocol: "TCP", ports: ["443"] }]));
-                assertUsageError(cli("audit", "--rules", "az-rcg-list.complete.json", "--requirements", file), /req\.json: requirement 1: ports \["443"\] is not valid/);
+                assert.deepStrictEqual(
+                    json(run).results.map((r: any) => `${r.destination} ${r.kind} ${r.protocol} ${r.port} ${r.status}`),
+                    ["AzureMachineLearning serviceTag UDP 5831 allowed", "ml.azure.com fqdn TCP 443 allowed"],
+                );
+                fs.writeFileSync(
+                    file,
+                    JSON.stringify([{ destination: "*", kind: "fqdn", protocol: "TCP", ports: [443] }]),
+                );
+                assertUsageError(
+                    cli("audit", "--rules", "az-rcg-list.complete.json", "--requirements", file),
+                    /req\.json: requirement 1: destination "\*" is not valid/,
+                );
+                fs.writeFileSync(
+                    file,
+                    JSON.stringify([{ destination: "x.com", kind: "fqdn", protocol: "TCP", ports: ["443"] }]),
+                );
+                assertUsageError(
+                    cli("audit", "--rules", "az-rcg-list.complete.json", "--requirements", file),
+                    /req\.json: requirement 1: ports \["443"\] is not valid/,
+                );
             } finally {
                 fs.rmSync(dir, { recursive: true, force: true });
             }
         });
 
         it("evaluates the parent groups first with --dns-proxy and no --policy (nothing names a base)", () => {
-            const run = cli("audit", "--rules", "az-rcg.child.json", "--parent-rules", "az-rcg-list.complete.json", "--dns-proxy", "on", ...WS, "--format", "json");
+            const run = cli(
+                "audit",
+                "--rules",
+                "az-rcg.child.json",
+                "--parent-rules",
+                "az-rcg-list.complete.json",
+                "--dns-proxy",
+                "on",
+                ...WS,
+                "--format",
+                "json",
+            );
             assert.strictEqual(run.code, 0, run.stderr);
             assert.strictEqual(json(run).summary.missing, 0);
         });
@@ -235,16 +505,27 @@ describe("CLI (the real binary)", function () {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-prio-"));
             try {
                 const rules = JSON.parse(fs.readFileSync(path.join(FIX, "az-rcg-list.complete.json"), "utf8"));
-                for (const [where, value] of [["group", 1000.5], ["group", 50], ["collection", 65001]] as const) {
+                for (const [where, value] of [
+                    ["group", 1000.5],
+                    ["group", 50],
+                    ["collection", 65001],
+                ] as const) {
                     const copy = JSON.parse(JSON.stringify(rules));
                     if (where === "group") {
-                        copy[0].properties ? (copy[0].properties.priority = value) : (copy[0].priority = value);
+                        (copy[0].properties ?? copy[0]).priority = value;
                     } else {
                         (copy[0].properties ?? copy[0]).ruleCollections[0].priority = value;
                     }
                     const file = path.join(dir, "rules.json");
                     fs.writeFileSync(file, JSON.stringify(copy));
-                    assertUsageError(cli("audit", "--rules", file, ...WS), new RegExp(`${where === "group" ? "ruleCollectionGroup" : "ruleCollection"} .*priority: ${value} is not valid; a priority is a whole number from 100 to 65000\\.$`, "m"));
+                    assertUsageError(
+                        cli("audit", "--rules", file, ...WS),
+                        new RegExp(
+                            `${where === "group" ? "ruleCollectionGroup" : "ruleCollection"} .*priority: ${value} ` +
+                                `is not valid; a priority is a whole number from 100 to 65000\\.$`,
+                            "m",
+                        ),
+                    );
                 }
             } finally {
                 fs.rmSync(dir, { recursive: true, force: true });
@@ -252,15 +533,41 @@ describe("CLI (the real binary)", function () {
         });
 
         it("prints a table with the deciding rule and the summary", () => {
-            const run = cli("audit", "--rules", "az-rcg-list.missing-445.json", "--policy", "az-policy.json", ...WS, "--source", "10.0.1.0/24");
+            const run = cli(
+                "audit",
+                "--rules",
+                "az-rcg-list.missing-445.json",
+                "--policy",
+                "az-policy.json",
+                ...WS,
+                "--source",
+                "10.0.1.0/24",
+            );
             assert.strictEqual(run.code, 1);
-            assert.match(run.stdout, /│ missing │ amlstore\.file\.core\.windows\.net\s+│ TCP\s+│ 445\s+│ \(no rule: default deny\)/);
-            assert.match(run.stdout, /│ allowed │ graph\.microsoft\.com\s+│ TCP\s+│ 443\s+│ aml \/ aml-application \/ https-443/);
+            assert.match(
+                run.stdout,
+                /│ missing │ amlstore\.file\.core\.windows\.net\s+│ TCP\s+│ 445\s+│ \(no rule: default deny\)/,
+            );
+            assert.match(
+                run.stdout,
+                /│ allowed │ graph\.microsoft\.com\s+│ TCP\s+│ 443\s+│ aml \/ aml-application \/ https-443/,
+            );
             assert.match(run.stdout, /^43 checks: 41 allowed, 0 denied, 2 missing$/m);
         });
 
         it("checks sources: a workload outside the rules' CIDR is not allowed", () => {
-            const run = cli("audit", "--rules", "az-rcg-list.complete.json", "--policy", "az-policy.json", ...WS, "--source", "10.9.0.0/24", "--format", "json");
+            const run = cli(
+                "audit",
+                "--rules",
+                "az-rcg-list.complete.json",
+                "--policy",
+                "az-policy.json",
+                ...WS,
+                "--source",
+                "10.9.0.0/24",
+                "--format",
+                "json",
+            );
             assert.strictEqual(run.code, 1);
             assert.strictEqual(json(run).summary.allowed, 0);
         });
@@ -270,18 +577,53 @@ describe("CLI (the real binary)", function () {
             fs.writeFileSync(path.join(dir, "broken.json"), "{ not json");
             fs.writeFileSync(path.join(dir, "odd.json"), JSON.stringify({ hello: "world" }));
             fs.writeFileSync(path.join(dir, "nocollections.json"), JSON.stringify([{ name: "g", priority: 100 }]));
-            fs.writeFileSync(path.join(dir, "badreq.json"), JSON.stringify([{ destination: "x.com", kind: "host", protocol: "TCP", ports: [443] }]));
+            fs.writeFileSync(
+                path.join(dir, "badreq.json"),
+                JSON.stringify([{ destination: "x.com", kind: "host", protocol: "TCP", ports: [443] }]),
+            );
             const cases: [string, string[], RegExp][] = [
                 ["a missing file", ["--rules", "nope.json", ...WS], /^azureml-firewall: nope\.json: file not found$/m],
-                ["a file that is not JSON", ["--rules", path.join(dir, "broken.json"), ...WS], /broken\.json: not valid JSON \(/],
-                ["JSON of an unknown shape", ["--rules", path.join(dir, "odd.json"), ...WS], /odd\.json: JSON of an unknown shape; expected the output of `az network firewall policy rule-collection-group list`/],
-                ["a group without ruleCollections", ["--rules", path.join(dir, "nocollections.json"), ...WS], /nocollections\.json: rule collection group "g" has no ruleCollections array$/m],
-                ["a bad requirements file", ["--rules", "az-rcg-list.complete.json", "--requirements", path.join(dir, "badreq.json")], /badreq\.json: requirement 1: kind "host" is not valid; use fqdn or serviceTag$/m],
+                [
+                    "a file that is not JSON",
+                    ["--rules", path.join(dir, "broken.json"), ...WS],
+                    /broken\.json: not valid JSON \(/,
+                ],
+                [
+                    "JSON of an unknown shape",
+                    ["--rules", path.join(dir, "odd.json"), ...WS],
+                    /odd\.json: JSON of an unknown shape; expected the output of `az network firewall policy rule-collection-group list`/,
+                ],
+                [
+                    "a group without ruleCollections",
+                    ["--rules", path.join(dir, "nocollections.json"), ...WS],
+                    /nocollections\.json: rule collection group "g" has no ruleCollections array$/m,
+                ],
+                [
+                    "a bad requirements file",
+                    ["--rules", "az-rcg-list.complete.json", "--requirements", path.join(dir, "badreq.json")],
+                    /badreq\.json: requirement 1: kind "host" is not valid; use fqdn or serviceTag$/m,
+                ],
                 ["no --rules", [...WS], /^azureml-firewall: missing --rules FILE/],
-                ["no catalog flags", ["--rules", "az-rcg-list.complete.json"], /^azureml-firewall: missing --cloud, --storage, --region: give --cloud, --storage and --region \(or --requirements FILE\)$/m],
-                ["a bad CIDR", ["--rules", "az-rcg-list.complete.json", ...WS, "--source", "10.0.0.300/24"], /^azureml-firewall: --source: "10\.0\.0\.300\/24" is not valid; a workload source is an IPv4 address, CIDR or range\.$/m],
-                ["a bad --dns-proxy", ["--rules", "az-rcg-list.complete.json", ...WS, "--dns-proxy", "yes"], /^azureml-firewall: --dns-proxy: "yes" is not valid; use on or off$/m],
-                ["a policy file of the wrong shape", ["--rules", "az-rcg-list.complete.json", ...WS, "--policy", "az-rcg-list.complete.json"], /az-rcg-list\.complete\.json: JSON of an unknown shape; expected the object printed by `az network firewall policy show`/],
+                [
+                    "no catalog flags",
+                    ["--rules", "az-rcg-list.complete.json"],
+                    /^azureml-firewall: missing --cloud, --storage, --region: give --cloud, --storage and --region \(or --requirements FILE\)$/m,
+                ],
+                [
+                    "a bad CIDR",
+                    ["--rules", "az-rcg-list.complete.json", ...WS, "--source", "10.0.0.300/24"],
+                    /^azureml-firewall: --source: "10\.0\.0\.300\/24" is not valid; a workload source is an IPv4 address, CIDR or range\.$/m,
+                ],
+                [
+                    "a bad --dns-proxy",
+                    ["--rules", "az-rcg-list.complete.json", ...WS, "--dns-proxy", "yes"],
+                    /^azureml-firewall: --dns-proxy: "yes" is not valid; use on or off$/m,
+                ],
+                [
+                    "a policy file of the wrong shape",
+                    ["--rules", "az-rcg-list.complete.json", ...WS, "--policy", "az-rcg-list.complete.json"],
+                    /az-rcg-list\.complete\.json: JSON of an unknown shape; expected the object printed by `az network firewall policy show`/,
+                ],
             ];
             for (const [title, args, message] of cases) {
                 it(`rejects ${title}`, () => assertUsageError(cli("audit", ...args), message));
@@ -294,14 +636,23 @@ describe("CLI (the real binary)", function () {
             const run = cli("plan", "--stack", "dev", "--format", "json");
             assert.strictEqual(run.code, 0, run.stderr);
             const out = json(run);
-            assert.deepStrictEqual(out.resources.map((r: any) => [r.type, r.name, r.parent]), [
-                ["pulumi:pulumi:Stack", "azureml-firewall-dev", null],
-                ["azureml-firewall:index:AmlFirewallPolicy", "aml-dev", "azureml-firewall-dev"],
-                ["azure-native:network:FirewallPolicy", "aml-dev-policy", "aml-dev"],
-                ["azure-native:network:FirewallPolicyRuleCollectionGroup", "aml-dev-rcg", "aml-dev"],
-            ]);
+            assert.deepStrictEqual(
+                out.resources.map((r: any) => [r.type, r.name, r.parent]),
+                [
+                    ["pulumi:pulumi:Stack", "azureml-firewall-dev", null],
+                    ["azureml-firewall:index:AmlFirewallPolicy", "aml-dev", "azureml-firewall-dev"],
+                    ["azure-native:network:FirewallPolicy", "aml-dev-policy", "aml-dev"],
+                    ["azure-native:network:FirewallPolicyRuleCollectionGroup", "aml-dev-rcg", "aml-dev"],
+                ],
+            );
             assert.deepStrictEqual(out.resources[2].inputs.dnsSettings, { enableProxy: true });
-            assert.ok(out.explanations.some((e: string) => e.startsWith("stamldev001.file.core.windows.net TCP 445: network rule aml-network/fqdns-tcp-445 on the FQDN")));
+            assert.ok(
+                out.explanations.some((e: string) =>
+                    e.startsWith(
+                        "stamldev001.file.core.windows.net TCP 445: network rule aml-network/fqdns-tcp-445 on the FQDN",
+                    ),
+                ),
+            );
             assert.deepStrictEqual(out.policy, { violations: [], cannotRun: [] });
         });
 
@@ -310,7 +661,10 @@ describe("CLI (the real binary)", function () {
             assert.strictEqual(run.code, 0, run.stderr);
             assert.match(run.stdout, /^Stack prod: 3 resources$/m);
             assert.match(run.stdout, /^Rules of aml-prod-rcg \(group aml-prod, priority 1200, policy fwp-hub-prod\)$/m);
-            assert.match(run.stdout, /│ aml-network \(100, Allow\)\s+│ fqdns-tcp-445\s+│ network\s+│ TCP 445\s+│ stamlprod001\.file\.core\.windows\.net/);
+            assert.match(
+                run.stdout,
+                /│ aml-network \(100, Allow\)\s+│ fqdns-tcp-445\s+│ network\s+│ TCP 445\s+│ stamlprod001\.file\.core\.windows\.net/,
+            );
             assert.match(run.stdout, /^How each requirement is realised$/m);
             assert.match(run.stdout, /^Policy pack\n  no violations \(6 policies\)$/m);
         });
@@ -318,22 +672,43 @@ describe("CLI (the real binary)", function () {
         it("shows a classic-provider stack's rules too", () => {
             const run = cli("plan", "--stack", "gov");
             assert.strictEqual(run.code, 0, run.stderr);
-            assert.match(run.stdout, /│ azure:network\/firewallPolicyRuleCollectionGroup:FirewallPolicyRuleCollectionGroup\s+│ aml-gov-rcg\s+│ aml-gov/);
-            assert.match(run.stdout, /│ aml-network \(100, Allow\)\s+│ fqdns-udp-5831\s+│ network\s+│ UDP 5831\s+│ usgovvirginia\.tundra\.azureml\.us/);
-            assert.match(run.stdout, /│ aml-application \(200, Allow\)\s+│ http-80-https-443\s+│ application\s+│ Http:80, Https:443\s+│ login\.microsoftonline\.us/);
+            assert.match(
+                run.stdout,
+                /│ azure:network\/firewallPolicyRuleCollectionGroup:FirewallPolicyRuleCollectionGroup\s+│ aml-gov-rcg\s+│ aml-gov/,
+            );
+            assert.match(
+                run.stdout,
+                /│ aml-network \(100, Allow\)\s+│ fqdns-udp-5831\s+│ network\s+│ UDP 5831\s+│ usgovvirginia\.tundra\.azureml\.us/,
+            );
+            assert.match(
+                run.stdout,
+                /│ aml-application \(200, Allow\)\s+│ http-80-https-443\s+│ application\s+│ Http:80, Https:443\s+│ login\.microsoftonline\.us/,
+            );
         });
 
         it("exits 1 with the mandatory violation when the stack would not let Azure ML out", () => {
             try {
-                // A stack whose file is fine but whose rules the coverage policy is told to check against another workspace.
-                fs.copyFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), path.join(ROOT, "stacks", "Pulumi.cliviolation.yaml"));
-                fs.writeFileSync(path.join(ROOT, "policy", "config.cliviolation.json"), JSON.stringify({
-                    "azureml-egress-coverage": { workspaces: [{ name: "other", storageAccountName: "otherstore", region: "northeurope" }] },
-                }));
+                // A stack whose file is fine but whose rules the coverage policy is told to check against another
+                // workspace.
+                fs.copyFileSync(
+                    path.join(ROOT, "stacks", "Pulumi.dev.yaml"),
+                    path.join(ROOT, "stacks", "Pulumi.cliviolation.yaml"),
+                );
+                fs.writeFileSync(
+                    path.join(ROOT, "policy", "config.cliviolation.json"),
+                    JSON.stringify({
+                        "azureml-egress-coverage": {
+                            workspaces: [{ name: "other", storageAccountName: "otherstore", region: "northeurope" }],
+                        },
+                    }),
+                );
                 const run = cli("plan", "--stack", "cliviolation", "--format", "json");
                 assert.strictEqual(run.code, 1, run.stderr);
                 const violations = json(run).policy.violations;
-                assert.deepStrictEqual(violations.map((v: any) => [v.policy, v.enforcementLevel]), [["azureml-egress-coverage", "mandatory"]]);
+                assert.deepStrictEqual(
+                    violations.map((v: any) => [v.policy, v.enforcementLevel]),
+                    [["azureml-egress-coverage", "mandatory"]],
+                );
                 assert.match(violations[0].message, /\n  missing otherstore\.file\.core\.windows\.net TCP 445\n/);
                 assert.match(violations[0].message, /\n  missing Storage\.northeurope TCP 445$/);
             } finally {
@@ -353,27 +728,60 @@ describe("CLI (the real binary)", function () {
                 const out = json(run);
                 assert.strictEqual(out.stack, "edge");
                 const component = out.resources.find((r: any) => r.type === "azureml-firewall:index:AmlFirewallPolicy");
-                assert.deepStrictEqual(Object.keys(component.outputs).sort(), ["dnsProxyEnabled", "explanations", "firewallPolicyId", "firewallPolicyName",
-                    "notes", "requirements", "ruleCollectionGroupId", "ruleCollectionGroupName", "ruleCount", "sources"]);
+                assert.deepStrictEqual(Object.keys(component.outputs).sort(), [
+                    "dnsProxyEnabled",
+                    "explanations",
+                    "firewallPolicyId",
+                    "firewallPolicyName",
+                    "notes",
+                    "requirements",
+                    "ruleCollectionGroupId",
+                    "ruleCollectionGroupName",
+                    "ruleCount",
+                    "sources",
+                ]);
                 fs.writeFileSync(file, dev.replace("azureml-firewall:scenarios:", "azureml-firewall:senarios:"));
-                assertUsageError(cli("plan", "--stack-file", file), new RegExp(`^azureml-firewall: ${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: azureml-firewall:senarios: unknown key; known keys are `, "m"));
-                assertUsageError(cli("plan", "--stack", "dev", "--stack-file", file), /^azureml-firewall: give either --stack NAME \(a stack of this clone\) or --stack-file PATH/m);
+                assertUsageError(
+                    cli("plan", "--stack-file", file),
+                    new RegExp(
+                        `^azureml-firewall: ${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: azureml-firewall:senarios: unknown key; known keys are `,
+                        "m",
+                    ),
+                );
+                assertUsageError(
+                    cli("plan", "--stack", "dev", "--stack-file", file),
+                    /^azureml-firewall: give either --stack NAME \(a stack of this clone\) or --stack-file PATH/m,
+                );
             } finally {
                 fs.rmSync(dir, { recursive: true, force: true });
             }
         });
 
         it("rejects an unknown stack, listing the ones that exist", () => {
-            assertUsageError(cli("plan", "--stack", "staging"), /^azureml-firewall: unknown stack "staging": no stacks\/Pulumi\.staging\.yaml; stacks are: china, dev, gov, prod\.$/m);
+            assertUsageError(
+                cli("plan", "--stack", "staging"),
+                /^azureml-firewall: unknown stack "staging": no stacks\/Pulumi\.staging\.yaml; stacks are: china, dev, gov, prod\.$/m,
+            );
         });
 
         it("rejects bad stack config with the file and key", () => {
             const file = path.join(ROOT, "stacks", "Pulumi.clibad.yaml");
-            fs.writeFileSync(file, "config:\n  azureml-firewall:region: westeurope\n  azureml-firewall:resourceGroupName: rg\n  azureml-firewall:workspaceName: mlw\n  azureml-firewall:storageAccountName: Bad_Store\n  azureml-firewall:sourceAddresses: [10.0.0.0/24]\n");
+            fs.writeFileSync(
+                file,
+                "config:\n  azureml-firewall:region: westeurope\n  azureml-firewall:resourceGroupName: rg\n  " +
+                    "azureml-firewall:workspaceName: mlw\n  azureml-firewall:storageAccountName: Bad_Store\n  " +
+                    "azureml-firewall:sourceAddresses: [10.0.0.0/24]\n",
+            );
             try {
-                assertUsageError(cli("plan", "--stack", "clibad"), /^azureml-firewall: AmlFirewallPolicy aml-clibad: storageAccountName: "Bad_Store" is not valid/m);
+                assertUsageError(
+                    cli("plan", "--stack", "clibad"),
+                    /^azureml-firewall: AmlFirewallPolicy aml-clibad: storageAccountName: "Bad_Store" is not valid/m,
+                );
                 fs.writeFileSync(file, "config:\n  azureml-firewall:resourceGroupName: rg\n");
-                assertUsageError(cli("plan", "--stack", "clibad"), /^azureml-firewall: stacks\/Pulumi\.clibad\.yaml: azureml-firewall:region: missing;/m);
+                assertUsageError(
+                    cli("plan", "--stack", "clibad"),
+                    /^azureml-firewall: stacks\/Pulumi\.clibad\.yaml: azureml-firewall:region: missing;/m,
+                );
             } finally {
                 fs.rmSync(file, { force: true });
             }
@@ -381,7 +789,15 @@ describe("CLI (the real binary)", function () {
     });
 
     it("stops quietly when its reader closes the pipe early", () => {
-        const result = spawnSync("bash", ["-c", `"${process.execPath}" "${BIN}" hosts --cloud public --storage amlstore --region westeurope --all-scenarios | head -1; echo "rc=\${PIPESTATUS[0]}"`], { encoding: "utf8" });
+        const result = spawnSync(
+            "bash",
+            [
+                "-c",
+                `"${process.execPath}" "${BIN}" hosts --cloud public --storage amlstore --region westeurope ` +
+                    `--all-scenarios | head -1; echo "rc=\${PIPESTATUS[0]}"`,
+            ],
+            { encoding: "utf8" },
+        );
         assert.match(result.stdout, /\nrc=0\n$/);
         assert.strictEqual(result.stderr, "");
     });
@@ -391,8 +807,17 @@ describe("CLI (the real binary)", function () {
         if (script.status !== 0) {
             this.skip();
         }
-        const run = (flag: string) => spawnSync("script", ["-qc", `"${process.execPath}" "${BIN}" ${flag} audit --rules az-rcg-list.missing-445.json --policy az-policy.json ${WS.join(" ")}`, "/dev/null"],
-            { cwd: FIX, encoding: "utf8", env: { ...process.env, NO_COLOR: "" } }).stdout;
+        const run = (flag: string) =>
+            spawnSync(
+                "script",
+                [
+                    "-qc",
+                    `"${process.execPath}" "${BIN}" ${flag} audit --rules az-rcg-list.missing-445.json --policy ` +
+                        `az-policy.json ${WS.join(" ")}`,
+                    "/dev/null",
+                ],
+                { cwd: FIX, encoding: "utf8", env: { ...process.env, NO_COLOR: "" } },
+            ).stdout;
         assert.match(run(""), /\u001b\[33mmissing\u001b\[0m/);
         assert.doesNotMatch(run("--no-color"), /\u001b\[/);
     });
@@ -402,7 +827,11 @@ describe("CLI (the real binary)", function () {
         const commands = readme.split("\n").filter((line) => /^\.\/bin\/azureml-firewall (hosts|plan) /.test(line));
         assert.ok(commands.length >= 5, `found ${commands.length} examples`);
         for (const command of commands) {
-            const args = command.replace(/\s+#.*$/, "").replace(/\s+>.*$/, "").split(/\s+/).slice(1);
+            const args = command
+                .replace(/\s+#.*$/, "")
+                .replace(/\s+>.*$/, "")
+                .split(/\s+/)
+                .slice(1);
             const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: "utf8" });
             assert.strictEqual(result.status, 0, `${command}: ${result.stderr}`);
             assert.ok(result.stdout.length > 100, command);
@@ -415,6 +844,9 @@ describe("CLI (the real binary)", function () {
             assert.strictEqual(run.code, 0);
             assert.match(run.stdout, new RegExp(`^Usage: azureml-firewall ${command} \\[options\\]`, "m"));
         }
-        assert.match(cli("audit", "--help").stdout, /az network firewall policy rule-collection-group list -g RG --policy-name POLICY > rules\.json/);
+        assert.match(
+            cli("audit", "--help").stdout,
+            /az network firewall policy rule-collection-group list -g RG --policy-name POLICY > rules\.json/,
+        );
     });
 });

@@ -1,13 +1,17 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { SUBSCRIPTION, byType, installMocks, recorded, resetRecorded, unwrap } from "./helpers/mocks";
-import type { AmlFirewallPolicy as AmlFirewallPolicyType, AmlFirewallPolicyArgs } from "../components/amlFirewallPolicy";
+import type {
+    AmlFirewallPolicy as AmlFirewallPolicyType,
+    AmlFirewallPolicyArgs,
+} from "../components/amlFirewallPolicy";
 import { planPolicy } from "../components/policyPlan";
 import { SCENARIO_NAMES } from "../components/requirements";
 
 const POLICY = "azure-native:network:FirewallPolicy";
 const RCG = "azure-native:network:FirewallPolicyRuleCollectionGroup";
 const COMPONENT = "azureml-firewall:index:AmlFirewallPolicy";
+const RG_ID = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-net`;
 
 let AmlFirewallPolicy: typeof AmlFirewallPolicyType;
 
@@ -19,31 +23,50 @@ const BASE: AmlFirewallPolicyArgs = {
     sourceAddresses: ["10.0.1.0/24"],
 };
 
-interface ChildOpts { type: string; name: string; dependsOn: unknown; customTimeouts: unknown; parentUrn: Promise<string> | undefined }
+interface ChildOpts {
+    type: string;
+    name: string;
+    dependsOn: unknown;
+    customTimeouts: unknown;
+    parentUrn: Promise<string> | undefined;
+}
 
 /** Builds the component with a transformation that records each child's options, then waits for everything. */
 async function build(name: string, args: AmlFirewallPolicyArgs, opts: pulumi.ComponentResourceOptions = {}) {
     const children: ChildOpts[] = [];
     const component = new AmlFirewallPolicy(name, args, {
         ...opts,
-        transformations: [(t) => {
-            if (t.type === COMPONENT) {
+        transformations: [
+            (t) => {
+                if (t.type === COMPONENT) {
+                    return undefined;
+                }
+                children.push({
+                    type: t.type,
+                    name: t.name,
+                    dependsOn: t.opts.dependsOn,
+                    customTimeouts: t.opts.customTimeouts,
+                    parentUrn: t.opts.parent ? unwrap(t.opts.parent.urn) : undefined,
+                });
                 return undefined;
-            }
-            children.push({ type: t.type, name: t.name, dependsOn: t.opts.dependsOn, customTimeouts: t.opts.customTimeouts,
-                parentUrn: t.opts.parent ? unwrap(t.opts.parent.urn) : undefined });
-            return undefined;
-        }],
+            },
+        ],
     });
     const [urn, rcgUrn, policyUrn, outputs] = await Promise.all([
         unwrap(component.urn),
         unwrap(component.ruleCollectionGroup.urn),
         component.policy ? unwrap(component.policy.urn) : Promise.resolve(undefined),
-        unwrap(pulumi.output({
-            firewallPolicyId: component.firewallPolicyId, firewallPolicyName: component.firewallPolicyName,
-            ruleCollectionGroupName: component.ruleCollectionGroupName, requirements: component.requirements,
-            ruleCount: component.ruleCount, notes: component.notes, explanations: component.explanations,
-        })),
+        unwrap(
+            pulumi.output({
+                firewallPolicyId: component.firewallPolicyId,
+                firewallPolicyName: component.firewallPolicyName,
+                ruleCollectionGroupName: component.ruleCollectionGroupName,
+                requirements: component.requirements,
+                ruleCount: component.ruleCount,
+                notes: component.notes,
+                explanations: component.explanations,
+            }),
+        ),
     ]);
     return { component, urn, rcgUrn, policyUrn, outputs, children };
 }
@@ -59,14 +82,22 @@ describe("AmlFirewallPolicy (azure-native, under mocks)", function () {
     });
     beforeEach(resetRecorded);
 
-    it("creates exactly a Standard policy with DNS proxy and one rule collection group, with the planned rules", async () => {
+    it("creates exactly a Standard policy with DNS proxy and one group with the planned rules", async () => {
         const { outputs } = await build("aml-dev", BASE);
         const expected = planPolicy("aml-dev", { ...BASE, attach: false } as never);
-        assert.deepStrictEqual(mine("aml-dev").map((r) => [r.type, r.name]), [
-            [COMPONENT, "aml-dev"], [POLICY, "aml-dev-policy"], [RCG, "aml-dev-rcg"],
-        ]);
+        assert.deepStrictEqual(
+            mine("aml-dev").map((r) => [r.type, r.name]),
+            [
+                [COMPONENT, "aml-dev"],
+                [POLICY, "aml-dev-policy"],
+                [RCG, "aml-dev-rcg"],
+            ],
+        );
         assert.deepStrictEqual(byType(POLICY)[0].inputs, {
-            resourceGroupName: "rg-net", location: "westeurope", sku: { tier: "Standard" }, dnsSettings: { enableProxy: true },
+            resourceGroupName: "rg-net",
+            location: "westeurope",
+            sku: { tier: "Standard" },
+            dnsSettings: { enableProxy: true },
         });
         assert.deepStrictEqual(byType(RCG)[0].inputs, {
             resourceGroupName: "rg-net",
@@ -76,7 +107,10 @@ describe("AmlFirewallPolicy (azure-native, under mocks)", function () {
             ruleCollections: expected.plan.ruleCollections,
         });
         assert.deepStrictEqual(byType(COMPONENT)[0].inputs, {});
-        assert.deepStrictEqual(outputs.firewallPolicyId, `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-net/providers/Microsoft.Network/firewallPolicies/aml-dev-policy`);
+        assert.deepStrictEqual(
+            outputs.firewallPolicyId,
+            `${RG_ID}/providers/Microsoft.Network/firewallPolicies/aml-dev-policy`,
+        );
         assert.strictEqual(outputs.firewallPolicyName, "aml-dev-policy-generated");
         assert.strictEqual(outputs.ruleCollectionGroupName, "aml-dev");
         assert.deepStrictEqual(outputs.requirements, expected.requirements);
@@ -85,18 +119,28 @@ describe("AmlFirewallPolicy (azure-native, under mocks)", function () {
         assert.ok(outputs.notes.some((n) => n.startsWith("Doc corrected: Frontdoor.FirstParty")));
     });
 
-    it("parents its children to itself, names them from its own name, orders the group after the policy and sets 30-minute timeouts", async () => {
-        const { urn, rcgUrn, policyUrn, children, component } = await build("aml-order", BASE);
-        assert.strictEqual(policyUrn, `urn:pulumi:dev::azureml-firewall::${COMPONENT}$${POLICY}::aml-order-policy`);
-        assert.strictEqual(rcgUrn, `urn:pulumi:dev::azureml-firewall::${COMPONENT}$${RCG}::aml-order-rcg`);
-        assert.deepStrictEqual(children.map((c) => [c.type, c.name]), [[POLICY, "aml-order-policy"], [RCG, "aml-order-rcg"]]);
-        for (const child of children) {
-            assert.strictEqual(await child.parentUrn, urn);
-            assert.deepStrictEqual(child.customTimeouts, { create: "30m", update: "30m", delete: "30m" });
-        }
-        assert.deepStrictEqual(children[0].dependsOn, undefined);
-        assert.deepStrictEqual(children[1].dependsOn, [component.policy]);
-    });
+    it(
+        "parents its children to itself, names them from its own name, orders the group after the policy and sets " +
+            "30-minute timeouts",
+        async () => {
+            const { urn, rcgUrn, policyUrn, children, component } = await build("aml-order", BASE);
+            assert.strictEqual(policyUrn, `urn:pulumi:dev::azureml-firewall::${COMPONENT}$${POLICY}::aml-order-policy`);
+            assert.strictEqual(rcgUrn, `urn:pulumi:dev::azureml-firewall::${COMPONENT}$${RCG}::aml-order-rcg`);
+            assert.deepStrictEqual(
+                children.map((c) => [c.type, c.name]),
+                [
+                    [POLICY, "aml-order-policy"],
+                    [RCG, "aml-order-rcg"],
+                ],
+            );
+            for (const child of children) {
+                assert.strictEqual(await child.parentUrn, urn);
+                assert.deepStrictEqual(child.customTimeouts, { create: "30m", update: "30m", delete: "30m" });
+            }
+            assert.deepStrictEqual(children[0].dependsOn, undefined);
+            assert.deepStrictEqual(children[1].dependsOn, [component.policy]);
+        },
+    );
 
     for (const [cloud, region, host] of [
         ["AzurePublic", "westeurope", "login.microsoftonline.com"],
@@ -104,11 +148,17 @@ describe("AmlFirewallPolicy (azure-native, under mocks)", function () {
         ["AzureChinaCloud", "chinaeast2", "login.chinacloudapi.cn"],
     ]) {
         it(`plans the ${cloud} catalog with every scenario the cloud offers`, async () => {
-            const scenarios = cloud === "AzurePublic" ? [...SCENARIO_NAMES] : ["hbi", "monitoring", "python", "r", "rstudio", "vscode", "huggingface"];
+            const scenarios =
+                cloud === "AzurePublic"
+                    ? [...SCENARIO_NAMES]
+                    : ["hbi", "monitoring", "python", "r", "rstudio", "vscode", "huggingface"];
             const args = { ...BASE, cloud, region, scenarios };
             await build(`aml-${cloud.toLowerCase()}`, args);
             const rcg = byType(RCG)[0].inputs;
-            assert.deepStrictEqual(rcg.ruleCollections, planPolicy("x", { ...args, attach: false } as never).plan.ruleCollections);
+            assert.deepStrictEqual(
+                rcg.ruleCollections,
+                planPolicy("x", { ...args, attach: false } as never).plan.ruleCollections,
+            );
             const text = JSON.stringify(rcg.ruleCollections);
             assert.ok(text.includes(`"${host}"`), `${cloud} rules lack ${host}`);
             assert.ok(text.includes(`"amlstore.file.core.`), "storage file share");
@@ -127,31 +177,72 @@ describe("AmlFirewallPolicy (azure-native, under mocks)", function () {
         }
     });
 
-    it("attaches to an existing policy with DNS proxy: no policy, the group on that policy, network FQDN rules", async () => {
-        const { outputs, children } = await build("aml-attach", { ...BASE, existingFirewallPolicyName: "hub-policy", existingPolicyDnsProxyEnabled: true });
-        assert.deepStrictEqual(mine("aml-attach").map((r) => r.type), [COMPONENT, RCG]);
+    it("attaches to a policy with DNS proxy: no policy, the group on that policy, network FQDN rules", async () => {
+        const { outputs, children } = await build("aml-attach", {
+            ...BASE,
+            existingFirewallPolicyName: "hub-policy",
+            existingPolicyDnsProxyEnabled: true,
+        });
+        assert.deepStrictEqual(
+            mine("aml-attach").map((r) => r.type),
+            [COMPONENT, RCG],
+        );
         const rcg = byType(RCG)[0].inputs;
         assert.strictEqual(rcg.firewallPolicyName, "hub-policy");
-        assert.deepStrictEqual(rcg.ruleCollections[0].rules.find((r: any) => r.name === "fqdns-tcp-445").destinationFqdns, ["amlstore.file.core.windows.net"]);
-        assert.deepStrictEqual(children.map((c) => [c.type, c.dependsOn]), [[RCG, undefined]]);
-        assert.strictEqual(outputs.firewallPolicyId, `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-net/providers/Microsoft.Network/firewallPolicies/hub-policy`);
+        assert.deepStrictEqual(
+            rcg.ruleCollections[0].rules.find((r: any) => r.name === "fqdns-tcp-445").destinationFqdns,
+            ["amlstore.file.core.windows.net"],
+        );
+        assert.deepStrictEqual(
+            children.map((c) => [c.type, c.dependsOn]),
+            [[RCG, undefined]],
+        );
+        assert.strictEqual(
+            outputs.firewallPolicyId,
+            `${RG_ID}/providers/Microsoft.Network/firewallPolicies/hub-policy`,
+        );
         assert.strictEqual(outputs.firewallPolicyName, "hub-policy");
     });
 
     it("attaches to a policy without DNS proxy: no network FQDN rules, tags instead, and says so", async () => {
-        const { outputs } = await build("aml-nodns", { ...BASE, existingFirewallPolicyName: "hub-policy", existingPolicyDnsProxyEnabled: false });
+        const { outputs } = await build("aml-nodns", {
+            ...BASE,
+            existingFirewallPolicyName: "hub-policy",
+            existingPolicyDnsProxyEnabled: false,
+        });
         const text = JSON.stringify(byType(RCG)[0].inputs.ruleCollections);
         assert.strictEqual(text.includes("destinationFqdns"), false);
-        const storageRule = byType(RCG)[0].inputs.ruleCollections[0].rules.find((r: any) => r.name === "tags-tcp-443-445");
-        assert.deepStrictEqual(storageRule, { ruleType: "NetworkRule", name: "tags-tcp-443-445", ipProtocols: ["TCP"],
-            sourceAddresses: ["10.0.1.0/24"], destinationAddresses: ["Storage.westeurope"], destinationPorts: ["443", "445"] });
-        assert.strictEqual(outputs.notes[0], "The existing policy has no DNS proxy: non-HTTP hosts are allowed through the service tags that carry them, not by name.");
-        assert.ok(outputs.notes.some((n) => n.startsWith("amlstore.file.core.windows.net TCP 445: network rule aml-network/tags-tcp-443-445, TCP 445: the policy has no DNS proxy")));
+        const storageRule = byType(RCG)[0].inputs.ruleCollections[0].rules.find(
+            (r: any) => r.name === "tags-tcp-443-445",
+        );
+        assert.deepStrictEqual(storageRule, {
+            ruleType: "NetworkRule",
+            name: "tags-tcp-443-445",
+            ipProtocols: ["TCP"],
+            sourceAddresses: ["10.0.1.0/24"],
+            destinationAddresses: ["Storage.westeurope"],
+            destinationPorts: ["443", "445"],
+        });
+        assert.strictEqual(
+            outputs.notes[0],
+            "The existing policy has no DNS proxy: non-HTTP hosts are allowed through the service tags that carry " +
+                "them, not by name.",
+        );
+        assert.ok(
+            outputs.notes.some((n) =>
+                n.startsWith(
+                    "amlstore.file.core.windows.net TCP 445: network rule aml-network/tags-tcp-443-445, TCP 445: " +
+                        "the policy has no DNS proxy",
+                ),
+            ),
+        );
     });
 
     it("serves several workspaces from one group: shared hosts once, each workspace's storage separately", async () => {
         await build("aml-multi", {
-            region: "westeurope", resourceGroupName: "rg-net", sourceAddresses: ["10.0.1.0/24", "10.0.2.0/24"],
+            region: "westeurope",
+            resourceGroupName: "rg-net",
+            sourceAddresses: ["10.0.1.0/24", "10.0.2.0/24"],
             workspaces: [
                 { name: "mlw-a", storageAccountName: "storea" },
                 { name: "mlw-b", storageAccountName: "storeb", region: "northeurope", scenarios: ["python"] },
@@ -164,39 +255,70 @@ describe("AmlFirewallPolicy (azure-native, under mocks)", function () {
             assert.ok(https.targetFqdns.includes(host), host);
         }
         assert.strictEqual(https.targetFqdns.filter((h: string) => h === "*.azureml.ms").length, 1);
-        assert.deepStrictEqual(collections[0].rules.find((r: any) => r.name === "fqdns-tcp-445").destinationFqdns,
-            ["storea.file.core.windows.net", "storeb.file.core.windows.net"]);
+        assert.deepStrictEqual(collections[0].rules.find((r: any) => r.name === "fqdns-tcp-445").destinationFqdns, [
+            "storea.file.core.windows.net",
+            "storeb.file.core.windows.net",
+        ]);
         assert.deepStrictEqual(https.sourceAddresses, ["10.0.1.0/24", "10.0.2.0/24"]);
     });
 
     it("passes create-mode options to the policy", async () => {
-        await build("aml-opts", { ...BASE, firewallPolicyName: "fwp-aml", skuTier: "Premium", location: "northeurope",
-            basePolicyId: "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/firewallPolicies/base", threatIntelMode: "Deny", priority: 300, ruleCollectionGroupName: "aml-egress" });
+        await build("aml-opts", {
+            ...BASE,
+            firewallPolicyName: "fwp-aml",
+            skuTier: "Premium",
+            location: "northeurope",
+            basePolicyId: "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/firewallPolicies/base",
+            threatIntelMode: "Deny",
+            priority: 300,
+            ruleCollectionGroupName: "aml-egress",
+        });
         assert.deepStrictEqual(byType(POLICY)[0].inputs, {
-            resourceGroupName: "rg-net", firewallPolicyName: "fwp-aml", location: "northeurope", sku: { tier: "Premium" },
-            dnsSettings: { enableProxy: true }, basePolicy: { id: "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/firewallPolicies/base" },
+            resourceGroupName: "rg-net",
+            firewallPolicyName: "fwp-aml",
+            location: "northeurope",
+            sku: { tier: "Premium" },
+            dnsSettings: { enableProxy: true },
+            basePolicy: { id: "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/firewallPolicies/base" },
             threatIntelMode: "Deny",
         });
         const rcg = byType(RCG)[0].inputs;
-        assert.deepStrictEqual([rcg.firewallPolicyName, rcg.ruleCollectionGroupName, rcg.priority], ["fwp-aml", "aml-egress", 300]);
+        assert.deepStrictEqual(
+            [rcg.firewallPolicyName, rcg.ruleCollectionGroupName, rcg.priority],
+            ["fwp-aml", "aml-egress", 300],
+        );
     });
 
     it("accepts Outputs as arguments and validates them when they resolve", async () => {
-        const { outputs } = await build("aml-outputs", { ...BASE, storageAccountName: pulumi.output("amlstore"), sourceAddresses: pulumi.output(["10.0.1.0/24"]) });
+        const { outputs } = await build("aml-outputs", {
+            ...BASE,
+            storageAccountName: pulumi.output("amlstore"),
+            sourceAddresses: pulumi.output(["10.0.1.0/24"]),
+        });
         assert.strictEqual(outputs.ruleCount > 0, true);
-        const bad = new AmlFirewallPolicy("aml-bad-output", { ...BASE, storageAccountName: pulumi.output("Bad_Store") });
-        await assert.rejects(unwrap(bad.ruleCount),
-            /AmlFirewallPolicy aml-bad-output: storageAccountName: "Bad_Store" is not valid; a storage account name is 3-24 lower-case letters and digits\./);
+        const bad = new AmlFirewallPolicy("aml-bad-output", {
+            ...BASE,
+            storageAccountName: pulumi.output("Bad_Store"),
+        });
+        await assert.rejects(
+            unwrap(bad.ruleCount),
+            /AmlFirewallPolicy aml-bad-output: storageAccountName: "Bad_Store" is not valid; a storage account name is 3-24 lower-case letters and digits\./,
+        );
     });
 
     it("reports a bad Output-valued argument once, with the component's own message", async () => {
-        const message = 'AmlFirewallPolicy aml-bad-late: storageAccountName: "Bad-Name" is not valid; a storage account name is 3-24 lower-case letters and digits.';
+        const message =
+            'AmlFirewallPolicy aml-bad-late: storageAccountName: "Bad-Name" is not valid; a storage account name ' +
+            "is 3-24 lower-case letters and digits.";
         const reasons: unknown[] = [];
         const listeners = process.listeners("unhandledRejection");
         process.removeAllListeners("unhandledRejection");
         process.on("unhandledRejection", (reason) => reasons.push(reason));
         try {
-            const bad = new AmlFirewallPolicy("aml-bad-late", { ...BASE, storageAccountName: pulumi.output("Bad-Name") });
+            const bad = new AmlFirewallPolicy("aml-bad-late", {
+                ...BASE,
+                storageAccountName: pulumi.output("Bad-Name"),
+            });
             await assert.rejects(unwrap(bad.ruleCount));
             // Let the children's registrations fail as they do under the engine.
             await new Promise((resolve) => setTimeout(resolve, 200));
@@ -204,7 +326,8 @@ describe("AmlFirewallPolicy (azure-native, under mocks)", function () {
             process.removeAllListeners("unhandledRejection");
             listeners.forEach((l) => process.on("unhandledRejection", l));
         }
-        // The Pulumi host reports each error object once: here that is one error, the component's, with its message intact.
+        // The Pulumi host reports each error object once: here that is one error, the component's, with its message
+        // intact.
         assert.ok(reasons.length > 0);
         const distinct = [...new Set(reasons)];
         assert.strictEqual(distinct.length, 1);
@@ -216,41 +339,141 @@ describe("AmlFirewallPolicy (azure-native, under mocks)", function () {
 
     describe("bad input fails at construction with a ResourceError naming argument, value and what is valid", () => {
         const cases: [string, Partial<AmlFirewallPolicyArgs> & Record<string, unknown>, RegExp][] = [
-            ["unknown cloud", { cloud: "germany" }, /cloud: "germany" is not valid; use AzurePublic, AzureUSGovernment or AzureChinaCloud/],
-            ["bad storage name", { storageAccountName: "Bad-Name" }, /storageAccountName: "Bad-Name" is not valid; a storage account name is 3-24 lower-case letters and digits\./],
+            [
+                "unknown cloud",
+                { cloud: "germany" },
+                /cloud: "germany" is not valid; use AzurePublic, AzureUSGovernment or AzureChinaCloud/,
+            ],
+            [
+                "bad storage name",
+                { storageAccountName: "Bad-Name" },
+                /storageAccountName: "Bad-Name" is not valid; a storage account name is 3-24 lower-case letters and digits\./,
+            ],
             ["unknown region", { region: "moon" }, /region: "moon" is not valid; AzurePublic regions are: /],
-            ["malformed region", { region: "West Europe" }, /region: "West Europe" is not valid; a region is its ARM name/],
-            ["no sources", { sourceAddresses: [] }, /sourceAddresses: \[\] is not valid; give the workload's source CIDRs/],
-            ["'*' source", { sourceAddresses: ["*"] }, /sourceAddresses\[0\]: "\*" is not valid; .*set allowAnySource to accept it\./],
-            ["0.0.0.0/0 source", { sourceAddresses: ["0.0.0.0/0"] }, /sourceAddresses\[0\]: "0\.0\.0\.0\/0" is not valid/],
-            ["IPv6 source", { sourceAddresses: ["2001:db8::/64"] }, /sourceAddresses\[0\]: "2001:db8::\/64" is not valid; Azure Firewall rules do not support IPv6 sources/],
-            ["malformed CIDR", { sourceAddresses: ["10.0.1.0/24", "10.0.300.0/24"] }, /sourceAddresses\[1\]: "10\.0\.300\.0\/24" is not valid; an IPv4 address, CIDR/],
-            ["priority too low", { priority: 99 }, /priority: 99 is not valid; a rule collection group priority is a whole number from 100 to 65000\./],
+            [
+                "malformed region",
+                { region: "West Europe" },
+                /region: "West Europe" is not valid; a region is its ARM name/,
+            ],
+            [
+                "no sources",
+                { sourceAddresses: [] },
+                /sourceAddresses: \[\] is not valid; give the workload's source CIDRs/,
+            ],
+            [
+                "'*' source",
+                { sourceAddresses: ["*"] },
+                /sourceAddresses\[0\]: "\*" is not valid; .*set allowAnySource to accept it\./,
+            ],
+            [
+                "0.0.0.0/0 source",
+                { sourceAddresses: ["0.0.0.0/0"] },
+                /sourceAddresses\[0\]: "0\.0\.0\.0\/0" is not valid/,
+            ],
+            [
+                "IPv6 source",
+                { sourceAddresses: ["2001:db8::/64"] },
+                /sourceAddresses\[0\]: "2001:db8::\/64" is not valid; Azure Firewall rules do not support IPv6 sources/,
+            ],
+            [
+                "malformed CIDR",
+                { sourceAddresses: ["10.0.1.0/24", "10.0.300.0/24"] },
+                /sourceAddresses\[1\]: "10\.0\.300\.0\/24" is not valid; an IPv4 address, CIDR/,
+            ],
+            [
+                "priority too low",
+                { priority: 99 },
+                /priority: 99 is not valid; a rule collection group priority is a whole number from 100 to 65000\./,
+            ],
             ["priority too high", { priority: 65001 }, /priority: 65001 is not valid/],
             ["fractional priority", { priority: 150.5 }, /priority: 150\.5 is not valid/],
-            ["unknown scenario", { scenarios: ["spark"] }, /scenarios\[0\]: "spark" is not valid; scenarios are: automl, hbi/],
-            ["scenario the cloud lacks", { cloud: "china", region: "chinanorth3", scenarios: ["automl"] }, /scenarios\[0\]: "automl" is not valid; the doc does not offer this scenario in AzureChinaCloud/],
-            ["empty workspace name", { workspaceName: "" }, /workspaceName: "" is not valid; a workspace name is 3-33 characters/],
+            [
+                "unknown scenario",
+                { scenarios: ["spark"] },
+                /scenarios\[0\]: "spark" is not valid; scenarios are: automl, hbi/,
+            ],
+            [
+                "scenario the cloud lacks",
+                { cloud: "china", region: "chinanorth3", scenarios: ["automl"] },
+                /scenarios\[0\]: "automl" is not valid; the doc does not offer this scenario in AzureChinaCloud/,
+            ],
+            [
+                "empty workspace name",
+                { workspaceName: "" },
+                /workspaceName: "" is not valid; a workspace name is 3-33 characters/,
+            ],
             ["invalid workspace name", { workspaceName: "ml ws" }, /workspaceName: "ml ws" is not valid/],
-            ["duplicate workspace", { workspaceName: undefined, storageAccountName: undefined, workspaces: [{ name: "a-ws", storageAccountName: "sta" }, { name: "A-WS", storageAccountName: "stb" }] },
-                /workspaces\[1\]\.name: "A-WS" is not valid; each workspace may appear once/],
-            ["both workspace forms", { workspaces: [{ name: "a-ws", storageAccountName: "sta" }] }, /workspaces: .* is not valid; give either workspaceName with storageAccountName, or workspaces, not both\./],
-            ["no workspace", { workspaceName: undefined, storageAccountName: undefined }, /workspaceName: \(missing\) is not valid; give workspaceName and storageAccountName, or a list of workspaces\./],
-            ["Basic SKU", { skuTier: "Basic" }, /skuTier: "Basic" is not valid; Basic policies have no DNS proxy, which the network FQDN rules for amlstore\.file\.core\.windows\.net, westeurope\.tundra\.azureml\.ms need; use Standard or Premium\./],
+            [
+                "duplicate workspace",
+                {
+                    workspaceName: undefined,
+                    storageAccountName: undefined,
+                    workspaces: [
+                        { name: "a-ws", storageAccountName: "sta" },
+                        { name: "A-WS", storageAccountName: "stb" },
+                    ],
+                },
+                /workspaces\[1\]\.name: "A-WS" is not valid; each workspace may appear once/,
+            ],
+            [
+                "both workspace forms",
+                { workspaces: [{ name: "a-ws", storageAccountName: "sta" }] },
+                /workspaces: .* is not valid; give either workspaceName with storageAccountName, or workspaces, not both\./,
+            ],
+            [
+                "no workspace",
+                { workspaceName: undefined, storageAccountName: undefined },
+                /workspaceName: \(missing\) is not valid; give workspaceName and storageAccountName, or a list of workspaces\./,
+            ],
+            [
+                "Basic SKU",
+                { skuTier: "Basic" },
+                /skuTier: "Basic" is not valid; Basic policies have no DNS proxy, which the network FQDN rules for amlstore\.file\.core\.windows\.net, westeurope\.tundra\.azureml\.ms need; use Standard or Premium\./,
+            ],
             ["unknown SKU", { skuTier: "Gold" }, /skuTier: "Gold" is not valid; use Standard, Premium or Basic\./],
-            ["attach without DNS proxy answer", { existingFirewallPolicyName: "hub" }, /existingPolicyDnsProxyEnabled: \(missing\) is not valid; when attaching to an existing policy, say whether its DNS proxy is on/],
-            ["attach with create-only options", { existingFirewallPolicyName: "hub", existingPolicyDnsProxyEnabled: true, skuTier: "Premium" }, /skuTier: "Premium" is not valid; skuTier only apply when the component creates the policy/],
-            ["DNS proxy answer in create mode", { existingPolicyDnsProxyEnabled: true }, /existingPolicyDnsProxyEnabled: true is not valid; only applies with existingFirewallPolicyName/],
-            ["bad group name", { ruleCollectionGroupName: "aml-" }, /ruleCollectionGroupName: "aml-" is not valid; 1-80 letters/],
-            ["missing resource group", { resourceGroupName: undefined }, /resourceGroupName: \(missing\) is not valid; this argument is required\./],
+            [
+                "attach without DNS proxy answer",
+                { existingFirewallPolicyName: "hub" },
+                /existingPolicyDnsProxyEnabled: \(missing\) is not valid; when attaching to an existing policy, say whether its DNS proxy is on/,
+            ],
+            [
+                "attach with create-only options",
+                { existingFirewallPolicyName: "hub", existingPolicyDnsProxyEnabled: true, skuTier: "Premium" },
+                /skuTier: "Premium" is not valid; skuTier only apply when the component creates the policy/,
+            ],
+            [
+                "DNS proxy answer in create mode",
+                { existingPolicyDnsProxyEnabled: true },
+                /existingPolicyDnsProxyEnabled: true is not valid; only applies with existingFirewallPolicyName/,
+            ],
+            [
+                "bad group name",
+                { ruleCollectionGroupName: "aml-" },
+                /ruleCollectionGroupName: "aml-" is not valid; 1-80 letters/,
+            ],
+            [
+                "missing resource group",
+                { resourceGroupName: undefined },
+                /resourceGroupName: \(missing\) is not valid; this argument is required\./,
+            ],
         ];
         for (const [title, change, message] of cases) {
             it(`rejects ${title}`, () => {
-                assert.throws(() => new AmlFirewallPolicy(`bad-${title.replace(/\W+/g, "-")}`, { ...BASE, ...change } as AmlFirewallPolicyArgs), (error: unknown) => {
-                    assert.ok(error instanceof pulumi.ResourceError, `expected ResourceError, got ${error}`);
-                    assert.match((error as Error).message, new RegExp(`^AmlFirewallPolicy bad-[\\w-]+: ${message.source}`));
-                    return true;
-                });
+                assert.throws(
+                    () =>
+                        new AmlFirewallPolicy(`bad-${title.replace(/\W+/g, "-")}`, {
+                            ...BASE,
+                            ...change,
+                        } as AmlFirewallPolicyArgs),
+                    (error: unknown) => {
+                        assert.ok(error instanceof pulumi.ResourceError, `expected ResourceError, got ${error}`);
+                        assert.match(
+                            (error as Error).message,
+                            new RegExp(`^AmlFirewallPolicy bad-[\\w-]+: ${message.source}`),
+                        );
+                        return true;
+                    },
+                );
             });
         }
 
@@ -258,8 +481,15 @@ describe("AmlFirewallPolicy (azure-native, under mocks)", function () {
             await build("aml-any", { ...BASE, sourceAddresses: ["*"], allowAnySource: true });
             assert.deepStrictEqual(byType(RCG)[0].inputs.ruleCollections[0].rules[0].sourceAddresses, ["*"]);
             resetRecorded();
-            await build("aml-ipv6", { ...BASE, sourceAddresses: ["2001:db8::/64", "10.0.1.0/24"], allowIpv6Sources: true });
-            assert.deepStrictEqual(byType(RCG)[0].inputs.ruleCollections[0].rules[0].sourceAddresses, ["10.0.1.0/24", "2001:db8::/64"]);
+            await build("aml-ipv6", {
+                ...BASE,
+                sourceAddresses: ["2001:db8::/64", "10.0.1.0/24"],
+                allowIpv6Sources: true,
+            });
+            assert.deepStrictEqual(byType(RCG)[0].inputs.ruleCollections[0].rules[0].sourceAddresses, [
+                "10.0.1.0/24",
+                "2001:db8::/64",
+            ]);
         });
     });
 });

@@ -10,18 +10,47 @@ describe("npm package", function () {
     this.timeout(120000);
 
     it("ships compiled JavaScript and declarations, with Pulumi SDKs as peer dependencies", () => {
-        const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+        const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+            cwd: ROOT,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "ignore"],
+        });
         const [info] = JSON.parse(out);
         const files: string[] = info.files.map((f: { path: string }) => f.path);
-        for (const file of ["dist/components/index.js", "dist/components/index.d.ts", "dist/components/amlFirewallPolicy.js",
-            "dist/components/amlFirewallPolicy.d.ts", "dist/components/catalog/data.js", "bin/azureml-firewall", "package.json", "README.md"]) {
+        for (const file of [
+            "dist/components/index.js",
+            "dist/components/index.d.ts",
+            "dist/components/amlFirewallPolicy.js",
+            "dist/components/amlFirewallPolicy.d.ts",
+            "dist/components/catalog/data.js",
+            "bin/azureml-firewall",
+            "package.json",
+            "README.md",
+        ]) {
             assert.ok(files.includes(file), `package lacks ${file}`);
         }
-        assert.strictEqual(files.some((f) => f.startsWith("test/") || f.endsWith(".ts") && !f.endsWith(".d.ts")), false);
+        assert.strictEqual(
+            files.some((f) => f.startsWith("test/") || (f.endsWith(".ts") && !f.endsWith(".d.ts"))),
+            false,
+        );
         const pkg = require(path.join(ROOT, "package.json"));
-        assert.deepStrictEqual(Object.keys(pkg.peerDependencies).sort(), ["@pulumi/azure", "@pulumi/azure-native", "@pulumi/policy", "@pulumi/pulumi"]);
-        assert.deepStrictEqual(pkg.peerDependenciesMeta, { "@pulumi/azure": { optional: true }, "@pulumi/policy": { optional: true } });
-        for (const file of ["dist/cli/plan.js", "dist/cli/offline/mocks.js", "dist/cli/offline/policyRunner.js", "dist/stacks/program.js", "dist/policy/policies/index.js"]) {
+        assert.deepStrictEqual(Object.keys(pkg.peerDependencies).sort(), [
+            "@pulumi/azure",
+            "@pulumi/azure-native",
+            "@pulumi/policy",
+            "@pulumi/pulumi",
+        ]);
+        assert.deepStrictEqual(pkg.peerDependenciesMeta, {
+            "@pulumi/azure": { optional: true },
+            "@pulumi/policy": { optional: true },
+        });
+        for (const file of [
+            "dist/cli/plan.js",
+            "dist/cli/offline/mocks.js",
+            "dist/cli/offline/policyRunner.js",
+            "dist/stacks/program.js",
+            "dist/policy/policies/index.js",
+        ]) {
             assert.ok(files.includes(file), `package lacks ${file}, which plan runs`);
         }
         assert.ok(files.includes("dist/components/classic.js") && files.includes("dist/components/classic.d.ts"));
@@ -31,49 +60,132 @@ describe("npm package", function () {
         assert.match(pkg.devDependencies.typescript, /^[~^]?5\./);
     });
 
-    it("serves the classic component from the azureml-firewall/classic sub-path, and the root never loads @pulumi/azure", () => {
-        const script = [
-            "const root = require('azureml-firewall');",
-            "const loaded = () => Object.keys(require.cache).some((k) => k.includes('/node_modules/@pulumi/azure/'));",
-            "const before = loaded();",
-            "const classic = require('azureml-firewall/classic');",
-            "console.log(JSON.stringify({ root: typeof root.AmlFirewallPolicy, classic: typeof classic.AmlFirewallPolicyClassic, before, after: loaded() }));",
-        ].join("\n");
-        const out = execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
-        assert.deepStrictEqual(JSON.parse(out), { root: "function", classic: "function", before: false, after: true });
-    });
+    it(
+        "serves the classic component from the azureml-firewall/classic sub-path, and the root never loads " +
+            "@pulumi/azure",
+        () => {
+            const script = [
+                "const root = require('azureml-firewall');",
+                "const loaded = () => Object.keys(require.cache).some((k) => " +
+                    "k.includes('/node_modules/@pulumi/azure/'));",
+                "const before = loaded();",
+                "const classic = require('azureml-firewall/classic');",
+                "console.log(JSON.stringify({ root: typeof root.AmlFirewallPolicy, classic: typeof " +
+                    "classic.AmlFirewallPolicyClassic, before, after: loaded() }));",
+            ].join("\n");
+            const out = execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
+            assert.deepStrictEqual(JSON.parse(out), {
+                root: "function",
+                classic: "function",
+                before: false,
+                after: true,
+            });
+        },
+    );
 
     it("installs as a package whose CLI runs with npx for hosts and audit, without the Pulumi SDKs", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-pack-"));
         try {
-            const packed = execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", dir], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim().split("\n").pop()!;
+            const packed = execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", dir], {
+                cwd: ROOT,
+                encoding: "utf8",
+                stdio: ["ignore", "pipe", "ignore"],
+            })
+                .trim()
+                .split("\n")
+                .pop()!;
             const app = path.join(dir, "app");
             fs.mkdirSync(app);
-            fs.writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
-            execFileSync("npm", ["install", path.join(dir, packed), "--omit=peer", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: app, stdio: "ignore" });
-            assert.strictEqual(fs.existsSync(path.join(app, "node_modules", "@pulumi")), false, "no Pulumi SDK installed");
-            const hosts = JSON.parse(execFileSync("npx", ["--no-install", "azureml-firewall", "hosts", "--cloud", "public", "--storage", "amlstore", "--region", "westeurope", "--format", "json"],
-                { cwd: app, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+            fs.writeFileSync(
+                path.join(app, "package.json"),
+                JSON.stringify({ name: "consumer", version: "1.0.0", private: true }),
+            );
+            execFileSync(
+                "npm",
+                ["install", path.join(dir, packed), "--omit=peer", "--prefer-offline", "--no-audit", "--no-fund"],
+                { cwd: app, stdio: "ignore" },
+            );
+            assert.strictEqual(
+                fs.existsSync(path.join(app, "node_modules", "@pulumi")),
+                false,
+                "no Pulumi SDK installed",
+            );
+            const hosts = JSON.parse(
+                execFileSync(
+                    "npx",
+                    [
+                        "--no-install",
+                        "azureml-firewall",
+                        "hosts",
+                        "--cloud",
+                        "public",
+                        "--storage",
+                        "amlstore",
+                        "--region",
+                        "westeurope",
+                        "--format",
+                        "json",
+                    ],
+                    { cwd: app, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+                ),
+            );
             assert.ok(hosts.some((h: { destination: string }) => h.destination === "westeurope.tundra.azureml.ms"));
-            const audit = JSON.parse(execFileSync("npx", ["--no-install", "azureml-firewall", "audit", "--rules", path.join(__dirname, "fixtures", "az-rcg-list.complete.json"),
-                "--policy", path.join(__dirname, "fixtures", "az-policy.json"), "--cloud", "public", "--storage", "amlstore", "--region", "westeurope", "--format", "json"],
-                { cwd: app, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+            const audit = JSON.parse(
+                execFileSync(
+                    "npx",
+                    [
+                        "--no-install",
+                        "azureml-firewall",
+                        "audit",
+                        "--rules",
+                        path.join(__dirname, "fixtures", "az-rcg-list.complete.json"),
+                        "--policy",
+                        path.join(__dirname, "fixtures", "az-policy.json"),
+                        "--cloud",
+                        "public",
+                        "--storage",
+                        "amlstore",
+                        "--region",
+                        "westeurope",
+                        "--format",
+                        "json",
+                    ],
+                    { cwd: app, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+                ),
+            );
             assert.deepStrictEqual(audit.summary, { checks: 43, allowed: 43, denied: 0, missing: 0 });
             const stackFile = path.join(dir, "Pulumi.edge.yaml");
             fs.copyFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), stackFile);
-            const noSdk = spawnSync("npx", ["--no-install", "azureml-firewall", "plan", "--stack-file", stackFile], { cwd: app, encoding: "utf8" });
+            const noSdk = spawnSync("npx", ["--no-install", "azureml-firewall", "plan", "--stack-file", stackFile], {
+                cwd: app,
+                encoding: "utf8",
+            });
             assert.strictEqual(noSdk.status, 2);
-            assert.match(noSdk.stderr, /^azureml-firewall: plan needs @pulumi\/pulumi: install @pulumi\/pulumi, @pulumi\/azure-native and @pulumi\/policy beside azureml-firewall$/m);
-            // With the peer SDKs beside it (linked from this checkout), plan runs the compiled program and pack: no ts-node there.
+            assert.match(
+                noSdk.stderr,
+                /^azureml-firewall: plan needs @pulumi\/pulumi: install @pulumi\/pulumi, @pulumi\/azure-native and @pulumi\/policy beside azureml-firewall$/m,
+            );
+            // With the peer SDKs beside it (linked from this checkout), plan runs the compiled program and pack: no
+            // ts-node there.
             fs.symlinkSync(path.join(ROOT, "node_modules", "@pulumi"), path.join(app, "node_modules", "@pulumi"));
             assert.strictEqual(fs.existsSync(path.join(app, "node_modules", "ts-node")), false);
-            const plan = spawnSync("npx", ["--no-install", "azureml-firewall", "plan", "--stack-file", stackFile, "--format", "json"], { cwd: app, encoding: "utf8" });
+            const plan = spawnSync(
+                "npx",
+                ["--no-install", "azureml-firewall", "plan", "--stack-file", stackFile, "--format", "json"],
+                { cwd: app, encoding: "utf8" },
+            );
             assert.strictEqual(plan.status, 0, plan.stderr);
             const out = JSON.parse(plan.stdout);
             assert.strictEqual(out.stack, "edge");
-            assert.deepStrictEqual(out.resources.map((r: { type: string; name: string }) => `${r.type} ${r.name}`), [
-                "pulumi:pulumi:Stack azureml-firewall-edge", "azureml-firewall:index:AmlFirewallPolicy aml-edge",
-                "azure-native:network:FirewallPolicy aml-edge-policy", "azure-native:network:FirewallPolicyRuleCollectionGroup aml-edge-rcg"]);
+            assert.deepStrictEqual(
+                out.resources.map((r: { type: string; name: string }) => `${r.type} ${r.name}`),
+                [
+                    "pulumi:pulumi:Stack azureml-firewall-edge",
+                    "azureml-firewall:index:AmlFirewallPolicy aml-edge",
+                    "azure-native:network:FirewallPolicy aml-edge-policy",
+                    "azure-native:network:FirewallPolicyRuleCollectionGroup aml-edge-rcg",
+                ],
+            );
             assert.deepStrictEqual(out.policy.violations, []);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
@@ -82,10 +194,27 @@ describe("npm package", function () {
 
     it("exports the component and the pure functions from the package root", () => {
         const root = require(path.join(ROOT, "dist", "components", "index.js"));
-        for (const name of ["AmlFirewallPolicy", "resolveRequirements", "planRules", "planPolicy", "parseCloud", "CATALOG", "validateSources"]) {
+        for (const name of [
+            "AmlFirewallPolicy",
+            "resolveRequirements",
+            "planRules",
+            "planPolicy",
+            "parseCloud",
+            "CATALOG",
+            "validateSources",
+        ]) {
             assert.ok(root[name] !== undefined, `root export lacks ${name}`);
         }
-        for (const name of ["cmp", "shortHash", "isPlain", "UNKNOWN_SENTINEL", "stripUndefined", "preparePlan", "normaliseName", "AZURE_NAME"]) {
+        for (const name of [
+            "cmp",
+            "shortHash",
+            "isPlain",
+            "UNKNOWN_SENTINEL",
+            "stripUndefined",
+            "preparePlan",
+            "normaliseName",
+            "AZURE_NAME",
+        ]) {
             assert.strictEqual(root[name], undefined, `root exports the internal ${name}`);
         }
     });

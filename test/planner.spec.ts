@@ -1,5 +1,11 @@
 import * as assert from "assert";
-import { PlannedApplicationRule, PlannedNetworkRule, RulePlan, isValidAzureName, planRules } from "../components/planner";
+import {
+    PlannedApplicationRule,
+    PlannedNetworkRule,
+    RulePlan,
+    isValidAzureName,
+    planRules,
+} from "../components/planner";
 import { Requirement, SCENARIO_NAMES, resolveRequirements } from "../components/requirements";
 import { validateSources } from "../components/sources";
 import { InputError } from "../components/errors";
@@ -25,25 +31,55 @@ function req(partial: Partial<Requirement> & { destination: string }): Requireme
 
 describe("planRules", () => {
     it("puts HTTPS FQDNs in application rules and service tags in network rules", () => {
-        const plan = planRules([
-            req({ destination: "ml.azure.com", appProtocol: "Https" }),
-            req({ destination: "login.microsoftonline.com", ports: [80], appProtocol: "Http" }),
-            req({ destination: "login.microsoftonline.com", ports: [443], appProtocol: "Https" }),
-            req({ destination: "AzureResourceManager", kind: "serviceTag" }),
-        ], { sources: SOURCES, dnsProxy: true });
+        const plan = planRules(
+            [
+                req({ destination: "ml.azure.com", appProtocol: "Https" }),
+                req({ destination: "login.microsoftonline.com", ports: [80], appProtocol: "Http" }),
+                req({ destination: "login.microsoftonline.com", ports: [443], appProtocol: "Https" }),
+                req({ destination: "AzureResourceManager", kind: "serviceTag" }),
+            ],
+            { sources: SOURCES, dnsProxy: true },
+        );
         assert.deepStrictEqual(plan.ruleCollections, [
             {
-                ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "aml-network", priority: 100, action: { type: "Allow" },
-                rules: [{ ruleType: "NetworkRule", name: "tags-tcp-443", ipProtocols: ["TCP"], sourceAddresses: ["10.0.1.0/24"],
-                    destinationAddresses: ["AzureResourceManager"], destinationPorts: ["443"] }],
+                ruleCollectionType: "FirewallPolicyFilterRuleCollection",
+                name: "aml-network",
+                priority: 100,
+                action: { type: "Allow" },
+                rules: [
+                    {
+                        ruleType: "NetworkRule",
+                        name: "tags-tcp-443",
+                        ipProtocols: ["TCP"],
+                        sourceAddresses: ["10.0.1.0/24"],
+                        destinationAddresses: ["AzureResourceManager"],
+                        destinationPorts: ["443"],
+                    },
+                ],
             },
             {
-                ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "aml-application", priority: 200, action: { type: "Allow" },
+                ruleCollectionType: "FirewallPolicyFilterRuleCollection",
+                name: "aml-application",
+                priority: 200,
+                action: { type: "Allow" },
                 rules: [
-                    { ruleType: "ApplicationRule", name: "http-80-https-443", protocols: [{ protocolType: "Http", port: 80 }, { protocolType: "Https", port: 443 }],
-                        sourceAddresses: ["10.0.1.0/24"], targetFqdns: ["login.microsoftonline.com"] },
-                    { ruleType: "ApplicationRule", name: "https-443", protocols: [{ protocolType: "Https", port: 443 }],
-                        sourceAddresses: ["10.0.1.0/24"], targetFqdns: ["ml.azure.com"] },
+                    {
+                        ruleType: "ApplicationRule",
+                        name: "http-80-https-443",
+                        protocols: [
+                            { protocolType: "Http", port: 80 },
+                            { protocolType: "Https", port: 443 },
+                        ],
+                        sourceAddresses: ["10.0.1.0/24"],
+                        targetFqdns: ["login.microsoftonline.com"],
+                    },
+                    {
+                        ruleType: "ApplicationRule",
+                        name: "https-443",
+                        protocols: [{ protocolType: "Https", port: 443 }],
+                        sourceAddresses: ["10.0.1.0/24"],
+                        targetFqdns: ["ml.azure.com"],
+                    },
                 ],
             },
         ]);
@@ -52,85 +88,167 @@ describe("planRules", () => {
     });
 
     it("puts exact FQDNs on other ports or UDP in network rules on destinationFqdns (DNS proxy)", () => {
-        const plan = planRules([
-            req({ destination: "amlstore.file.core.windows.net", ports: [445], serviceTags: ["Storage.westeurope"] }),
-            req({ destination: "westeurope.tundra.azureml.ms", protocol: "UDP", ports: [5831], serviceTags: ["AzureMachineLearning"] }),
-        ], { sources: SOURCES, dnsProxy: true });
+        const plan = planRules(
+            [
+                req({
+                    destination: "amlstore.file.core.windows.net",
+                    ports: [445],
+                    serviceTags: ["Storage.westeurope"],
+                }),
+                req({
+                    destination: "westeurope.tundra.azureml.ms",
+                    protocol: "UDP",
+                    ports: [5831],
+                    serviceTags: ["AzureMachineLearning"],
+                }),
+            ],
+            { sources: SOURCES, dnsProxy: true },
+        );
         assert.deepStrictEqual(net(plan, "fqdns-tcp-445").destinationFqdns, ["amlstore.file.core.windows.net"]);
-        assert.deepStrictEqual(net(plan, "fqdns-udp-5831"), { ruleType: "NetworkRule", name: "fqdns-udp-5831", ipProtocols: ["UDP"],
-            sourceAddresses: ["10.0.1.0/24"], destinationFqdns: ["westeurope.tundra.azureml.ms"], destinationPorts: ["5831"] });
+        assert.deepStrictEqual(net(plan, "fqdns-udp-5831"), {
+            ruleType: "NetworkRule",
+            name: "fqdns-udp-5831",
+            ipProtocols: ["UDP"],
+            sourceAddresses: ["10.0.1.0/24"],
+            destinationFqdns: ["westeurope.tundra.azureml.ms"],
+            destinationPorts: ["5831"],
+        });
         assert.strictEqual(plan.needsDnsProxy, true);
-        assert.match(plan.explanations[0].text, /^network rule aml-network\/fqdns-tcp-445 on the FQDN, TCP 445 \(needs DNS proxy\)$/);
+        assert.match(
+            plan.explanations[0].text,
+            /^network rule aml-network\/fqdns-tcp-445 on the FQDN, TCP 445 \(needs DNS proxy\)$/,
+        );
         assert.deepStrictEqual(plan.notes, []);
     });
 
     it("falls back to the service tag for wildcard FQDNs outside HTTP(S), and says so", () => {
-        const plan = planRules([
-            req({ destination: "*.instances.azureml.ms", ports: [8787, 18881], serviceTags: ["AzureMachineLearning"] }),
-            req({ destination: "*.westeurope.batch.azure.com", protocol: "Any", appProtocol: "Https", serviceTags: ["BatchNodeManagement.westeurope"] }),
-        ], { sources: SOURCES, dnsProxy: true });
+        const plan = planRules(
+            [
+                req({
+                    destination: "*.instances.azureml.ms",
+                    ports: [8787, 18881],
+                    serviceTags: ["AzureMachineLearning"],
+                }),
+                req({
+                    destination: "*.westeurope.batch.azure.com",
+                    protocol: "Any",
+                    appProtocol: "Https",
+                    serviceTags: ["BatchNodeManagement.westeurope"],
+                }),
+            ],
+            { sources: SOURCES, dnsProxy: true },
+        );
         assert.deepStrictEqual(net(plan, "tags-tcp-8787-18881").destinationAddresses, ["AzureMachineLearning"]);
         assert.deepStrictEqual(net(plan, "tags-udp-443").destinationAddresses, ["BatchNodeManagement.westeurope"]);
         assert.deepStrictEqual(app(plan, "https-443").targetFqdns, ["*.westeurope.batch.azure.com"]);
-        assert.deepStrictEqual(plan.explanations[0].realisations, [{ protocol: "TCP", ports: [8787, 18881], kind: "fallbackServiceTag",
-            collection: "aml-network", rule: "tags-tcp-8787-18881",
-            detail: "Azure Firewall cannot match a wildcard FQDN outside HTTP(S) (network rules take exact names only); allowed through service tag AzureMachineLearning instead" }]);
+        assert.deepStrictEqual(plan.explanations[0].realisations, [
+            {
+                protocol: "TCP",
+                ports: [8787, 18881],
+                kind: "fallbackServiceTag",
+                collection: "aml-network",
+                rule: "tags-tcp-8787-18881",
+                detail:
+                    "Azure Firewall cannot match a wildcard FQDN outside HTTP(S) (network rules take exact " +
+                    "names only); allowed through service tag AzureMachineLearning instead",
+            },
+        ]);
         assert.strictEqual(plan.notes.length, 2);
-        assert.match(plan.notes[1], /^\*\.westeurope\.batch\.azure\.com Any 443: application rule aml-application\/https-443 \(Https:443\); network rule aml-network\/tags-udp-443, UDP 443: Azure Firewall cannot match a wildcard FQDN/);
+        assert.match(
+            plan.notes[1],
+            /^\*\.westeurope\.batch\.azure\.com Any 443: application rule aml-application\/https-443 \(Https:443\); network rule aml-network\/tags-udp-443, UDP 443: Azure Firewall cannot match a wildcard FQDN/,
+        );
     });
 
     it("without DNS proxy allows non-HTTP exact FQDNs through their service tags, and says so", () => {
-        const plan = planRules([
-            req({ destination: "amlstore.file.core.windows.net", ports: [445], serviceTags: ["Storage.westeurope"] }),
-        ], { sources: SOURCES, dnsProxy: false });
+        const plan = planRules(
+            [req({ destination: "amlstore.file.core.windows.net", ports: [445], serviceTags: ["Storage.westeurope"] })],
+            { sources: SOURCES, dnsProxy: false },
+        );
         assert.deepStrictEqual(net(plan, "tags-tcp-445").destinationAddresses, ["Storage.westeurope"]);
         assert.strictEqual(plan.needsDnsProxy, false);
-        assert.match(plan.notes[0], /the policy has no DNS proxy, so network rules cannot use FQDNs; allowed through service tag Storage\.westeurope instead/);
+        assert.match(
+            plan.notes[0],
+            /the policy has no DNS proxy, so network rules cannot use FQDNs; allowed through service tag Storage\.westeurope instead/,
+        );
     });
 
     it("reports a requirement that no rule can express", () => {
-        const plan = planRules([req({ destination: "*.example.com", ports: [22] })], { sources: SOURCES, dnsProxy: true });
+        const plan = planRules([req({ destination: "*.example.com", ports: [22] })], {
+            sources: SOURCES,
+            dnsProxy: true,
+        });
         assert.strictEqual(plan.ruleCollections.length, 0);
         assert.match(plan.explanations[0].unrealised ?? "", /no service tag is known to carry \*\.example\.com/);
         assert.match(plan.notes[0], /NOT REALISED/);
     });
 
     it("merges destinations with the same protocol/port set into one rule and splits mixed protocols exactly", () => {
-        const plan = planRules([
-            req({ destination: "AzureMachineLearning", kind: "serviceTag", ports: [443, 8787, 18881] }),
-            req({ destination: "AzureMachineLearning", kind: "serviceTag", protocol: "UDP", ports: [5831] }),
-            req({ destination: "MicrosoftContainerRegistry", kind: "serviceTag" }),
-            req({ destination: "AzureResourceManager", kind: "serviceTag" }),
-            req({ destination: "BatchNodeManagement.westeurope", kind: "serviceTag", protocol: "Any" }),
-        ], { sources: SOURCES, dnsProxy: true });
-        assert.deepStrictEqual(plan.ruleCollections[0].rules.map((r) => [r.name, (r as PlannedNetworkRule).ipProtocols, (r as PlannedNetworkRule).destinationAddresses, (r as PlannedNetworkRule).destinationPorts]), [
-            ["tags-tcp-443", ["TCP"], ["AzureResourceManager", "MicrosoftContainerRegistry"], ["443"]],
-            ["tags-tcp-443-8787-18881", ["TCP"], ["AzureMachineLearning"], ["443", "8787", "18881"]],
-            ["tags-tcp-udp-443", ["TCP", "UDP"], ["BatchNodeManagement.westeurope"], ["443"]],
-            ["tags-udp-5831", ["UDP"], ["AzureMachineLearning"], ["5831"]],
-        ]);
+        const plan = planRules(
+            [
+                req({ destination: "AzureMachineLearning", kind: "serviceTag", ports: [443, 8787, 18881] }),
+                req({ destination: "AzureMachineLearning", kind: "serviceTag", protocol: "UDP", ports: [5831] }),
+                req({ destination: "MicrosoftContainerRegistry", kind: "serviceTag" }),
+                req({ destination: "AzureResourceManager", kind: "serviceTag" }),
+                req({ destination: "BatchNodeManagement.westeurope", kind: "serviceTag", protocol: "Any" }),
+            ],
+            { sources: SOURCES, dnsProxy: true },
+        );
+        assert.deepStrictEqual(
+            plan.ruleCollections[0].rules.map((r) => [
+                r.name,
+                (r as PlannedNetworkRule).ipProtocols,
+                (r as PlannedNetworkRule).destinationAddresses,
+                (r as PlannedNetworkRule).destinationPorts,
+            ]),
+            [
+                ["tags-tcp-443", ["TCP"], ["AzureResourceManager", "MicrosoftContainerRegistry"], ["443"]],
+                ["tags-tcp-443-8787-18881", ["TCP"], ["AzureMachineLearning"], ["443", "8787", "18881"]],
+                ["tags-tcp-udp-443", ["TCP", "UDP"], ["BatchNodeManagement.westeurope"], ["443"]],
+                ["tags-udp-5831", ["UDP"], ["AzureMachineLearning"], ["5831"]],
+            ],
+        );
     });
 
     it("uses IP groups and addresses as given, sorted", () => {
         const ipGroup = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Network/ipGroups/aml-compute";
-        const sources = validateSources({ addresses: ["10.0.2.0/24", "10.0.1.0/24", "10.0.2.0/24"], ipGroups: [ipGroup] });
-        const plan = planRules([req({ destination: "ml.azure.com", appProtocol: "Https" })], { sources, dnsProxy: true });
+        const sources = validateSources({
+            addresses: ["10.0.2.0/24", "10.0.1.0/24", "10.0.2.0/24"],
+            ipGroups: [ipGroup],
+        });
+        const plan = planRules([req({ destination: "ml.azure.com", appProtocol: "Https" })], {
+            sources,
+            dnsProxy: true,
+        });
         assert.deepStrictEqual(app(plan, "https-443").sourceAddresses, ["10.0.1.0/24", "10.0.2.0/24"]);
         assert.deepStrictEqual(app(plan, "https-443").sourceIpGroups, [ipGroup]);
     });
 
     it("is deterministic: the same requirements in any order give byte-identical rules", () => {
-        const { requirements } = resolveRequirements({ cloud: "public", workspaces: [WS], scenarios: [...SCENARIO_NAMES] });
+        const { requirements } = resolveRequirements({
+            cloud: "public",
+            workspaces: [WS],
+            scenarios: [...SCENARIO_NAMES],
+        });
         const a = planRules(requirements, { sources: SOURCES, dnsProxy: true });
         const b = planRules([...requirements].reverse(), { sources: SOURCES, dnsProxy: true });
         assert.strictEqual(JSON.stringify(a.ruleCollections), JSON.stringify(b.ruleCollections));
-        assert.strictEqual(JSON.stringify(a.ruleCollections), JSON.stringify(planRules(requirements, { sources: SOURCES, dnsProxy: true }).ruleCollections));
+        assert.strictEqual(
+            JSON.stringify(a.ruleCollections),
+            JSON.stringify(planRules(requirements, { sources: SOURCES, dnsProxy: true }).ruleCollections),
+        );
     });
 
     it("gives every collection and rule a valid Azure name, unique within its collection", () => {
         for (const cloud of ["public", "usgovernment", "china"]) {
-            const region = { public: "westeurope", usgovernment: "usgovvirginia", china: "chinaeast2" }[cloud] as string;
-            const { requirements } = resolveRequirements({ cloud, workspaces: [{ ...WS, region }], scenarios: cloud === "public" ? [...SCENARIO_NAMES] : ["python", "hbi"] });
+            const region = { public: "westeurope", usgovernment: "usgovvirginia", china: "chinaeast2" }[
+                cloud
+            ] as string;
+            const { requirements } = resolveRequirements({
+                cloud,
+                workspaces: [{ ...WS, region }],
+                scenarios: cloud === "public" ? [...SCENARIO_NAMES] : ["python", "hbi"],
+            });
             for (const dnsProxy of [true, false]) {
                 const plan = planRules(requirements, { sources: SOURCES, dnsProxy });
                 for (const c of plan.ruleCollections) {
@@ -157,21 +275,32 @@ describe("planRules", () => {
     });
 
     it("in the least-privilege configuration uses tags only for what hosts cannot express", () => {
-        const { requirements } = resolveRequirements({ cloud: "public", workspaces: [WS], configuration: "leastPrivilege" });
+        const { requirements } = resolveRequirements({
+            cloud: "public",
+            workspaces: [WS],
+            configuration: "leastPrivilege",
+        });
         const plan = planRules(requirements, { sources: SOURCES, dnsProxy: true });
         const tagRules = plan.ruleCollections[0].rules.filter((r) => (r as PlannedNetworkRule).destinationAddresses);
-        assert.deepStrictEqual(tagRules.map((r) => [r.name, (r as PlannedNetworkRule).destinationAddresses]), [
-            ["tags-tcp-8787-18881", ["AzureMachineLearning"]],
-            ["tags-udp-443", ["BatchNodeManagement.westeurope"]],
-            ["tags-udp-5831", ["AzureMachineLearning"]],
-        ]);
+        assert.deepStrictEqual(
+            tagRules.map((r) => [r.name, (r as PlannedNetworkRule).destinationAddresses]),
+            [
+                ["tags-tcp-8787-18881", ["AzureMachineLearning"]],
+                ["tags-udp-443", ["BatchNodeManagement.westeurope"]],
+                ["tags-udp-5831", ["AzureMachineLearning"]],
+            ],
+        );
     });
 
     it("rejects bad collection names", () => {
-        assert.throws(() => planRules([], { sources: SOURCES, dnsProxy: true, networkCollectionName: "bad-" }),
-            (e: unknown) => e instanceof InputError && e.argument === "networkCollectionName");
-        assert.throws(() => planRules([], { sources: SOURCES, dnsProxy: true, applicationCollectionName: "" }),
-            (e: unknown) => e instanceof InputError && e.argument === "applicationCollectionName");
+        assert.throws(
+            () => planRules([], { sources: SOURCES, dnsProxy: true, networkCollectionName: "bad-" }),
+            (e: unknown) => e instanceof InputError && e.argument === "networkCollectionName",
+        );
+        assert.throws(
+            () => planRules([], { sources: SOURCES, dnsProxy: true, applicationCollectionName: "" }),
+            (e: unknown) => e instanceof InputError && e.argument === "applicationCollectionName",
+        );
     });
 });
 
@@ -191,12 +320,20 @@ describe("validateSources", () => {
     }
     it("accepts any-source and IPv6 only with an explicit opt-in", () => {
         assert.deepStrictEqual(validateSources({ addresses: ["*"] }, { allowAnySource: true }).addresses, ["*"]);
-        assert.deepStrictEqual(validateSources({ addresses: ["fd00::/64"] }, { allowIpv6Sources: true }).addresses, ["fd00::/64"]);
+        assert.deepStrictEqual(validateSources({ addresses: ["fd00::/64"] }, { allowIpv6Sources: true }).addresses, [
+            "fd00::/64",
+        ]);
     });
     it("canonicalises addresses and ranges", () => {
-        assert.deepStrictEqual(validateSources({ addresses: ["10.0.0.4", "10.0.0.1-10.0.0.9"] }).addresses, ["10.0.0.1-10.0.0.9", "10.0.0.4/32"]);
+        assert.deepStrictEqual(validateSources({ addresses: ["10.0.0.4", "10.0.0.1-10.0.0.9"] }).addresses, [
+            "10.0.0.1-10.0.0.9",
+            "10.0.0.4/32",
+        ]);
     });
     it("rejects a malformed IP group ID", () => {
-        assert.throws(() => validateSources({ ipGroups: ["aml-compute"] }), /^InputError: sourceIpGroups\[0\]: "aml-compute" is not valid; an IP group resource ID/);
+        assert.throws(
+            () => validateSources({ ipGroups: ["aml-compute"] }),
+            /^InputError: sourceIpGroups\[0\]: "aml-compute" is not valid; an IP group resource ID/,
+        );
     });
 });

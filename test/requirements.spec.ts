@@ -7,8 +7,12 @@ import { CloudName } from "../components/catalog/types";
 const WS = { name: "mlw-dev", storageAccountName: "amlstore", region: "westeurope" };
 
 function find(reqs: Requirement[], destination: string, protocol?: string, appProtocol?: string): Requirement[] {
-    return reqs.filter((r) => r.destination === destination && (!protocol || r.protocol === protocol)
-        && (appProtocol === undefined || (r.appProtocol ?? "") === appProtocol));
+    return reqs.filter(
+        (r) =>
+            r.destination === destination &&
+            (!protocol || r.protocol === protocol) &&
+            (appProtocol === undefined || (r.appProtocol ?? "") === appProtocol),
+    );
 }
 
 function throwsInput(fn: () => unknown, argument: string, message: RegExp): void {
@@ -22,16 +26,24 @@ function throwsInput(fn: () => unknown, argument: string, message: RegExp): void
 
 describe("parseCloud", () => {
     const cases: [string, CloudName][] = [
-        ["AzurePublic", "AzurePublic"], ["public", "AzurePublic"], ["AzureCloud", "AzurePublic"], ["AZURECLOUD", "AzurePublic"],
-        ["AzureUSGovernment", "AzureUSGovernment"], ["usgovernment", "AzureUSGovernment"],
-        ["AzureChinaCloud", "AzureChinaCloud"], ["China", "AzureChinaCloud"],
+        ["AzurePublic", "AzurePublic"],
+        ["public", "AzurePublic"],
+        ["AzureCloud", "AzurePublic"],
+        ["AZURECLOUD", "AzurePublic"],
+        ["AzureUSGovernment", "AzureUSGovernment"],
+        ["usgovernment", "AzureUSGovernment"],
+        ["AzureChinaCloud", "AzureChinaCloud"],
+        ["China", "AzureChinaCloud"],
     ];
     for (const [input, expected] of cases) {
         it(`reads ${input} as ${expected}`, () => assert.strictEqual(parseCloud(input), expected));
     }
     it("rejects an unknown cloud, naming it and the valid names", () => {
-        throwsInput(() => parseCloud("AzureGermanCloud"), "cloud",
-            /^cloud: "AzureGermanCloud" is not valid; use AzurePublic, AzureUSGovernment or AzureChinaCloud \(or public, usgovernment, china, AzureCloud\)\.$/);
+        throwsInput(
+            () => parseCloud("AzureGermanCloud"),
+            "cloud",
+            /^cloud: "AzureGermanCloud" is not valid; use AzurePublic, AzureUSGovernment or AzureChinaCloud \(or public, usgovernment, china, AzureCloud\)\.$/,
+        );
     });
 });
 
@@ -39,25 +51,73 @@ describe("resolveRequirements", () => {
     it("resolves placeholders for the workspace's storage account and region", () => {
         const { requirements } = resolveRequirements({ cloud: "public", workspaces: [WS] });
         assert.deepStrictEqual(find(requirements, "amlstore.file.core.windows.net"), [
-            { destination: "amlstore.file.core.windows.net", kind: "fqdn", protocol: "TCP", ports: [443], appProtocol: "Https",
-                serviceTags: ["Storage.westeurope"], scenario: "core", source: "Microsoft hosts > Azure Machine Learning compute instance and compute cluster hosts; Microsoft hosts > Azure Machine Learning hosts", workspaces: ["mlw-dev"] },
-            { destination: "amlstore.file.core.windows.net", kind: "fqdn", protocol: "TCP", ports: [445],
-                serviceTags: ["Storage.westeurope"], scenario: "core", source: "Microsoft hosts > Azure Machine Learning compute instance and compute cluster hosts; Microsoft hosts > Azure Machine Learning hosts", workspaces: ["mlw-dev"] },
+            {
+                destination: "amlstore.file.core.windows.net",
+                kind: "fqdn",
+                protocol: "TCP",
+                ports: [443],
+                appProtocol: "Https",
+                serviceTags: ["Storage.westeurope"],
+                scenario: "core",
+                source:
+                    "Microsoft hosts > Azure Machine Learning compute instance and compute cluster hosts; " +
+                    "Microsoft hosts > Azure Machine Learning hosts",
+                workspaces: ["mlw-dev"],
+            },
+            {
+                destination: "amlstore.file.core.windows.net",
+                kind: "fqdn",
+                protocol: "TCP",
+                ports: [445],
+                serviceTags: ["Storage.westeurope"],
+                scenario: "core",
+                source:
+                    "Microsoft hosts > Azure Machine Learning compute instance and compute cluster hosts; " +
+                    "Microsoft hosts > Azure Machine Learning hosts",
+                workspaces: ["mlw-dev"],
+            },
         ]);
-        assert.deepStrictEqual(find(requirements, "westeurope.tundra.azureml.ms").map((r) => [r.protocol, r.ports, r.appProtocol]), [["UDP", [5831], undefined]]);
-        assert.deepStrictEqual(find(requirements, "Storage.westeurope").map((r) => [r.protocol, r.ports]), [["TCP", [443, 445]]]);
-        assert.deepStrictEqual(find(requirements, "BatchNodeManagement.westeurope").map((r) => r.ports), [[443]]);
-        assert.strictEqual(requirements.some((r) => r.destination.includes("<")), false);
+        assert.deepStrictEqual(
+            find(requirements, "westeurope.tundra.azureml.ms").map((r) => [r.protocol, r.ports, r.appProtocol]),
+            [["UDP", [5831], undefined]],
+        );
+        assert.deepStrictEqual(
+            find(requirements, "Storage.westeurope").map((r) => [r.protocol, r.ports]),
+            [["TCP", [443, 445]]],
+        );
+        assert.deepStrictEqual(
+            find(requirements, "BatchNodeManagement.westeurope").map((r) => r.ports),
+            [[443]],
+        );
+        assert.strictEqual(
+            requirements.some((r) => r.destination.includes("<")),
+            false,
+        );
     });
 
     it("sets appProtocol only for HTTP(S) on 80/443 and splits the other ports off", () => {
         const { requirements } = resolveRequirements({ cloud: "public", workspaces: [WS] });
-        assert.deepStrictEqual(find(requirements, "login.microsoftonline.com").map((r) => [r.ports, r.appProtocol]), [[[80], "Http"], [[443], "Https"]]);
-        assert.deepStrictEqual(find(requirements, "*.instances.azureml.ms").map((r) => [r.ports, r.appProtocol]), [[[443], "Https"], [[8787, 18881], undefined]]);
+        assert.deepStrictEqual(
+            find(requirements, "login.microsoftonline.com").map((r) => [r.ports, r.appProtocol]),
+            [
+                [[80], "Http"],
+                [[443], "Https"],
+            ],
+        );
+        assert.deepStrictEqual(
+            find(requirements, "*.instances.azureml.ms").map((r) => [r.ports, r.appProtocol]),
+            [
+                [[443], "Https"],
+                [[8787, 18881], undefined],
+            ],
+        );
         for (const r of requirements) {
             if (r.appProtocol) {
                 assert.strictEqual(r.kind, "fqdn");
-                assert.ok(r.ports.every((p) => (r.appProtocol === "Https" ? p === 443 : p === 80)), r.destination);
+                assert.ok(
+                    r.ports.every((p) => (r.appProtocol === "Https" ? p === 443 : p === 80)),
+                    r.destination,
+                );
             }
             if (r.kind === "serviceTag") {
                 assert.strictEqual(r.appProtocol, undefined);
@@ -66,14 +126,36 @@ describe("resolveRequirements", () => {
     });
 
     it("returns requirements sorted by destination (case-insensitive), then protocol and port", () => {
-        const { requirements } = resolveRequirements({ cloud: "public", workspaces: [WS], scenarios: [...SCENARIO_NAMES] });
+        const { requirements } = resolveRequirements({
+            cloud: "public",
+            workspaces: [WS],
+            scenarios: [...SCENARIO_NAMES],
+        });
         const keys = requirements.map((r) => [r.destination.toLowerCase(), r.kind, r.protocol, r.ports[0]]);
-        const sorted = [...keys].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : (a[3] as number) - (b[3] as number)));
+        const sorted = [...keys].sort((a, b) =>
+            a[0] < b[0]
+                ? -1
+                : a[0] > b[0]
+                  ? 1
+                  : a[1] < b[1]
+                    ? -1
+                    : a[1] > b[1]
+                      ? 1
+                      : a[2] < b[2]
+                        ? -1
+                        : a[2] > b[2]
+                          ? 1
+                          : (a[3] as number) - (b[3] as number),
+        );
         assert.deepStrictEqual(keys, sorted);
     });
 
     it("merges duplicate rows and keeps every doc section they came from", () => {
-        const { requirements } = resolveRequirements({ cloud: "public", workspaces: [WS], scenarios: ["python", "kubernetes"] });
+        const { requirements } = resolveRequirements({
+            cloud: "public",
+            workspaces: [WS],
+            scenarios: ["python", "kubernetes"],
+        });
         const pypi = find(requirements, "pypi.org");
         assert.strictEqual(pypi.length, 1);
         assert.strictEqual(pypi[0].scenario, "kubernetes");
@@ -88,15 +170,34 @@ describe("resolveRequirements", () => {
         assert.strictEqual(find(core, "pypi.org").length, 0);
         assert.strictEqual(find(core, "AzureMonitor").length, 0);
         assert.strictEqual(find(core, "AzureKeyVault.westeurope").length, 0);
-        const all = resolveRequirements({ cloud: "public", workspaces: [WS], scenarios: [...SCENARIO_NAMES] }).requirements;
-        for (const d of ["pypi.org", "AzureMonitor", "AzureKeyVault.westeurope", "*.vault.azure.net", "aka.ms", "cdn-lfs.huggingface.co", "ghcr.io", "cloud.r-project.org", "*.vscode.dev", "archive.ubuntu.com"]) {
+        const all = resolveRequirements({
+            cloud: "public",
+            workspaces: [WS],
+            scenarios: [...SCENARIO_NAMES],
+        }).requirements;
+        for (const d of [
+            "pypi.org",
+            "AzureMonitor",
+            "AzureKeyVault.westeurope",
+            "*.vault.azure.net",
+            "aka.ms",
+            "cdn-lfs.huggingface.co",
+            "ghcr.io",
+            "cloud.r-project.org",
+            "*.vscode.dev",
+            "archive.ubuntu.com",
+        ]) {
             assert.strictEqual(find(all, d).length, 1, d);
         }
         assert.deepStrictEqual(find(all, "archive.ubuntu.com")[0].appProtocol, "Http");
     });
 
     it("reports the doc corrections and the rows it cannot turn into rules", () => {
-        const { notes, requirements } = resolveRequirements({ cloud: "public", workspaces: [WS], scenarios: ["hbi", "vscode"] });
+        const { notes, requirements } = resolveRequirements({
+            cloud: "public",
+            workspaces: [WS],
+            scenarios: ["hbi", "vscode"],
+        });
         assert.ok(notes.some((n) => n.startsWith("Doc corrected: Frontdoor.FirstParty -> AzureFrontDoor.FirstParty")));
         assert.ok(notes.some((n) => n.startsWith("Doc corrected: Keyvault.<region> -> AzureKeyVault.<region>")));
         assert.ok(notes.some((n) => n.startsWith("Not applicable: VirtualNetwork")));
@@ -107,68 +208,190 @@ describe("resolveRequirements", () => {
 
     it("needs the registry name for the kubernetes registry rows and says so when it is missing", () => {
         const without = resolveRequirements({ cloud: "public", workspaces: [WS], scenarios: ["kubernetes"] });
-        assert.strictEqual(without.requirements.some((r) => r.destination.includes("azurecr.io")), false);
-        assert.ok(without.notes.includes("Left out for workspace mlw-dev: <acr>.azurecr.io (kubernetes) needs containerRegistryName; give it to include this row."));
-        const withAcr = resolveRequirements({ cloud: "public", workspaces: [{ ...WS, containerRegistryName: "crmldev01", workspaceId: "0f0e0d0c-1111-2222-3333-444455556666" }], scenarios: ["kubernetes"] });
+        assert.strictEqual(
+            without.requirements.some((r) => r.destination.includes("azurecr.io")),
+            false,
+        );
+        assert.ok(
+            without.notes.includes(
+                "Left out for workspace mlw-dev: <acr>.azurecr.io (kubernetes) needs containerRegistryName; give " +
+                    "it to include this row.",
+            ),
+        );
+        const withAcr = resolveRequirements({
+            cloud: "public",
+            workspaces: [
+                { ...WS, containerRegistryName: "crmldev01", workspaceId: "0f0e0d0c-1111-2222-3333-444455556666" },
+            ],
+            scenarios: ["kubernetes"],
+        });
         assert.strictEqual(find(withAcr.requirements, "crmldev01.azurecr.io").length, 1);
         assert.strictEqual(find(withAcr.requirements, "crmldev01.westeurope.data.azurecr.io").length, 1);
-        assert.strictEqual(find(withAcr.requirements, "0f0e0d0c-1111-2222-3333-444455556666.workspace.westeurope.api.azureml.ms").length, 1);
+        assert.strictEqual(
+            find(withAcr.requirements, "0f0e0d0c-1111-2222-3333-444455556666.workspace.westeurope.api.azureml.ms")
+                .length,
+            1,
+        );
     });
 
     it("shares hosts between workspaces and adds each workspace's storage and regional tags", () => {
-        const { requirements } = resolveRequirements({ cloud: "public", workspaces: [WS, { name: "mlw-two", storageAccountName: "secondstore", region: "northeurope" }] });
+        const { requirements } = resolveRequirements({
+            cloud: "public",
+            workspaces: [WS, { name: "mlw-two", storageAccountName: "secondstore", region: "northeurope" }],
+        });
         assert.deepStrictEqual(find(requirements, "*.azureml.ms")[0].workspaces, ["mlw-dev", "mlw-two"]);
         assert.deepStrictEqual(find(requirements, "secondstore.blob.core.windows.net")[0].workspaces, ["mlw-two"]);
-        assert.deepStrictEqual(find(requirements, "secondstore.blob.core.windows.net")[0].serviceTags, ["Storage.northeurope"]);
+        assert.deepStrictEqual(find(requirements, "secondstore.blob.core.windows.net")[0].serviceTags, [
+            "Storage.northeurope",
+        ]);
         assert.strictEqual(find(requirements, "Storage.northeurope").length, 1);
         assert.strictEqual(find(requirements, "Storage.westeurope").length, 1);
-        assert.deepStrictEqual(find(requirements, "*.blob.core.windows.net")[0].serviceTags, ["Storage.westeurope", "Storage.northeurope"]);
+        assert.deepStrictEqual(find(requirements, "*.blob.core.windows.net")[0].serviceTags, [
+            "Storage.westeurope",
+            "Storage.northeurope",
+        ]);
     });
 
     it("in leastPrivilege keeps only the tags the doc's host rows cannot express", () => {
         const full = resolveRequirements({ cloud: "public", workspaces: [WS] });
         const least = resolveRequirements({ cloud: "public", workspaces: [WS], configuration: "leastPrivilege" });
         assert.strictEqual(least.configuration, "leastPrivilege");
-        assert.deepStrictEqual(least.requirements.filter((r) => r.kind === "serviceTag").map((r) => r.destination), []);
-        assert.deepStrictEqual(least.requirements, full.requirements.filter((r) => r.kind === "fqdn"));
-        assert.ok(least.notes.includes("Least privilege: service tag AzureMachineLearning UDP 5831 is left out; the doc's host rows express it."));
+        assert.deepStrictEqual(
+            least.requirements.filter((r) => r.kind === "serviceTag").map((r) => r.destination),
+            [],
+        );
+        assert.deepStrictEqual(
+            least.requirements,
+            full.requirements.filter((r) => r.kind === "fqdn"),
+        );
+        assert.ok(
+            least.notes.includes(
+                "Least privilege: service tag AzureMachineLearning UDP 5831 is left out; the doc's host rows " +
+                    "express it.",
+            ),
+        );
         // In US Government the doc lists no Batch host and no host known to sit behind AzureFrontDoor.FrontEnd,
         // so those two tags stay.
-        const gov = resolveRequirements({ cloud: "usgovernment", workspaces: [{ ...WS, region: "usgovvirginia" }], configuration: "leastPrivilege" });
-        assert.deepStrictEqual(gov.requirements.filter((r) => r.kind === "serviceTag").map((r) => r.destination),
-            ["AzureFrontDoor.FrontEnd", "BatchNodeManagement.usgovvirginia"]);
+        const gov = resolveRequirements({
+            cloud: "usgovernment",
+            workspaces: [{ ...WS, region: "usgovvirginia" }],
+            configuration: "leastPrivilege",
+        });
+        assert.deepStrictEqual(
+            gov.requirements.filter((r) => r.kind === "serviceTag").map((r) => r.destination),
+            ["AzureFrontDoor.FrontEnd", "BatchNodeManagement.usgovvirginia"],
+        );
     });
 
     for (const cloud of ["AzureUSGovernment", "AzureChinaCloud"]) {
         it(`refuses automl and kubernetes in ${cloud}`, () => {
             const region = cloud === "AzureChinaCloud" ? "chinaeast2" : "usgovvirginia";
-            throwsInput(() => resolveRequirements({ cloud, workspaces: [{ ...WS, region }], scenarios: ["automl"] }), "scenarios[0]",
-                new RegExp(`the doc does not offer this scenario in ${cloud}; available there: ${scenariosOffered(cloud as CloudName).join(", ")}\\.$`));
-            throwsInput(() => resolveRequirements({ cloud, workspaces: [{ ...WS, region }], scenarios: ["python", "kubernetes"] }), "scenarios[1]", /does not offer/);
+            throwsInput(
+                () => resolveRequirements({ cloud, workspaces: [{ ...WS, region }], scenarios: ["automl"] }),
+                "scenarios[0]",
+                new RegExp(
+                    `the doc does not offer this scenario in ${cloud}; available there: ` +
+                        `${scenariosOffered(cloud as CloudName).join(", ")}\\.$`,
+                ),
+            );
+            throwsInput(
+                () =>
+                    resolveRequirements({
+                        cloud,
+                        workspaces: [{ ...WS, region }],
+                        scenarios: ["python", "kubernetes"],
+                    }),
+                "scenarios[1]",
+                /does not offer/,
+            );
         });
     }
 
     describe("bad input", () => {
         const cases: [string, () => unknown, string, RegExp][] = [
-            ["no workspaces", () => resolveRequirements({ cloud: "public", workspaces: [] }), "workspaces", /give at least one workspace/],
-            ["bad workspace name", () => resolveRequirements({ cloud: "public", workspaces: [{ ...WS, name: "-x" }] }), "workspaces[0].name", /3-33 characters/],
-            ["empty workspace name", () => resolveRequirements({ cloud: "public", workspaces: [{ ...WS, name: "" }] }), "workspaces[0].name", /^workspaces\[0\]\.name: "" is not valid/],
-            ["duplicate workspace", () => resolveRequirements({ cloud: "public", workspaces: [WS, { ...WS, name: "MLW-DEV" }] }), "workspaces[1].name", /already listed/],
-            ["upper-case storage", () => resolveRequirements({ cloud: "public", workspaces: [{ ...WS, storageAccountName: "AmlStore" }] }), "workspaces[0].storageAccountName", /3-24 lower-case letters and digits/],
-            ["short storage", () => resolveRequirements({ cloud: "public", workspaces: [{ ...WS, storageAccountName: "ab" }] }), "workspaces[0].storageAccountName", /3-24/],
-            ["unknown region", () => resolveRequirements({ cloud: "public", workspaces: [{ ...WS, region: "marsnorth" }] }), "workspaces[0].region", /AzurePublic regions are: australiacentral, .*westus3 \(set allowUnlistedRegion/],
-            ["region of another cloud", () => resolveRequirements({ cloud: "china", workspaces: [WS] }), "workspaces[0].region", /AzureChinaCloud regions are: chinaeast, chinaeast2/],
-            ["malformed region", () => resolveRequirements({ cloud: "public", workspaces: [{ ...WS, region: "West Europe" }] }), "workspaces[0].region", /ARM name/],
-            ["unknown scenario", () => resolveRequirements({ cloud: "public", workspaces: [WS], scenarios: ["jupyter"] }), "scenarios[0]", /scenarios are: automl, hbi, monitoring, python, r, rstudio, vscode, huggingface, kubernetes\.$/],
-            ["bad configuration", () => resolveRequirements({ cloud: "public", workspaces: [WS], configuration: "minimal" }), "configuration", /use full or leastPrivilege/],
-            ["bad registry", () => resolveRequirements({ cloud: "public", workspaces: [{ ...WS, containerRegistryName: "a-b" }] }), "workspaces[0].containerRegistryName", /5-50 letters and digits/],
+            [
+                "no workspaces",
+                () => resolveRequirements({ cloud: "public", workspaces: [] }),
+                "workspaces",
+                /give at least one workspace/,
+            ],
+            [
+                "bad workspace name",
+                () => resolveRequirements({ cloud: "public", workspaces: [{ ...WS, name: "-x" }] }),
+                "workspaces[0].name",
+                /3-33 characters/,
+            ],
+            [
+                "empty workspace name",
+                () => resolveRequirements({ cloud: "public", workspaces: [{ ...WS, name: "" }] }),
+                "workspaces[0].name",
+                /^workspaces\[0\]\.name: "" is not valid/,
+            ],
+            [
+                "duplicate workspace",
+                () => resolveRequirements({ cloud: "public", workspaces: [WS, { ...WS, name: "MLW-DEV" }] }),
+                "workspaces[1].name",
+                /already listed/,
+            ],
+            [
+                "upper-case storage",
+                () => resolveRequirements({ cloud: "public", workspaces: [{ ...WS, storageAccountName: "AmlStore" }] }),
+                "workspaces[0].storageAccountName",
+                /3-24 lower-case letters and digits/,
+            ],
+            [
+                "short storage",
+                () => resolveRequirements({ cloud: "public", workspaces: [{ ...WS, storageAccountName: "ab" }] }),
+                "workspaces[0].storageAccountName",
+                /3-24/,
+            ],
+            [
+                "unknown region",
+                () => resolveRequirements({ cloud: "public", workspaces: [{ ...WS, region: "marsnorth" }] }),
+                "workspaces[0].region",
+                /AzurePublic regions are: australiacentral, .*westus3 \(set allowUnlistedRegion/,
+            ],
+            [
+                "region of another cloud",
+                () => resolveRequirements({ cloud: "china", workspaces: [WS] }),
+                "workspaces[0].region",
+                /AzureChinaCloud regions are: chinaeast, chinaeast2/,
+            ],
+            [
+                "malformed region",
+                () => resolveRequirements({ cloud: "public", workspaces: [{ ...WS, region: "West Europe" }] }),
+                "workspaces[0].region",
+                /ARM name/,
+            ],
+            [
+                "unknown scenario",
+                () => resolveRequirements({ cloud: "public", workspaces: [WS], scenarios: ["jupyter"] }),
+                "scenarios[0]",
+                /scenarios are: automl, hbi, monitoring, python, r, rstudio, vscode, huggingface, kubernetes\.$/,
+            ],
+            [
+                "bad configuration",
+                () => resolveRequirements({ cloud: "public", workspaces: [WS], configuration: "minimal" }),
+                "configuration",
+                /use full or leastPrivilege/,
+            ],
+            [
+                "bad registry",
+                () => resolveRequirements({ cloud: "public", workspaces: [{ ...WS, containerRegistryName: "a-b" }] }),
+                "workspaces[0].containerRegistryName",
+                /5-50 letters and digits/,
+            ],
         ];
         for (const [title, fn, argument, message] of cases) {
             it(`rejects ${title}`, () => throwsInput(fn, argument, message));
         }
 
         it("accepts an unlisted region only when told to", () => {
-            const { requirements } = resolveRequirements({ cloud: "public", workspaces: [{ ...WS, region: "newregion1" }], allowUnlistedRegion: true });
+            const { requirements } = resolveRequirements({
+                cloud: "public",
+                workspaces: [{ ...WS, region: "newregion1" }],
+                allowUnlistedRegion: true,
+            });
             assert.strictEqual(find(requirements, "Storage.newregion1").length, 1);
         });
     });

@@ -4,8 +4,17 @@
  * dependencies, property dependencies, outputs) in the shape the policy server gives a pack.
  * Used by the tests and by the CLI `plan`.
  */
+// Recorded inputs and outputs are untyped JSON from the program under test; callers index into them freely.
+/* eslint-disable @typescript-eslint/no-explicit-any */
 import * as pulumi from "@pulumi/pulumi";
-import { TYPES, isClassicPolicy, isClassicRcg, isNativeFirewall, isNativePolicy, isNativeRcg } from "../../components/firewall/tokens";
+import {
+    TYPES,
+    isClassicPolicy,
+    isClassicRcg,
+    isNativeFirewall,
+    isNativePolicy,
+    isNativeRcg,
+} from "../../components/firewall/tokens";
 
 export interface RecordedResource {
     type: string;
@@ -25,7 +34,8 @@ function armId(type: string, name: string, inputs: Record<string, any>): string 
         return `${rg}/providers/Microsoft.Network/firewallPolicies/${inputs.firewallPolicyName ?? name}`;
     }
     if (isNativeRcg(type)) {
-        return `${rg}/providers/Microsoft.Network/firewallPolicies/${inputs.firewallPolicyName}/ruleCollectionGroups/${inputs.ruleCollectionGroupName ?? name}`;
+        const policy = `${rg}/providers/Microsoft.Network/firewallPolicies/${inputs.firewallPolicyName}`;
+        return `${policy}/ruleCollectionGroups/${inputs.ruleCollectionGroupName ?? name}`;
     }
     if (isClassicPolicy(type)) {
         return `${rg}/providers/Microsoft.Network/firewallPolicies/${inputs.name ?? name}`;
@@ -45,24 +55,32 @@ function nameOf(type: string, name: string, inputs: Record<string, any>): string
 
 /** Installs mocks that record every resource. Calling it again replaces the monitor. */
 export function installMocks(stack = "test", project = "azureml-firewall"): void {
-    pulumi.runtime.setMocks({
-        newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
-            if (args.custom === false) {
-                recorded.push({ type: args.type, name: args.name, inputs: args.inputs, custom: false, state: {} });
-                return { id: undefined, state: {} };
-            }
-            const state: Record<string, any> = { ...args.inputs, name: nameOf(args.type, args.name, args.inputs) };
-            if (isNativeFirewall(args.type) && Array.isArray(args.inputs.ipConfigurations)) {
-                // Azure gives the firewall the first usable address (.4) of its subnet.
-                state.ipConfigurations = args.inputs.ipConfigurations.map((c: Record<string, unknown>, i: number) => ({ ...c, privateIPAddress: `10.0.0.${4 + i}` }));
-            }
-            recorded.push({ type: args.type, name: args.name, inputs: args.inputs, custom: true, state });
-            return { id: armId(args.type, args.name, args.inputs), state };
+    pulumi.runtime.setMocks(
+        {
+            newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+                if (args.custom === false) {
+                    recorded.push({ type: args.type, name: args.name, inputs: args.inputs, custom: false, state: {} });
+                    return { id: undefined, state: {} };
+                }
+                const state: Record<string, any> = { ...args.inputs, name: nameOf(args.type, args.name, args.inputs) };
+                if (isNativeFirewall(args.type) && Array.isArray(args.inputs.ipConfigurations)) {
+                    // Azure gives the firewall the first usable address (.4) of its subnet.
+                    state.ipConfigurations = args.inputs.ipConfigurations.map((c: Record<string, any>, i: number) => ({
+                        ...c,
+                        privateIPAddress: `10.0.0.${4 + i}`,
+                    }));
+                }
+                recorded.push({ type: args.type, name: args.name, inputs: args.inputs, custom: true, state });
+                return { id: armId(args.type, args.name, args.inputs), state };
+            },
+            call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+                return args.inputs;
+            },
         },
-        call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
-            return args.inputs;
-        },
-    }, project, stack, false);
+        project,
+        stack,
+        false,
+    );
 }
 
 export function resetRecorded(): void {
@@ -89,7 +107,10 @@ export interface CapturedResource {
 
 async function dependenciesOf(value: unknown, into: Set<pulumi.Resource>): Promise<void> {
     if (pulumi.Output.isInstance(value)) {
-        const internal = value as unknown as { resources(): Promise<Set<pulumi.Resource>>; allResources?: () => Promise<Set<pulumi.Resource>> };
+        const internal = value as unknown as {
+            resources(): Promise<Set<pulumi.Resource>>;
+            allResources?: () => Promise<Set<pulumi.Resource>>;
+        };
         for (const r of await (internal.allResources ? internal.allResources() : internal.resources())) {
             into.add(r);
         }
@@ -109,11 +130,23 @@ async function dependenciesOf(value: unknown, into: Set<pulumi.Resource>): Promi
  * Runs `program` as a Pulumi stack under mocks and returns every resource it registered, including
  * the `pulumi:pulumi:Stack` root, with parents and (property) dependencies.
  */
-export async function captureProgram(stack: string, program: () => unknown, project = "azureml-firewall"): Promise<{ resources: CapturedResource[]; outputs: Record<string, unknown> }> {
+export async function captureProgram(
+    stack: string,
+    program: () => unknown,
+    project = "azureml-firewall",
+): Promise<{ resources: CapturedResource[]; outputs: Record<string, any> }> {
     installMocks(stack, project);
     resetRecorded();
-    const seen: { resource: pulumi.Resource; type: string; name: string; props: Record<string, unknown>; opts: pulumi.ResourceOptions }[] = [];
-    const stackModule = require("@pulumi/pulumi/runtime/stack") as { runInPulumiStack(init: () => Promise<any>): Promise<any> };
+    const seen: {
+        resource: pulumi.Resource;
+        type: string;
+        name: string;
+        props: Record<string, any>;
+        opts: pulumi.ResourceOptions;
+    }[] = [];
+    const stackModule = require("@pulumi/pulumi/runtime/stack") as {
+        runInPulumiStack(init: () => Promise<any>): Promise<any>;
+    };
     const outputs = await stackModule.runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation((t) => {
             seen.push({ resource: t.resource, type: t.type, name: t.name, props: t.props, opts: t.opts });
@@ -127,7 +160,16 @@ export async function captureProgram(stack: string, program: () => unknown, proj
     const rootUrn = root ? `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}` : undefined;
     const resources: CapturedResource[] = [];
     if (rootUrn) {
-        resources.push({ type: "pulumi:pulumi:Stack", name: `${project}-${stack}`, urn: rootUrn, custom: false, inputs: {}, props: outputs ?? {}, dependencies: [], propertyDependencies: {} });
+        resources.push({
+            type: "pulumi:pulumi:Stack",
+            name: `${project}-${stack}`,
+            urn: rootUrn,
+            custom: false,
+            inputs: {},
+            props: outputs ?? {},
+            dependencies: [],
+            propertyDependencies: {},
+        });
     }
     for (const [i, s] of seen.entries()) {
         const record = recorded.find((r) => r.type === s.type && r.name === s.name);
@@ -156,13 +198,24 @@ export async function captureProgram(stack: string, program: () => unknown, proj
         let props: Record<string, any> = record?.state ?? {};
         if (!custom) {
             // A component's props, as the engine sees them, are its registered outputs.
-            const entries = Object.entries(s.resource).filter(([k, v]) => k !== "urn" && !k.startsWith("__") && pulumi.Output.isInstance(v));
+            const entries = Object.entries(s.resource).filter(
+                ([k, v]) => k !== "urn" && !k.startsWith("__") && pulumi.Output.isInstance(v),
+            );
             const values = await Promise.all(entries.map(([, v]) => unwrap(v as pulumi.Output<unknown>)));
             props = Object.fromEntries(entries.map(([k], j) => [k, values[j]]));
         }
         const parent = s.opts.parent ? urnOf.get(s.opts.parent) : rootUrn;
-        resources.push({ type: s.type, name: s.name, urn: urns[i], custom, inputs: record?.inputs ?? {}, props, parent,
-            dependencies: [...dependencies], propertyDependencies });
+        resources.push({
+            type: s.type,
+            name: s.name,
+            urn: urns[i],
+            custom,
+            inputs: record?.inputs ?? {},
+            props,
+            parent,
+            dependencies: [...dependencies],
+            propertyDependencies,
+        });
     }
     return { resources, outputs: outputs ?? {} };
 }

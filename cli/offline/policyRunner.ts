@@ -5,8 +5,15 @@
  * and stacks whose resources carry parent / dependency / property-dependency references.
  */
 import type {
-    EnforcementLevel, Policies, Policy, PolicyConfigSchema, PolicyResource, ResourceValidationArgs, ResourceValidationPolicy,
-    StackValidationArgs, StackValidationPolicy,
+    EnforcementLevel,
+    Policies,
+    Policy,
+    PolicyConfigSchema,
+    PolicyResource,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
 } from "@pulumi/policy";
 import { UnknownValueError, unknownCheckingProxy } from "@pulumi/policy";
 
@@ -39,11 +46,20 @@ export interface PolicyRun {
 }
 
 /** Per-policy config as in a `--policy-pack-config` file: `{ "<policy>": { enforcementLevel?, ...props } | level }`. */
-export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+export type PackConfig = Record<
+    string,
+    EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
+>;
 
 /** The resource options of a resource registered without any. */
 function defaultOptions() {
-    return { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
+    return {
+        protect: false,
+        ignoreChanges: [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+    };
 }
 
 class NotApplicableSignal extends Error {
@@ -57,7 +73,10 @@ function notApplicable(reason?: string): never {
 }
 
 /** Fills in `default`s of a policy's config schema, as the Pulumi CLI does before the pack runs. */
-export function applySchemaDefaults(schema: PolicyConfigSchema | undefined, config: Record<string, unknown>): Record<string, unknown> {
+export function applySchemaDefaults(
+    schema: PolicyConfigSchema | undefined,
+    config: Record<string, unknown>,
+): Record<string, unknown> {
     const result: Record<string, unknown> = { ...config };
     for (const [key, property] of Object.entries(schema?.properties ?? {})) {
         if (result[key] === undefined && property.default !== undefined) {
@@ -67,13 +86,22 @@ export function applySchemaDefaults(schema: PolicyConfigSchema | undefined, conf
     return result;
 }
 
-function policyConfig(policy: Policy, config: PackConfig | undefined): { level: EnforcementLevel; props: Record<string, unknown> } {
+function policyConfig(
+    policy: Policy,
+    config: PackConfig | undefined,
+): { level: EnforcementLevel; props: Record<string, unknown> } {
     const all = config?.all;
     const own = config?.[policy.name];
     const allLevel = typeof all === "string" ? all : all?.enforcementLevel;
     const ownLevel = typeof own === "string" ? own : own?.enforcementLevel;
-    const props = typeof own === "object" && own !== null ? Object.fromEntries(Object.entries(own).filter(([k]) => k !== "enforcementLevel")) : {};
-    return { level: ownLevel ?? allLevel ?? policy.enforcementLevel ?? "advisory", props: applySchemaDefaults(policy.configSchema, props) };
+    const props =
+        typeof own === "object" && own !== null
+            ? Object.fromEntries(Object.entries(own).filter(([k]) => k !== "enforcementLevel"))
+            : {};
+    return {
+        level: ownLevel ?? allLevel ?? policy.enforcementLevel ?? "advisory",
+        props: applySchemaDefaults(policy.configSchema, props),
+    };
 }
 
 /** Builds the stack the way the server does: proxied props and object references for parent and dependencies. */
@@ -82,9 +110,13 @@ export function makeStack(specs: StackResourceSpec[]): PolicyResource[] {
     const resources = specs.map((spec) => {
         const props = unknownCheckingProxy(spec.props) as Record<string, unknown>;
         const resource: PolicyResource = {
-            type: spec.type, name: spec.name, urn: spec.urn, props,
+            type: spec.type,
+            name: spec.name,
+            urn: spec.urn,
+            props,
             opts: defaultOptions(),
-            dependencies: [], propertyDependencies: {},
+            dependencies: [],
+            propertyDependencies: {},
             isType: () => false,
             asType: () => undefined,
         } as unknown as PolicyResource;
@@ -92,13 +124,21 @@ export function makeStack(specs: StackResourceSpec[]): PolicyResource[] {
         return resource;
     });
     specs.forEach((spec, i) => {
-        const resource = resources[i] as { parent?: PolicyResource; dependencies: PolicyResource[]; propertyDependencies: Record<string, PolicyResource[]> };
+        const resource = resources[i] as {
+            parent?: PolicyResource;
+            dependencies: PolicyResource[];
+            propertyDependencies: Record<string, PolicyResource[]>;
+        };
         if (spec.parent && byUrn.has(spec.parent)) {
             resource.parent = byUrn.get(spec.parent);
         }
-        resource.dependencies = (spec.dependencies ?? []).map((u) => byUrn.get(u)).filter((r): r is PolicyResource => r !== undefined);
+        resource.dependencies = (spec.dependencies ?? [])
+            .map((u) => byUrn.get(u))
+            .filter((r): r is PolicyResource => r !== undefined);
         for (const [key, urns] of Object.entries(spec.propertyDependencies ?? {})) {
-            resource.propertyDependencies[key] = urns.map((u) => byUrn.get(u)).filter((r): r is PolicyResource => r !== undefined);
+            resource.propertyDependencies[key] = urns
+                .map((u) => byUrn.get(u))
+                .filter((r): r is PolicyResource => r !== undefined);
         }
     });
     return resources;
@@ -123,17 +163,29 @@ async function guarded(run: PolicyRun, fn: () => unknown): Promise<void> {
 }
 
 /** Runs one resource policy against one resource (inputs as props). */
-export async function runResourcePolicy(policy: ResourceValidationPolicy, spec: Omit<StackResourceSpec, "urn"> & { urn?: string; parent?: string },
-    config?: PackConfig): Promise<PolicyRun> {
+export async function runResourcePolicy(
+    policy: ResourceValidationPolicy,
+    spec: Omit<StackResourceSpec, "urn"> & { urn?: string; parent?: string },
+    config?: PackConfig,
+): Promise<PolicyRun> {
     const { level, props } = policyConfig(policy, config);
-    const run: PolicyRun = { policy: policy.name, enforcementLevel: level, violations: [], notApplicable: [], cannotRun: [] };
+    const run: PolicyRun = {
+        policy: policy.name,
+        enforcementLevel: level,
+        violations: [],
+        notApplicable: [],
+        cannotRun: [],
+    };
     if (level === "disabled") {
         return run;
     }
     const urn = spec.urn ?? `urn:pulumi:test::test::${spec.type}::${spec.name}`;
     const proxied = unknownCheckingProxy(spec.props) as Record<string, unknown>;
     const args: ResourceValidationArgs = {
-        type: spec.type, props: proxied, urn, name: spec.name,
+        type: spec.type,
+        props: proxied,
+        urn,
+        name: spec.name,
         opts: { ...defaultOptions(), parent: spec.parent },
         stackTags: new Map(),
         isType: () => false,
@@ -141,27 +193,56 @@ export async function runResourcePolicy(policy: ResourceValidationPolicy, spec: 
         getConfig: <T>() => props as T,
         notApplicable,
     } as unknown as ResourceValidationArgs;
-    const validations = policy.validateResource === undefined ? [] : Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+    const validations =
+        policy.validateResource === undefined
+            ? []
+            : Array.isArray(policy.validateResource)
+              ? policy.validateResource
+              : [policy.validateResource];
     for (const validation of validations) {
-        await guarded(run, () => validation(args, (message: string) => {
-            run.violations.push({ policy: policy.name, enforcementLevel: level === "remediate" ? "mandatory" : level, message, urn });
-        }));
+        await guarded(run, () =>
+            validation(args, (message: string) => {
+                run.violations.push({
+                    policy: policy.name,
+                    enforcementLevel: level === "remediate" ? "mandatory" : level,
+                    message,
+                    urn,
+                });
+            }),
+        );
     }
     return run;
 }
 
 /** Runs one stack policy against a stack built with `makeStack`. */
-export async function runStackPolicy(policy: StackValidationPolicy, resources: PolicyResource[], config?: PackConfig): Promise<PolicyRun> {
+export async function runStackPolicy(
+    policy: StackValidationPolicy,
+    resources: PolicyResource[],
+    config?: PackConfig,
+): Promise<PolicyRun> {
     const { level: configured, props } = policyConfig(policy, config);
     const level = configured === "remediate" ? "mandatory" : configured;
-    const run: PolicyRun = { policy: policy.name, enforcementLevel: level, violations: [], notApplicable: [], cannotRun: [] };
+    const run: PolicyRun = {
+        policy: policy.name,
+        enforcementLevel: level,
+        violations: [],
+        notApplicable: [],
+        cannotRun: [],
+    };
     if (level === "disabled") {
         return run;
     }
-    const args: StackValidationArgs = { resources, getConfig: <T>() => props as T, stackTags: new Map(), notApplicable } as unknown as StackValidationArgs;
-    await guarded(run, () => policy.validateStack(args, (message: string, urn?: string) => {
-        run.violations.push({ policy: policy.name, enforcementLevel: level, message, urn });
-    }));
+    const args: StackValidationArgs = {
+        resources,
+        getConfig: <T>() => props as T,
+        stackTags: new Map(),
+        notApplicable,
+    } as unknown as StackValidationArgs;
+    await guarded(run, () =>
+        policy.validateStack(args, (message: string, urn?: string) => {
+            run.violations.push({ policy: policy.name, enforcementLevel: level, message, urn });
+        }),
+    );
     return run;
 }
 
@@ -169,7 +250,11 @@ export async function runStackPolicy(policy: StackValidationPolicy, resources: P
  * Runs a whole pack over a stack: resource policies against each resource's inputs, stack policies
  * against the stack's outputs.
  */
-export async function runPack(policies: Policies, specs: (StackResourceSpec & { inputs?: Record<string, unknown> })[], config?: PackConfig): Promise<PolicyRun[]> {
+export async function runPack(
+    policies: Policies,
+    specs: (StackResourceSpec & { inputs?: Record<string, unknown> })[],
+    config?: PackConfig,
+): Promise<PolicyRun[]> {
     const runs: PolicyRun[] = [];
     const stack = makeStack(specs);
     for (const policy of policies) {
@@ -177,9 +262,19 @@ export async function runPack(policies: Policies, specs: (StackResourceSpec & { 
             runs.push(await runStackPolicy(policy, stack, config));
             continue;
         }
-        const merged: PolicyRun = { policy: policy.name, enforcementLevel: policyConfig(policy, config).level, violations: [], notApplicable: [], cannotRun: [] };
+        const merged: PolicyRun = {
+            policy: policy.name,
+            enforcementLevel: policyConfig(policy, config).level,
+            violations: [],
+            notApplicable: [],
+            cannotRun: [],
+        };
         for (const spec of specs) {
-            const run = await runResourcePolicy(policy as ResourceValidationPolicy, { ...spec, props: spec.inputs ?? spec.props }, config);
+            const run = await runResourcePolicy(
+                policy as ResourceValidationPolicy,
+                { ...spec, props: spec.inputs ?? spec.props },
+                config,
+            );
             merged.violations.push(...run.violations);
             merged.cannotRun.push(...run.cannotRun);
         }

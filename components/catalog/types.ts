@@ -8,15 +8,7 @@ export type CloudName = "AzurePublic" | "AzureUSGovernment" | "AzureChinaCloud";
 
 /** Optional scenarios of the doc. Rows that no scenario gates are `core`. */
 export type ScenarioName =
-    | "automl"
-    | "hbi"
-    | "monitoring"
-    | "python"
-    | "r"
-    | "rstudio"
-    | "vscode"
-    | "huggingface"
-    | "kubernetes";
+    "automl" | "hbi" | "monitoring" | "python" | "r" | "rstudio" | "vscode" | "huggingface" | "kubernetes";
 
 export type RowScenario = ScenarioName | "core";
 

@@ -13,8 +13,20 @@ import { PolicySettings, isBasic } from "../firewall/settings";
 import { Requirement } from "../requirements";
 import { rawTargets } from "../firewall/model";
 import {
-    NormalGroup, NormalRule, RawGroup, RuleReader, RuleTable, destinationsOf, fingerprint, fqdnsOf, newRuleTable, normaliseGroup, normaliseName,
-    ruleWhere, slotAt, targetsOf,
+    NormalGroup,
+    NormalRule,
+    RawGroup,
+    RuleReader,
+    RuleTable,
+    destinationsOf,
+    fingerprint,
+    fqdnsOf,
+    newRuleTable,
+    normaliseGroup,
+    normaliseName,
+    ruleWhere,
+    slotAt,
+    targetsOf,
 } from "./model";
 
 export type { PolicySettings };
@@ -92,7 +104,9 @@ export function covers(pattern: Pattern, requirement: Pattern): boolean {
     if (pattern.kind === "exact") {
         return requirement.kind === "exact" && requirement.name === pattern.name;
     }
-    return requirement.kind === "exact" ? requirement.name.endsWith(pattern.suffix) : requirement.suffix.endsWith(pattern.suffix);
+    return requirement.kind === "exact"
+        ? requirement.name.endsWith(pattern.suffix)
+        : requirement.suffix.endsWith(pattern.suffix);
 }
 
 /** Does `pattern` match some but not all of the requirement's names? */
@@ -206,8 +220,11 @@ function sourceMatches(rule: NormalRule, workload: Workload): boolean {
 }
 
 function sourceOverlapsPartly(rule: NormalRule, workload: Workload): boolean {
-    return !sourceMatches(rule, workload) && !rule.sourceAny
-        && workload.cidrs.some((c) => rule.sourceRanges.some((r) => intersects(r, c)));
+    return (
+        !sourceMatches(rule, workload) &&
+        !rule.sourceAny &&
+        workload.cidrs.some((c) => rule.sourceRanges.some((r) => intersects(r, c)))
+    );
 }
 
 function portMatches(rule: NormalRule, port: number): boolean {
@@ -227,11 +244,18 @@ function checkBase(input: CoverageInput, problems: string[]): void {
     const policy = input.policy ?? {};
     const parents = input.parentGroups ?? [];
     if (parents.length && policy.basePolicyKnown && !policy.basePolicyId) {
-        throw new InputError("parentGroups", `${parents.length} group(s)`,
-            `the policy${policy.name ? ` ${policy.name}` : ""} names no base policy, so parent rule collection groups do not apply to it.`);
+        throw new InputError(
+            "parentGroups",
+            `${parents.length} group(s)`,
+            `the policy${policy.name ? ` ${policy.name}` : ""} names no base policy, so parent rule collection ` +
+                `groups do not apply to it.`,
+        );
     }
     if (policy.basePolicyId && parents.length === 0) {
-        problems.push(`The policy has base policy ${policy.basePolicyId}, whose rule collection groups were not given; only the policy's own rules were evaluated.`);
+        problems.push(
+            `The policy has base policy ${policy.basePolicyId}, whose rule collection groups were not given; only ` +
+                `the policy's own rules were evaluated.`,
+        );
     }
 }
 
@@ -241,9 +265,13 @@ function orderedGroups(input: CoverageInput, problems: string[]): NormalGroup[] 
     const groups: NormalGroup[] = [
         ...parents.map((g, i) => normaliseGroup(g, i, true, problems)),
         ...input.groups.map((g, i) => normaliseGroup(g, parents.length + i, false, problems)),
-        ...(input.legacyFirewalls ?? []).map((g, i) => normaliseGroup(g, parents.length + input.groups.length + i, false, problems, true)),
+        ...(input.legacyFirewalls ?? []).map((g, i) =>
+            normaliseGroup(g, parents.length + input.groups.length + i, false, problems, true),
+        ),
     ];
-    return groups.sort((a, b) => Number(b.fromParent) - Number(a.fromParent) || a.priority - b.priority || a.order - b.order);
+    return groups.sort(
+        (a, b) => Number(b.fromParent) - Number(a.fromParent) || a.priority - b.priority || a.order - b.order,
+    );
 }
 
 /** A requirement's destination as a pattern; an FQDN that is not an exact name or `*suffix` is an input error. */
@@ -253,8 +281,11 @@ function requirementPattern(req: Requirement, index: number): Pattern | undefine
     }
     const pattern = parsePattern(req.destination);
     if (!pattern || pattern.kind === "any") {
-        throw new InputError(`requirements[${index}].destination`, req.destination,
-            "a requirement is an exact FQDN or '*' followed by a suffix (*.example.com), or a service tag.");
+        throw new InputError(
+            `requirements[${index}].destination`,
+            req.destination,
+            "a requirement is an exact FQDN or '*' followed by a suffix (*.example.com), or a service tag.",
+        );
     }
     return pattern;
 }
@@ -298,13 +329,20 @@ class RuleIndex {
     private readonly appAny: number[] = [];
     private readonly appPattern = new Map<string, number | number[]>();
 
-    constructor(readonly reader: RuleReader, private readonly keys: LookupKeys, private readonly fqdnsUsable: boolean,
-        private readonly fqdnsUnusableWhy: string | undefined, private readonly problems: string[]) {}
+    constructor(
+        readonly reader: RuleReader,
+        private readonly keys: LookupKeys,
+        private readonly fqdnsUsable: boolean,
+        private readonly fqdnsUnusableWhy: string | undefined,
+        private readonly problems: string[],
+    ) {}
 
     /** Reads each collection and indexes its rules right away, while they are still in the CPU caches. */
     addGroups(groups: NormalGroup[]): void {
         for (const group of groups) {
-            const collections = group.collections.map((c, i) => ({ c, i })).sort((a, b) => a.c.priority - b.c.priority || a.i - b.i);
+            const collections = group.collections
+                .map((c, i) => ({ c, i }))
+                .sort((a, b) => a.c.priority - b.c.priority || a.i - b.i);
             for (const { c } of collections) {
                 const firstNetwork = this.net.raw.length;
                 const firstApplication = this.app.raw.length;
@@ -352,10 +390,16 @@ class RuleIndex {
         }
         if (wildcard) {
             const wildcards = fqdnsOf(this.reader.normal(this.net, seq)).filter((f) => f.includes("*"));
-            this.problems.push(`Rule ${ruleWhere(this.net, seq)} has wildcard FQDNs in a network rule (${wildcards.join(", ")}); Azure Firewall does not support them there, so they match nothing.`);
+            this.problems.push(
+                `Rule ${ruleWhere(this.net, seq)} has wildcard FQDNs in a network rule (${wildcards.join(", ")}); ` +
+                    `Azure Firewall does not support them there, so they match nothing.`,
+            );
         }
         if (this.fqdnsUnusableWhy) {
-            this.problems.push(`Rule ${ruleWhere(this.net, seq)} uses FQDNs in a network rule, but ${this.fqdnsUnusableWhy}; those FQDNs match nothing.`);
+            this.problems.push(
+                `Rule ${ruleWhere(this.net, seq)} uses FQDNs in a network rule, but ${this.fqdnsUnusableWhy}; ` +
+                    `those FQDNs match nothing.`,
+            );
         }
     }
 
@@ -369,7 +413,10 @@ class RuleIndex {
                 continue;
             }
             if (target.indexOf("*", 1) !== -1) {
-                this.problems.push(`Rule ${ruleWhere(this.app, seq)} has target ${JSON.stringify(normaliseName(target))}: '*' is supported only as the first character, once; it covers nothing.`);
+                this.problems.push(
+                    `Rule ${ruleWhere(this.app, seq)} has target ${JSON.stringify(normaliseName(target))}: '*' is ` +
+                        `supported only as the first character, once; it covers nothing.`,
+                );
             } else if (target.length <= 3 && normaliseName(target) === "*") {
                 if (this.appAny[this.appAny.length - 1] !== seq) {
                     this.appAny.push(seq);
@@ -385,7 +432,11 @@ class RuleIndex {
 
     /** Network rules that could match a requirement with these tag keys / exact name, in order. */
     networkCandidates(tagKeys: string[], exactName: string | undefined): number[] {
-        return mergeSorted([this.netAny, ...tagKeys.map((t) => this.netTag.get(t) ?? []), exactName ? compact(this.netFqdn.get(exactName)) : []]);
+        return mergeSorted([
+            this.netAny,
+            ...tagKeys.map((t) => this.netTag.get(t) ?? []),
+            exactName ? compact(this.netFqdn.get(exactName)) : [],
+        ]);
     }
 
     /** Application rules that could cover a requirement's pattern, in order. */
@@ -422,7 +473,9 @@ function fqdnsUnusable(policy: PolicySettings): string | undefined {
         return "the policy is on the Basic SKU, which has no DNS proxy";
     }
     if (policy.dnsProxy !== true) {
-        return policy.dnsProxy === false ? "DNS proxy is off on the policy" : "DNS proxy is not known to be on for the policy";
+        return policy.dnsProxy === false
+            ? "DNS proxy is off on the policy"
+            : "DNS proxy is not known to be on for the policy";
     }
     return undefined;
 }
@@ -437,25 +490,49 @@ interface PreparedRequirement {
     appCandidates?: number[];
 }
 
-/** Evaluates each check of the requirements against the index: first matching rule decides (docs/coverage-semantics.md §2-§4). */
+/**
+ * Evaluates each check of the requirements against the index: first matching rule decides (docs/coverage-semantics.md
+ * §2-§4).
+ */
 class CoverageRun {
     private readonly results: (CheckResult & { index: number })[] = [];
     private readonly overlaps: OverlapReporter;
 
-    constructor(private readonly index: RuleIndex, private readonly workload: Workload, fqdnsUsable: boolean, problems: string[]) {
+    constructor(
+        private readonly index: RuleIndex,
+        private readonly workload: Workload,
+        fqdnsUsable: boolean,
+        problems: string[],
+    ) {
         this.overlaps = new OverlapReporter(index, workload, fqdnsUsable, problems);
     }
 
     check(req: Requirement, index: number, pattern: Pattern | undefined): void {
-        const tagKeys = req.kind === "serviceTag" ? tagForms(req.destination) : (req.serviceTags ?? []).flatMap(tagForms);
+        const tagKeys =
+            req.kind === "serviceTag" ? tagForms(req.destination) : (req.serviceTags ?? []).flatMap(tagForms);
         const exactName = pattern?.kind === "exact" ? pattern.name : undefined;
-        const prepared: PreparedRequirement = { req, index, pattern, tagKeys, netCandidates: this.index.networkCandidates(tagKeys, exactName) };
+        const prepared: PreparedRequirement = {
+            req,
+            index,
+            pattern,
+            tagKeys,
+            netCandidates: this.index.networkCandidates(tagKeys, exactName),
+        };
         const protocols: ("TCP" | "UDP")[] = req.protocol === "Any" ? ["TCP", "UDP"] : [req.protocol];
         for (const protocol of protocols) {
             for (const port of req.ports) {
-                const decided = this.decideNetwork(prepared, protocol, port) ?? this.decideApplication(prepared, protocol, port);
+                const decided =
+                    this.decideNetwork(prepared, protocol, port) ?? this.decideApplication(prepared, protocol, port);
                 const status: CheckStatus = decided ? (decided.action === "allow" ? "allowed" : "denied") : "missing";
-                this.results.push({ index, destination: req.destination, kind: req.kind, protocol, port, status, decidedBy: decided ? describeRule(decided) : null });
+                this.results.push({
+                    index,
+                    destination: req.destination,
+                    kind: req.kind,
+                    protocol,
+                    port,
+                    status,
+                    decidedBy: decided ? describeRule(decided) : null,
+                });
                 this.overlaps.report(prepared, protocol, port, decided);
             }
         }
@@ -479,8 +556,11 @@ class CoverageRun {
         p.appCandidates ??= this.index.applicationCandidates(p.pattern);
         for (const seq of p.appCandidates) {
             const rule = this.index.reader.normal(this.index.app, seq);
-            if (rule.appProtocols.some((a) => a.type === wanted && a.port === port) && sourceMatches(rule, this.workload)
-                && patternsOf(rule).some((a) => covers(a, p.pattern!))) {
+            if (
+                rule.appProtocols.some((a) => a.type === wanted && a.port === port) &&
+                sourceMatches(rule, this.workload) &&
+                patternsOf(rule).some((a) => covers(a, p.pattern!))
+            ) {
                 return rule;
             }
         }
@@ -492,7 +572,12 @@ class CoverageRun {
         const results = this.results.sort((a, b) => {
             const da = a.destination.toLowerCase();
             const db = b.destination.toLowerCase();
-            return (da < db ? -1 : da > db ? 1 : 0) || (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0) || a.port - b.port || a.index - b.index;
+            return (
+                (da < db ? -1 : da > db ? 1 : 0) ||
+                (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0) ||
+                a.port - b.port ||
+                a.index - b.index
+            );
         });
         const summary: CoverageSummary = { checks: results.length, allowed: 0, denied: 0, missing: 0 };
         results.forEach((r) => summary[r.status]++);
@@ -500,19 +585,29 @@ class CoverageRun {
     }
 }
 
-/** Reports Deny rules reached before the deciding rule that cover a check only in part (docs/coverage-semantics.md §6). */
+/**
+ * Reports Deny rules reached before the deciding rule that cover a check only in part (docs/coverage-semantics.md
+ * §6).
+ */
 class OverlapReporter {
     private readonly seen = new Set<string>();
     private readonly denies: Record<"network" | "application", NormalRule[]>;
 
-    constructor(index: RuleIndex, private readonly workload: Workload, private readonly fqdnsUsable: boolean,
-        private readonly problems: string[]) {
+    constructor(
+        index: RuleIndex,
+        private readonly workload: Workload,
+        private readonly fqdnsUsable: boolean,
+        private readonly problems: string[],
+    ) {
         this.denies = { network: index.denies(index.net), application: index.denies(index.app) };
     }
 
     report(p: PreparedRequirement, protocol: "TCP" | "UDP", port: number, decided: NormalRule | undefined): void {
-        const reached = (rule: NormalRule) => !decided
-            || (decided.stage === "application" ? rule.stage === "network" || rule.seq < decided.seq : rule.stage === "network" && rule.seq < decided.seq);
+        const reached = (rule: NormalRule) =>
+            !decided ||
+            (decided.stage === "application"
+                ? rule.stage === "network" || rule.seq < decided.seq
+                : rule.stage === "network" && rule.seq < decided.seq);
         for (const rule of this.denies.network) {
             if (reached(rule) && protocolMatches(rule, protocol) && portMatches(rule, port)) {
                 this.note(p.req, protocol, port, rule, ...this.networkOverlap(p, rule));
@@ -526,22 +621,43 @@ class OverlapReporter {
             if (reached(rule) && rule.appProtocols.some((a) => a.type === wanted && a.port === port)) {
                 const patterns = patternsOf(rule);
                 const full = patterns.some((a) => covers(a, p.pattern!));
-                this.note(p.req, protocol, port, rule, full, !full && patterns.some((a) => overlapsPartly(a, p.pattern!)));
+                this.note(
+                    p.req,
+                    protocol,
+                    port,
+                    rule,
+                    full,
+                    !full && patterns.some((a) => overlapsPartly(a, p.pattern!)),
+                );
             }
         }
     }
 
     /** Whether a network Deny rule's destination covers the requirement fully, or only in part. */
     private networkOverlap(p: PreparedRequirement, rule: NormalRule): [boolean, boolean] {
-        const full = rule.destAny || p.tagKeys.some((t) => rule.destTags.includes(t))
-            || (p.pattern?.kind === "exact" && this.fqdnsUsable && fqdnsOf(rule).includes(p.pattern.name));
-        const partial = !full && (
-            (p.req.kind === "serviceTag" && rule.destTags.some((t) => t !== p.tagKeys[0] && tagForms(t)[1] === p.tagKeys[0]))
-            || (p.pattern?.kind === "suffix" && fqdnsOf(rule).some((f) => !f.includes("*") && f.endsWith((p.pattern as { suffix: string }).suffix))));
+        const full =
+            rule.destAny ||
+            p.tagKeys.some((t) => rule.destTags.includes(t)) ||
+            (p.pattern?.kind === "exact" && this.fqdnsUsable && fqdnsOf(rule).includes(p.pattern.name));
+        const partial =
+            !full &&
+            ((p.req.kind === "serviceTag" &&
+                rule.destTags.some((t) => t !== p.tagKeys[0] && tagForms(t)[1] === p.tagKeys[0])) ||
+                (p.pattern?.kind === "suffix" &&
+                    fqdnsOf(rule).some(
+                        (f) => !f.includes("*") && f.endsWith((p.pattern as { suffix: string }).suffix),
+                    )));
         return [full, partial];
     }
 
-    private note(req: Requirement, protocol: string, port: number, rule: NormalRule, destFull: boolean, destPartial: boolean): void {
+    private note(
+        req: Requirement,
+        protocol: string,
+        port: number,
+        rule: NormalRule,
+        destFull: boolean,
+        destPartial: boolean,
+    ): void {
         let why: string | undefined;
         if (destPartial && (sourceMatches(rule, this.workload) || sourceOverlapsPartly(rule, this.workload))) {
             why = "covers only part of the destination";
@@ -549,7 +665,9 @@ class OverlapReporter {
             why = "applies to only part of the workload's sources";
         }
         if (why) {
-            const text = `Deny rule ${rule.group}/${rule.collection}/${rule.name} ${why} for ${req.destination} ${protocol} ${port}; it does not decide the check, but part of that traffic is denied.`;
+            const text =
+                `Deny rule ${rule.group}/${rule.collection}/${rule.name} ${why} for ${req.destination} ` +
+                `${protocol} ${port}; it does not decide the check, but part of that traffic is denied.`;
             if (!this.seen.has(text)) {
                 this.seen.add(text);
                 this.problems.push(text);

@@ -4,8 +4,20 @@
  */
 import { InputError } from "../errors";
 import {
-    FirewallCollection, FirewallGroup, RawGroup, Stage, appProtocolsOf, isValidPriority, otherDestinationFields, rawIpProtocols,
-    rawTargets, readGroup, ruleNameOf, ruleStage, strings, untypedRuleProblem,
+    FirewallCollection,
+    FirewallGroup,
+    RawGroup,
+    Stage,
+    appProtocolsOf,
+    isValidPriority,
+    otherDestinationFields,
+    rawIpProtocols,
+    rawTargets,
+    readGroup,
+    ruleNameOf,
+    ruleStage,
+    strings,
+    untypedRuleProblem,
 } from "../firewall/model";
 import { Ipv4Interval, isAnyAddress, parseIpv4 } from "../net";
 
@@ -92,8 +104,18 @@ function listKey(values: unknown): string {
     return values.length === 1 && typeof values[0] === "string" ? values[0] : values.join("\u0000");
 }
 
-const RULE_STRING_LISTS = ["sourceAddresses", "sourceIpGroups", "destinationAddresses", "destinationFqdns", "destinationIpGroups",
-    "destinationPorts", "targetFqdns", "fqdnTags", "ipProtocols", "protocols"];
+const RULE_STRING_LISTS = [
+    "sourceAddresses",
+    "sourceIpGroups",
+    "destinationAddresses",
+    "destinationFqdns",
+    "destinationIpGroups",
+    "destinationPorts",
+    "targetFqdns",
+    "fqdnTags",
+    "ipProtocols",
+    "protocols",
+];
 
 /**
  * Whether a rule holds a value unknown during preview, looking where rule values live (its strings and
@@ -111,7 +133,11 @@ function ruleHasUnknown(rule: Record<string, unknown>): boolean {
         if (Array.isArray(list)) {
             for (let i = 0; i < list.length; i++) {
                 const value = list[i];
-                if (typeof value === "string" ? value === UNKNOWN_SENTINEL : value !== null && typeof value === "object" && hasUnknown(value)) {
+                if (
+                    typeof value === "string"
+                        ? value === UNKNOWN_SENTINEL
+                        : value !== null && typeof value === "object" && hasUnknown(value)
+                ) {
                     return true;
                 }
             }
@@ -143,7 +169,13 @@ function checkedPriority(value: unknown, what: string): number {
  * Reads one rule collection group (or, with `legacyFirewall`, a firewall's own collections) through the
  * firewall model and checks its priorities. Problems found on the way are appended to `problems`.
  */
-export function normaliseGroup(raw: RawGroup, order: number, fromParent: boolean, problems: string[], legacyFirewall = false): NormalGroup {
+export function normaliseGroup(
+    raw: RawGroup,
+    order: number,
+    fromParent: boolean,
+    problems: string[],
+    legacyFirewall = false,
+): NormalGroup {
     const group = readGroup(raw, order);
     problems.push(...group.problems);
     const priority = legacyFirewall ? 0 : checkedPriority(group.priority, `ruleCollectionGroup ${group.name}`);
@@ -260,7 +292,10 @@ export class RuleReader {
             const rule = rawRules[index];
             const name = ruleNameOf(rule, index);
             if (ruleHasUnknown(rule)) {
-                this.problems.push(`Rule ${group.name}/${collection.name}/${name} has values that are unknown until the update runs; it was not evaluated.`);
+                this.problems.push(
+                    `Rule ${group.name}/${collection.name}/${name} has values that are unknown until the update ` +
+                        `runs; it was not evaluated.`,
+                );
                 continue;
             }
             const stage = ruleStage(rule, collection.stageHint);
@@ -273,18 +308,27 @@ export class RuleReader {
             }
             const source = this.sources(rule.sourceAddresses);
             for (const address of source.invalid) {
-                this.problems.push(`Rule ${group.name}/${collection.name}/${name} has source ${JSON.stringify(address)}, which is not an IPv4 address, CIDR or range; it matches nothing.`);
+                this.problems.push(
+                    `Rule ${group.name}/${collection.name}/${name} has source ${JSON.stringify(address)}, which is ` +
+                        `not an IPv4 address, CIDR or range; it matches nothing.`,
+                );
             }
             if (stage === "network") {
                 for (const value of this.portInfo(rule.destinationPorts).invalid) {
-                    this.problems.push(`Rule ${group.name}/${collection.name}/${name} has port ${value}, which is not *, N or A-B; it matches nothing.`);
+                    this.problems.push(
+                        `Rule ${group.name}/${collection.name}/${name} has port ${value}, which is not *, N or ` +
+                            `A-B; it matches nothing.`,
+                    );
                 }
             } else {
                 const targets = rawTargets(rule);
                 if (!(Array.isArray(targets) && targets.length)) {
                     const others = otherDestinationFields(rule);
                     if (others.length) {
-                        this.problems.push(`Rule ${group.name}/${collection.name}/${name} allows only by ${others.join(", ")}, which this evaluator does not check.`);
+                        this.problems.push(
+                            `Rule ${group.name}/${collection.name}/${name} allows only by ${others.join(", ")}, ` +
+                                `which this evaluator does not check.`,
+                        );
                     }
                 }
             }
@@ -310,14 +354,27 @@ export class RuleReader {
         const rule = table.raw[seq];
         const stage = table.stage;
         const source = this.sources(rule.sourceAddresses);
-        const groups = Array.isArray(rule.sourceIpGroups) && rule.sourceIpGroups.length
-            ? new Set(strings(rule.sourceIpGroups).map((g) => g.trim().toLowerCase())) : NO_IP_GROUPS;
+        const groups =
+            Array.isArray(rule.sourceIpGroups) && rule.sourceIpGroups.length
+                ? new Set(strings(rule.sourceIpGroups).map((g) => g.trim().toLowerCase()))
+                : NO_IP_GROUPS;
         const normal: NormalRule = {
-            stage, name: ruleName(table, seq), group: slotAt(table, seq).group.name, collection: slotAt(table, seq).collection.name,
-            action: slotAt(table, seq).collection.action, seq,
-            sourceAny: source.sourceAny, sourceRanges: source.sourceRanges, sourceIpGroups: groups as Set<string>,
-            protocols: NO_PROTOCOLS, ports: NO_PORTS, destAny: false, destTags: NO_STRINGS, rawFqdns: NO_STRINGS,
-            appProtocols: NO_APP_PROTOCOLS, rawTargets: NO_STRINGS,
+            stage,
+            name: ruleName(table, seq),
+            group: slotAt(table, seq).group.name,
+            collection: slotAt(table, seq).collection.name,
+            action: slotAt(table, seq).collection.action,
+            seq,
+            sourceAny: source.sourceAny,
+            sourceRanges: source.sourceRanges,
+            sourceIpGroups: groups as Set<string>,
+            protocols: NO_PROTOCOLS,
+            ports: NO_PORTS,
+            destAny: false,
+            destTags: NO_STRINGS,
+            rawFqdns: NO_STRINGS,
+            appProtocols: NO_APP_PROTOCOLS,
+            rawTargets: NO_STRINGS,
         };
         if (stage === "network") {
             normal.protocols = this.protocols(rawIpProtocols(rule));
@@ -364,7 +421,7 @@ export function slotAt(table: RuleTable, seq: number): { group: NormalGroup; col
 
 export function ruleName(table: RuleTable, seq: number): string {
     const name = table.raw[seq].name;
-    return typeof name === "string" ? name : table.unnamed.get(seq) ?? `(rule ${seq + 1})`;
+    return typeof name === "string" ? name : (table.unnamed.get(seq) ?? `(rule ${seq + 1})`);
 }
 
 /** `group/collection/rule` of rule `seq`, for messages. */

@@ -34,7 +34,10 @@ export interface ClassicCollections {
     applicationRuleCollections: ClassicCollection<ClassicApplicationRule>[];
 }
 
-function sources(rule: { sourceAddresses?: string[]; sourceIpGroups?: string[] }): { sourceAddresses?: string[]; sourceIpGroups?: string[] } {
+function sources(rule: { sourceAddresses?: string[]; sourceIpGroups?: string[] }): {
+    sourceAddresses?: string[];
+    sourceIpGroups?: string[];
+} {
     return {
         ...(rule.sourceAddresses ? { sourceAddresses: rule.sourceAddresses } : {}),
         ...(rule.sourceIpGroups ? { sourceIpGroups: rule.sourceIpGroups } : {}),
@@ -46,7 +49,9 @@ export function toClassicCollections(collections: PlannedRuleCollection[]): Clas
     const result: ClassicCollections = { networkRuleCollections: [], applicationRuleCollections: [] };
     for (const collection of collections) {
         const network = collection.rules.filter((r): r is PlannedNetworkRule => r.ruleType === "NetworkRule");
-        const application = collection.rules.filter((r): r is PlannedApplicationRule => r.ruleType === "ApplicationRule");
+        const application = collection.rules.filter(
+            (r): r is PlannedApplicationRule => r.ruleType === "ApplicationRule",
+        );
         const base = { name: collection.name, priority: collection.priority, action: collection.action.type };
         if (network.length) {
             result.networkRuleCollections.push({

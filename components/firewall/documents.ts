@@ -24,18 +24,28 @@ export interface RulesDocument {
     policy?: PolicySettings;
 }
 
-const SHAPES = "expected the output of `az network firewall policy rule-collection-group list` (or one group), "
-    + "ARM resources or an ARM template of ruleCollectionGroups, or a `pulumi stack export`";
+const SHAPES =
+    "expected the output of `az network firewall policy rule-collection-group list` (or one group), " +
+    "ARM resources or an ARM template of ruleCollectionGroups, or a `pulumi stack export`";
 
 function checkedGroup(where: string, raw: unknown): RawGroup {
     const group = record(raw);
-    if (!group || !(looksLikeGroup(group) || "priority" in group || record(group.properties)
-        || String(group.type ?? "").toLowerCase() === ARM_RCG_TYPE)) {
+    if (
+        !group ||
+        !(
+            looksLikeGroup(group) ||
+            "priority" in group ||
+            record(group.properties) ||
+            String(group.type ?? "").toLowerCase() === ARM_RCG_TYPE
+        )
+    ) {
         throw new DocumentError(`${where}: JSON of an unknown shape; ${SHAPES}`);
     }
     if (!looksLikeGroup(group)) {
         const name = typeof group.name === "string" ? group.name.split("/").pop() : group.name;
-        throw new DocumentError(`${where}: rule collection group ${JSON.stringify(name ?? "(unnamed)")} has no ruleCollections array`);
+        throw new DocumentError(
+            `${where}: rule collection group ${JSON.stringify(name ?? "(unnamed)")} has no ruleCollections array`,
+        );
     }
     return group;
 }
@@ -46,7 +56,9 @@ function fromStackExport(where: string, resources: unknown[]): RulesDocument {
     const groups = targets.flatMap((t) => targetGroups(t).groups);
     const legacyFirewalls = targets.flatMap((t) => targetGroups(t).legacyFirewalls);
     if (groups.length + legacyFirewalls.length === 0) {
-        throw new DocumentError(`${where}: the stack export has no firewall policy rule collection groups (azure-native or azure classic)`);
+        throw new DocumentError(
+            `${where}: the stack export has no firewall policy rule collection groups (azure-native or azure classic)`,
+        );
     }
     const policies = targets.filter((t) => t.policy);
     const single = policies.length === 1 && nodes.filter((n) => isPolicy(n.type)).length === 1;
@@ -63,7 +75,9 @@ export function readRulesDocument(data: unknown, where: string): RulesDocument {
     if (object && Array.isArray(object.resources) && ("$schema" in object || "contentVersion" in object)) {
         const groups = object.resources.filter((r) => String(record(r)?.type).toLowerCase() === ARM_RCG_TYPE);
         if (groups.length === 0) {
-            throw new DocumentError(`${where}: the ARM template has no Microsoft.Network/firewallPolicies/ruleCollectionGroups resources`);
+            throw new DocumentError(
+                `${where}: the ARM template has no Microsoft.Network/firewallPolicies/ruleCollectionGroups resources`,
+            );
         }
         return { groups: groups.map((g) => checkedGroup(where, g)), legacyFirewalls: [] };
     }

@@ -74,7 +74,9 @@ export function strings(value: unknown): string[] {
 }
 
 export function record(value: unknown): Record<string, unknown> | undefined {
-    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+        ? (value as Record<string, unknown>)
+        : undefined;
 }
 
 function lower(value: unknown): string {
@@ -125,9 +127,15 @@ export function readGroup(raw: RawGroup, index: number): FirewallGroup {
             return;
         }
         if (type === "unknown") {
-            group.problems.push(`Rule collection ${name}/${cname} has type ${JSON.stringify(c.ruleCollectionType)}, which is neither filter nor NAT; ignored.`);
+            group.problems.push(
+                `Rule collection ${name}/${cname} has type ${JSON.stringify(c.ruleCollectionType)}, which is ` +
+                    `neither filter nor NAT; ignored.`,
+            );
         } else if (!action) {
-            group.problems.push(`Rule collection ${name}/${cname} has action ${JSON.stringify(c.action)}, which is neither Allow nor Deny; ignored.`);
+            group.problems.push(
+                `Rule collection ${name}/${cname} has action ${JSON.stringify(c.action)}, which is neither Allow ` +
+                    `nor Deny; ignored.`,
+            );
         } else {
             const rules = list(c.rules).map((r) => record(r) ?? {});
             group.collections.push({ name: cname, priority: c.priority, action, stageHint, rules });
@@ -197,7 +205,13 @@ export function appProtocolsOf(value: unknown): { type: string; port: number }[]
     });
 }
 
-const OTHER_APP_DESTINATIONS = ["fqdnTags", "destinationFqdnTags", "targetUrls", "destinationUrls", "webCategories"] as const;
+const OTHER_APP_DESTINATIONS = [
+    "fqdnTags",
+    "destinationFqdnTags",
+    "targetUrls",
+    "destinationUrls",
+    "webCategories",
+] as const;
 
 /** Which of an application rule's destination fields the evaluator does not check are set. */
 export function otherDestinationFields(rule: RawRule): string[] {

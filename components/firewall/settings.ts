@@ -73,7 +73,11 @@ export function isBasic(settings: PolicySettings | undefined): boolean {
  * wins; else what the components that attach to it were told: on only if all of them say so, off if
  * any says off, unknown if none says.
  */
-export function externalDnsProxy(name: string, configured: Readonly<Record<string, boolean>>, told: unknown[]): boolean | undefined {
+export function externalDnsProxy(
+    name: string,
+    configured: Readonly<Record<string, boolean>>,
+    told: unknown[],
+): boolean | undefined {
     const wanted = name.toLowerCase();
     const match = Object.entries(configured).find(([key]) => key.toLowerCase() === wanted);
     if (match) {

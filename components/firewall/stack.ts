@@ -7,10 +7,25 @@
  * value that is not known yet, and that must stay limited to the values a check really needs.
  */
 import { RawGroup, record } from "./model";
-import { PolicySettings, classicPolicySettings, externalDnsProxy, firewallSettings, nativePolicySettings } from "./settings";
 import {
-    TYPES, isClassicFirewall, isClassicPolicy, isClassicRcg, isClassicWorkspace, isComponent, isLegacyCollection, isNativeFirewall,
-    isPolicy, isRcg, isWorkspace,
+    PolicySettings,
+    classicPolicySettings,
+    externalDnsProxy,
+    firewallSettings,
+    nativePolicySettings,
+} from "./settings";
+import {
+    TYPES,
+    isClassicFirewall,
+    isClassicPolicy,
+    isClassicRcg,
+    isClassicWorkspace,
+    isComponent,
+    isLegacyCollection,
+    isNativeFirewall,
+    isPolicy,
+    isRcg,
+    isWorkspace,
 } from "./tokens";
 
 /** A stack resource with references to others (the shape of `@pulumi/policy`'s `PolicyResource`). */
@@ -18,7 +33,7 @@ export interface StackNode {
     type: string;
     name: string;
     urn: string;
-    props: Record<string, any>;
+    props: Record<string, unknown>;
     parent?: StackNode;
     dependencies: StackNode[];
     propertyDependencies: Record<string, StackNode[]>;
@@ -88,7 +103,9 @@ export function policyNameOfRcg(rcg: StackNode): string | undefined {
 /** The display name of an in-stack policy: its Azure name if known, else its Pulumi name. */
 export function policyDisplayName(policy: StackNode): string {
     try {
-        const settings = isClassicPolicy(policy.type) ? classicPolicySettings(policy.props) : nativePolicySettings(policy.props);
+        const settings = isClassicPolicy(policy.type)
+            ? classicPolicySettings(policy.props)
+            : nativePolicySettings(policy.props);
         return settings.name ?? policy.name;
     } catch {
         // The Azure name is not known yet (preview of a new, auto-named policy): use the Pulumi name.
@@ -106,23 +123,40 @@ function policyTargets(nodes: StackNode[], targets: Map<string, FirewallTarget>)
     const targetOf = (policy: StackNode): FirewallTarget => {
         let target = targets.get(policy.urn);
         if (!target) {
-            target = { key: policy.urn, name: policyDisplayName(policy), urn: policy.urn, policy, rcgs: [], components: [] };
+            target = {
+                key: policy.urn,
+                name: policyDisplayName(policy),
+                urn: policy.urn,
+                policy,
+                rcgs: [],
+                components: [],
+            };
             targets.set(policy.urn, target);
         }
         return target;
     };
-    nodes.filter((n) => isPolicy(n.type)).forEach((policy) => addUnique(targetOf(policy).components, componentsAbove(policy)));
+    nodes
+        .filter((n) => isPolicy(n.type))
+        .forEach((policy) => addUnique(targetOf(policy).components, componentsAbove(policy)));
     for (const rcg of nodes.filter((n) => isRcg(n.type))) {
         const policy = policyOfRcg(rcg);
         const components = componentsAbove(rcg);
-        const name = policy ? undefined : policyNameOfRcg(rcg) ?? "(unknown policy)";
-        const inStack = policy ?? [...targets.values()].find((t) => t.policy && name && t.name.toLowerCase() === name.toLowerCase())?.policy;
+        const name = policy ? undefined : (policyNameOfRcg(rcg) ?? "(unknown policy)");
+        const inStack =
+            policy ??
+            [...targets.values()].find((t) => t.policy && name && t.name.toLowerCase() === name.toLowerCase())?.policy;
         let target: FirewallTarget;
         if (inStack) {
             target = targetOf(inStack);
         } else {
             const key = `external:${name!.toLowerCase()}`;
-            target = targets.get(key) ?? { key, name: name!, urn: (components[0] ?? rcg).urn, rcgs: [], components: [] };
+            target = targets.get(key) ?? {
+                key,
+                name: name!,
+                urn: (components[0] ?? rcg).urn,
+                rcgs: [],
+                components: [],
+            };
             targets.set(key, target);
         }
         target.rcgs.push(rcg);
@@ -132,20 +166,38 @@ function policyTargets(nodes: StackNode[], targets: Map<string, FirewallTarget>)
 
 function hasOwnCollections(firewall: StackNode): boolean {
     const props = firewall.props;
-    return isNativeFirewall(firewall.type)
-        && (Array.isArray(props.applicationRuleCollections) && props.applicationRuleCollections.length > 0
-            || Array.isArray(props.networkRuleCollections) && props.networkRuleCollections.length > 0);
+    return (
+        isNativeFirewall(firewall.type) &&
+        ((Array.isArray(props.applicationRuleCollections) && props.applicationRuleCollections.length > 0) ||
+            (Array.isArray(props.networkRuleCollections) && props.networkRuleCollections.length > 0))
+    );
 }
 
 function legacyTargets(nodes: StackNode[], targets: Map<string, FirewallTarget>): void {
     for (const firewall of nodes.filter((n) => hasOwnCollections(n) || isClassicFirewall(n.type))) {
-        targets.set(firewall.urn, { key: firewall.urn, name: firewall.name, urn: firewall.urn, rcgs: [], components: [], legacy: { firewall, collections: [] } });
+        targets.set(firewall.urn, {
+            key: firewall.urn,
+            name: firewall.name,
+            urn: firewall.urn,
+            rcgs: [],
+            components: [],
+            legacy: { firewall, collections: [] },
+        });
     }
     for (const collection of nodes.filter((n) => isLegacyCollection(n.type))) {
-        const firewall = (collection.propertyDependencies.azureFirewallName ?? []).find((r) => isClassicFirewall(r.type));
+        const firewall = (collection.propertyDependencies.azureFirewallName ?? []).find((r) =>
+            isClassicFirewall(r.type),
+        );
         const named = String(collection.props.azureFirewallName ?? "(unknown firewall)");
         const key = firewall ? firewall.urn : `legacy:${named.toLowerCase()}`;
-        const target = targets.get(key) ?? { key, name: named, urn: collection.urn, rcgs: [], components: [], legacy: { collections: [] } };
+        const target = targets.get(key) ?? {
+            key,
+            name: named,
+            urn: collection.urn,
+            rcgs: [],
+            components: [],
+            legacy: { collections: [] },
+        };
         target.legacy!.collections.push(collection);
         targets.set(key, target);
     }
@@ -160,21 +212,27 @@ export function findTargets(nodes: StackNode[]): FirewallTarget[] {
     const targets = new Map<string, FirewallTarget>();
     policyTargets(nodes, targets);
     legacyTargets(nodes, targets);
-    return [...targets.values()].filter((t) => !t.legacy || t.legacy.collections.length > 0 || (t.legacy.firewall && isNativeFirewall(t.legacy.firewall.type)));
+    return [...targets.values()].filter(
+        (t) =>
+            !t.legacy ||
+            t.legacy.collections.length > 0 ||
+            (t.legacy.firewall && isNativeFirewall(t.legacy.firewall.type)),
+    );
 }
 
 /** A plain copy of a (proxied) value; reading it all is what trips the preview-unknown check. */
-function plain(value: unknown): any {
+function plain(value: unknown): unknown {
     return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
 }
 
 /** A rule collection group resource as a raw group: its Azure name (inputs or outputs), priority and collections. */
 export function rcgGroup(rcg: Pick<StackNode, "type" | "name" | "props">): RawGroup {
     const props = rcg.props;
-    const name = (isClassicRcg(rcg.type) ? props.name : props.ruleCollectionGroupName ?? props.name) ?? rcg.name;
+    const name = (isClassicRcg(rcg.type) ? props.name : (props.ruleCollectionGroupName ?? props.name)) ?? rcg.name;
     if (isClassicRcg(rcg.type)) {
         return {
-            name, priority: props.priority,
+            name,
+            priority: props.priority,
             applicationRuleCollections: plain(props.applicationRuleCollections),
             networkRuleCollections: plain(props.networkRuleCollections),
             natRuleCollections: plain(props.natRuleCollections),
@@ -193,8 +251,15 @@ function legacyGroup(target: FirewallTarget): RawGroup {
             networkRuleCollections: plain(firewall.props.networkRuleCollections) ?? [],
         };
     }
-    const collections = (type: string) => target.legacy!.collections.filter((c) => c.type === type)
-        .map((c) => ({ name: c.props.name ?? c.name, priority: c.props.priority, action: c.props.action, rules: plain(c.props.rules) ?? [] }));
+    const collections = (type: string) =>
+        target
+            .legacy!.collections.filter((c) => c.type === type)
+            .map((c) => ({
+                name: c.props.name ?? c.name,
+                priority: c.props.priority,
+                action: c.props.action,
+                rules: plain(c.props.rules) ?? [],
+            }));
     return {
         name: target.name,
         applicationRuleCollections: collections(TYPES.classicAppCollection),
@@ -204,7 +269,9 @@ function legacyGroup(target: FirewallTarget): RawGroup {
 
 /** The groups of a target: its rule collection groups, or a firewall's own collections. */
 export function targetGroups(target: FirewallTarget): { groups: RawGroup[]; legacyFirewalls: RawGroup[] } {
-    return target.legacy ? { groups: [], legacyFirewalls: [legacyGroup(target)] } : { groups: target.rcgs.map(rcgGroup), legacyFirewalls: [] };
+    return target.legacy
+        ? { groups: [], legacyFirewalls: [legacyGroup(target)] }
+        : { groups: target.rcgs.map(rcgGroup), legacyFirewalls: [] };
 }
 
 /** Settings of an in-stack policy; its base policy is named by URN when it is in the stack too. */
@@ -214,7 +281,11 @@ function inStackSettings(target: FirewallTarget, policy: StackNode): PolicySetti
     const hasBase = field in policy.props && policy.props[field] !== undefined;
     const settings = classic ? classicPolicySettings(policy.props) : nativePolicySettings(policy.props);
     const base = hasBase ? basePolicyOf(policy) : undefined;
-    const basePolicyId = base ? base.urn : hasBase ? settings.basePolicyId ?? String(record(policy.props.basePolicy)?.id ?? "(unknown)") : undefined;
+    const basePolicyId = base
+        ? base.urn
+        : hasBase
+          ? (settings.basePolicyId ?? String(record(policy.props.basePolicy)?.id ?? "(unknown)"))
+          : undefined;
     return { name: target.name, skuTier: settings.skuTier, dnsProxy: settings.dnsProxy, basePolicyId };
 }
 
@@ -225,7 +296,9 @@ function inStackSettings(target: FirewallTarget, policy: StackNode): PolicySetti
 export function targetSettings(target: FirewallTarget, configured: Readonly<Record<string, boolean>>): PolicySettings {
     if (target.legacy) {
         const firewall = target.legacy.firewall;
-        return firewall ? firewallSettings(isClassicFirewall(firewall.type), target.name, firewall.props) : { name: target.name };
+        return firewall
+            ? firewallSettings(isClassicFirewall(firewall.type), target.name, firewall.props)
+            : { name: target.name };
     }
     if (target.policy) {
         return inStackSettings(target, target.policy);
@@ -251,17 +324,21 @@ const WORKSPACE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{2,32}$/;
 
 /** Workspaces defined in the stack (azure-native or classic), with region and storage account. */
 export function stackWorkspaces(nodes: StackNode[]): StackWorkspace[] {
-    return nodes.filter((n) => isWorkspace(n.type)).map((ws) => {
-        const classic = isClassicWorkspace(ws.type);
-        const props = ws.props;
-        const storageId = String((classic ? props.storageAccountId : props.storageAccount) ?? "");
-        const name = String((classic ? props.name : props.workspaceName ?? props.name) ?? ws.name);
-        return {
-            name: WORKSPACE_NAME.test(name) ? name : ws.name.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 33),
-            storageAccountName: storageId.split("/").pop() ?? "",
-            region: String(props.location ?? "").replace(/\s+/g, "").toLowerCase(),
-        };
-    });
+    return nodes
+        .filter((n) => isWorkspace(n.type))
+        .map((ws) => {
+            const classic = isClassicWorkspace(ws.type);
+            const props = ws.props;
+            const storageId = String((classic ? props.storageAccountId : props.storageAccount) ?? "");
+            const name = String((classic ? props.name : (props.workspaceName ?? props.name)) ?? ws.name);
+            return {
+                name: WORKSPACE_NAME.test(name) ? name : ws.name.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 33),
+                storageAccountName: storageId.split("/").pop() ?? "",
+                region: String(props.location ?? "")
+                    .replace(/\s+/g, "")
+                    .toLowerCase(),
+            };
+        });
 }
 
 /** A resource of a `pulumi stack export`. */
@@ -280,13 +357,19 @@ export function nodesFromExport(resources: ExportedResource[]): StackNode[] {
     const nodes = resources.map((r): StackNode => {
         const urn = String(r.urn ?? "");
         return {
-            type: String(r.type ?? ""), name: urn.split("::").pop() ?? urn, urn,
-            props: record(r.outputs) ?? record(r.inputs) ?? {}, dependencies: [], propertyDependencies: {},
+            type: String(r.type ?? ""),
+            name: urn.split("::").pop() ?? urn,
+            urn,
+            props: record(r.outputs) ?? record(r.inputs) ?? {},
+            dependencies: [],
+            propertyDependencies: {},
         };
     });
     const byUrn = new Map(nodes.map((n) => [n.urn, n]));
     const resolve = (urns: unknown): StackNode[] =>
-        (Array.isArray(urns) ? urns : []).map((u) => byUrn.get(String(u))).filter((n): n is StackNode => n !== undefined);
+        (Array.isArray(urns) ? urns : [])
+            .map((u) => byUrn.get(String(u)))
+            .filter((n): n is StackNode => n !== undefined);
     resources.forEach((r, i) => {
         nodes[i].parent = typeof r.parent === "string" ? byUrn.get(r.parent) : undefined;
         nodes[i].dependencies = resolve(r.dependencies);

@@ -37,7 +37,9 @@ export const isClassicRcg = (type: string): boolean => type === TYPES.classicRcg
 export const isClassicWorkspace = (type: string): boolean => type === TYPES.classicWorkspace;
 export const isClassicFirewall = (type: string): boolean => type === TYPES.classicFirewall;
 export const isLegacyCollection = (type: string): boolean =>
-    type === TYPES.classicAppCollection || type === TYPES.classicNetworkCollection || type === TYPES.classicNatCollection;
+    type === TYPES.classicAppCollection ||
+    type === TYPES.classicNetworkCollection ||
+    type === TYPES.classicNatCollection;
 export const isPolicy = (type: string): boolean => isNativePolicy(type) || isClassicPolicy(type);
 export const isRcg = (type: string): boolean => isNativeRcg(type) || isClassicRcg(type);
 export const isComponent = (type: string): boolean => type === TYPES.component || type === TYPES.componentClassic;

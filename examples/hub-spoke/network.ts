@@ -45,13 +45,21 @@ export function createHubSpoke(args: HubSpokeArgs) {
     const rg = new ResourceGroup(`${p}-rg`, { location: args.location });
 
     const hub = new VirtualNetwork(`${p}-hub`, {
-        resourceGroupName: rg.name, location: args.location, addressSpace: { addressPrefixes: [args.hubAddressSpace] },
+        resourceGroupName: rg.name,
+        location: args.location,
+        addressSpace: { addressPrefixes: [args.hubAddressSpace] },
     });
     const firewallSubnet = new Subnet(`${p}-hub-firewall-subnet`, {
-        resourceGroupName: rg.name, virtualNetworkName: hub.name, subnetName: "AzureFirewallSubnet", addressPrefix: args.firewallSubnetPrefix,
+        resourceGroupName: rg.name,
+        virtualNetworkName: hub.name,
+        subnetName: "AzureFirewallSubnet",
+        addressPrefix: args.firewallSubnetPrefix,
     });
     const publicIp = new PublicIPAddress(`${p}-firewall-pip`, {
-        resourceGroupName: rg.name, location: args.location, sku: { name: "Standard" }, publicIPAllocationMethod: "Static",
+        resourceGroupName: rg.name,
+        location: args.location,
+        sku: { name: "Standard" },
+        publicIPAllocationMethod: "Static",
     });
 
     // The compute subnet's prefix is the only source the egress rules allow.
@@ -64,13 +72,19 @@ export function createHubSpoke(args: HubSpokeArgs) {
         scenarios: args.scenarios,
     });
 
-    const firewall = new AzureFirewall(`${p}-firewall`, {
-        resourceGroupName: rg.name,
-        location: args.location,
-        sku: { name: "AZFW_VNet", tier: "Standard" },
-        firewallPolicy: { id: egress.firewallPolicyId },
-        ipConfigurations: [{ name: "firewall-ipconfig", subnet: { id: firewallSubnet.id }, publicIPAddress: { id: publicIp.id } }],
-    }, { customTimeouts: { create: "60m", update: "60m", delete: "60m" }, dependsOn: [egress] });
+    const firewall = new AzureFirewall(
+        `${p}-firewall`,
+        {
+            resourceGroupName: rg.name,
+            location: args.location,
+            sku: { name: "AZFW_VNet", tier: "Standard" },
+            firewallPolicy: { id: egress.firewallPolicyId },
+            ipConfigurations: [
+                { name: "firewall-ipconfig", subnet: { id: firewallSubnet.id }, publicIPAddress: { id: publicIp.id } },
+            ],
+        },
+        { customTimeouts: { create: "60m", update: "60m", delete: "60m" }, dependsOn: [egress] },
+    );
     const firewallPrivateIp = firewall.ipConfigurations.apply((configs) => configs?.[0]?.privateIPAddress as string);
 
     const spoke = new VirtualNetwork(`${p}-spoke`, {
@@ -83,21 +97,50 @@ export function createHubSpoke(args: HubSpokeArgs) {
     const routeTable = new RouteTable(`${p}-compute-routes`, {
         resourceGroupName: rg.name,
         location: args.location,
-        routes: [{ name: "default-via-firewall", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: firewallPrivateIp }],
+        routes: [
+            {
+                name: "default-via-firewall",
+                addressPrefix: "0.0.0.0/0",
+                nextHopType: "VirtualAppliance",
+                nextHopIpAddress: firewallPrivateIp,
+            },
+        ],
     });
     const computeSubnet = new Subnet(`${p}-compute-subnet`, {
-        resourceGroupName: rg.name, virtualNetworkName: spoke.name, subnetName: "aml-compute",
-        addressPrefix: args.computeSubnetPrefix, routeTable: { id: routeTable.id },
+        resourceGroupName: rg.name,
+        virtualNetworkName: spoke.name,
+        subnetName: "aml-compute",
+        addressPrefix: args.computeSubnetPrefix,
+        routeTable: { id: routeTable.id },
     });
     const hubToSpoke = new VirtualNetworkPeering(`${p}-hub-to-spoke`, {
-        resourceGroupName: rg.name, virtualNetworkName: hub.name, remoteVirtualNetwork: { id: spoke.id },
-        allowVirtualNetworkAccess: true, allowForwardedTraffic: true,
+        resourceGroupName: rg.name,
+        virtualNetworkName: hub.name,
+        remoteVirtualNetwork: { id: spoke.id },
+        allowVirtualNetworkAccess: true,
+        allowForwardedTraffic: true,
     });
     const spokeToHub = new VirtualNetworkPeering(`${p}-spoke-to-hub`, {
-        resourceGroupName: rg.name, virtualNetworkName: spoke.name, remoteVirtualNetwork: { id: hub.id },
-        allowVirtualNetworkAccess: true, allowForwardedTraffic: true,
+        resourceGroupName: rg.name,
+        virtualNetworkName: spoke.name,
+        remoteVirtualNetwork: { id: hub.id },
+        allowVirtualNetworkAccess: true,
+        allowForwardedTraffic: true,
     });
-    return { rg, hub, firewallSubnet, publicIp, egress, firewall, firewallPrivateIp, spoke, routeTable, computeSubnet, hubToSpoke, spokeToHub };
+    return {
+        rg,
+        hub,
+        firewallSubnet,
+        publicIp,
+        egress,
+        firewall,
+        firewallPrivateIp,
+        spoke,
+        routeTable,
+        computeSubnet,
+        hubToSpoke,
+        spokeToHub,
+    };
 }
 
 /** Reads the example's config (namespace `hub-spoke`), defaults from `DEFAULTS`. */

@@ -44,7 +44,9 @@ export const COVERAGE_CONFIG_SCHEMA: PolicyConfigSchema = {
     properties: {
         workspaces: {
             type: "array",
-            description: "Azure ML workspaces to check for. Default: read from the stack (AmlFirewallPolicy outputs, or Workspace resources).",
+            description:
+                "Azure ML workspaces to check for. Default: read from the stack (AmlFirewallPolicy outputs, or " +
+                "Workspace resources).",
             default: [],
             items: {
                 type: "object",
@@ -61,7 +63,11 @@ export const COVERAGE_CONFIG_SCHEMA: PolicyConfigSchema = {
                 },
             },
         },
-        cloud: { type: "string", description: "AzurePublic, AzureUSGovernment or AzureChinaCloud.", default: "AzurePublic" },
+        cloud: {
+            type: "string",
+            description: "AzurePublic, AzureUSGovernment or AzureChinaCloud.",
+            default: "AzurePublic",
+        },
         scenarios: { ...stringList, description: "Scenarios for every workspace." },
         configuration: { type: "string", enum: ["full", "leastPrivilege"], default: "full" },
         sourceAddresses: { ...stringList, description: "Workload CIDRs." },
@@ -83,7 +89,10 @@ export const COVERAGE_CONFIG_SCHEMA: PolicyConfigSchema = {
                 },
             },
         },
-        firewallPolicies: { ...stringList, description: "Firewall policy names to check (default: found in the stack)." },
+        firewallPolicies: {
+            ...stringList,
+            description: "Firewall policy names to check (default: found in the stack).",
+        },
         exemptFirewallPolicies: { ...stringList, description: "Firewall policy names never to check." },
         externalPolicyDnsProxy: {
             type: "object",

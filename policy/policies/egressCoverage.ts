@@ -6,7 +6,13 @@ import type { StackValidationArgs, StackValidationPolicy } from "@pulumi/policy"
 import { CoverageResult, evaluateCoverage } from "../../components/coverage/evaluate";
 import { InputError } from "../../components/errors";
 import {
-    FirewallTarget, StackNode, findTargets, parentTarget, stackWorkspaces, targetGroups, targetSettings,
+    FirewallTarget,
+    StackNode,
+    findTargets,
+    parentTarget,
+    stackWorkspaces,
+    targetGroups,
+    targetSettings,
 } from "../../components/firewall";
 import { Requirement, resolveRequirements } from "../../components/requirements";
 import { COVERAGE_CONFIG_SCHEMA, CoverageConfig, WorkspaceConfig, readCoverageConfig } from "./config";
@@ -19,19 +25,28 @@ function resolveForWorkspaces(workspaces: WorkspaceConfig[], config: CoverageCon
         const cloud = ws.cloud ?? config.cloud;
         byCloud.set(cloud, [...(byCloud.get(cloud) ?? []), ws]);
     }
-    return [...byCloud.entries()].flatMap(([cloud, list]) => resolveRequirements({
-        cloud, scenarios: config.scenarios, configuration: config.configuration,
-        workspaces: list.map(({ cloud: _cloud, ...ws }) => ws),
-    }).requirements);
+    return [...byCloud.entries()].flatMap(
+        ([cloud, list]) =>
+            resolveRequirements({
+                cloud,
+                scenarios: config.scenarios,
+                configuration: config.configuration,
+                workspaces: list.map(({ cloud: _cloud, ...ws }) => ws),
+            }).requirements,
+    );
 }
 
-/** Requirements of a target: from the config's workspaces, else the components' outputs, else the stack's workspaces. */
+/**
+ * Requirements of a target: from the config's workspaces, else the components' outputs, else the stack's workspaces.
+ */
 function requirementsFor(target: FirewallTarget, config: CoverageConfig, fromStack: WorkspaceConfig[]): Requirement[] {
     let requirements: Requirement[];
     if (config.workspaces.length) {
         requirements = resolveForWorkspaces(config.workspaces, config);
     } else if (target.components.length) {
-        requirements = target.components.flatMap((c) => (Array.isArray(c.props.requirements) ? JSON.parse(JSON.stringify(c.props.requirements)) : []));
+        requirements = target.components.flatMap((c) =>
+            Array.isArray(c.props.requirements) ? JSON.parse(JSON.stringify(c.props.requirements)) : [],
+        );
     } else {
         requirements = resolveForWorkspaces(fromStack, config);
     }
@@ -58,7 +73,9 @@ export function formatCoverage(label: string, result: CoverageResult): string {
     const failing = result.results.filter((r) => r.status !== "allowed");
     const lines = [`${label} does not allow ${failing.length} of ${result.summary.checks} checks Azure ML needs:`];
     for (const r of failing) {
-        const by = r.decidedBy ? ` (by ${r.decidedBy.ruleCollectionGroup}/${r.decidedBy.ruleCollection}/${r.decidedBy.rule})` : "";
+        const by = r.decidedBy
+            ? ` (by ${r.decidedBy.ruleCollectionGroup}/${r.decidedBy.ruleCollection}/${r.decidedBy.rule})`
+            : "";
         lines.push(`  ${r.status.padEnd(7)} ${r.destination} ${r.protocol} ${r.port}${by}`);
     }
     if (result.problems.length) {
@@ -72,12 +89,19 @@ export function formatCoverage(label: string, result: CoverageResult): string {
 function named(target: FirewallTarget, names: string[]): boolean {
     return names.some((n) => {
         const wanted = n.toLowerCase();
-        return wanted === target.name.toLowerCase() || (target.policy !== undefined && wanted === target.policy.name.toLowerCase());
+        return (
+            wanted === target.name.toLowerCase() ||
+            (target.policy !== undefined && wanted === target.policy.name.toLowerCase())
+        );
     });
 }
 
 /** The targets to check: those named in config, else those that serve Azure ML; never the exempt ones. */
-function servedTargets(targets: FirewallTarget[], config: CoverageConfig, stackHasWorkspaces: boolean): FirewallTarget[] {
+function servedTargets(
+    targets: FirewallTarget[],
+    config: CoverageConfig,
+    stackHasWorkspaces: boolean,
+): FirewallTarget[] {
     const served = config.firewallPolicies.length
         ? targets.filter((t) => named(t, config.firewallPolicies))
         : targets.filter((t) => t.components.length > 0 || stackHasWorkspaces || config.workspaces.length > 0);
@@ -91,10 +115,17 @@ interface Context {
 }
 
 /** Evaluates one target; undefined (after reporting) when it has no requirements. */
-function evaluateTarget(target: FirewallTarget, context: Context, report: (message: string) => void): CoverageResult | undefined {
+function evaluateTarget(
+    target: FirewallTarget,
+    context: Context,
+    report: (message: string) => void,
+): CoverageResult | undefined {
     const requirements = requirementsFor(target, context.config, context.fromStack);
     if (requirements.length === 0) {
-        report(`Firewall policy ${target.name}: no Azure ML requirements are known for it; set workspaces in the ${EGRESS_COVERAGE} config.`);
+        report(
+            `Firewall policy ${target.name}: no Azure ML requirements are known for it; set workspaces in the ` +
+                `${EGRESS_COVERAGE} config.`,
+        );
         return undefined;
     }
     const parent = parentTarget(target, context.targets);
@@ -119,14 +150,18 @@ function checkTarget(target: FirewallTarget, context: Context, report: (message:
         throw error;
     }
     if (result && (result.summary.missing || result.summary.denied)) {
-        const label = target.legacy ? `Firewall ${target.name} (its own rule collections)` : `Firewall policy ${target.name}`;
+        const label = target.legacy
+            ? `Firewall ${target.name} (its own rule collections)`
+            : `Firewall policy ${target.name}`;
         report(formatCoverage(label, result), target.urn);
     }
 }
 
 export const egressCoverage: StackValidationPolicy = {
     name: EGRESS_COVERAGE,
-    description: "Firewall policies that serve Azure Machine Learning must allow every host, service tag and port the Azure ML network doc requires.",
+    description:
+        "Firewall policies that serve Azure Machine Learning must allow every host, service tag and port the Azure " +
+        "ML network doc requires.",
     enforcementLevel: "mandatory",
     configSchema: COVERAGE_CONFIG_SCHEMA,
     validateStack: (args: StackValidationArgs, reportViolation) => {
@@ -134,7 +169,9 @@ export const egressCoverage: StackValidationPolicy = {
         const nodes: StackNode[] = args.resources;
         const context: Context = { config, targets: findTargets(nodes), fromStack: stackWorkspaces(nodes) };
         for (const name of config.firewallPolicies.filter((n) => !context.targets.some((t) => named(t, [n])))) {
-            reportViolation(`Firewall policy ${name} is named in the ${EGRESS_COVERAGE} config but is not in this stack.`);
+            reportViolation(
+                `Firewall policy ${name} is named in the ${EGRESS_COVERAGE} config but is not in this stack.`,
+            );
         }
         const served = servedTargets(context.targets, config, context.fromStack.length > 0);
         if (served.length === 0) {

@@ -9,6 +9,13 @@ import { priorityRange } from "./priorityRange";
 
 export { egressCoverage, networkFqdnDnsProxy, networkFqdnWildcard, noBroadAllow, noEmptyRules, priorityRange };
 
-export const policies: Policies = [egressCoverage, networkFqdnDnsProxy, networkFqdnWildcard, priorityRange, noEmptyRules, noBroadAllow];
+export const policies: Policies = [
+    egressCoverage,
+    networkFqdnDnsProxy,
+    networkFqdnWildcard,
+    priorityRange,
+    noEmptyRules,
+    noBroadAllow,
+];
 
 export const PACK_NAME = "azureml-firewall";

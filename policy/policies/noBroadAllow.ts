@@ -12,10 +12,14 @@ import { checkedGroup } from "./common";
 /** Placeholders of the catalog, in the lower-cased destinations. */
 const PLACEHOLDER = /<(storage|region|acr|workspaceid)>/g;
 
-const DOC_FQDNS = Object.values(CATALOG).flat().filter((row) => row.kind === "fqdn").map((row) => row.destination.toLowerCase());
+const DOC_FQDNS = Object.values(CATALOG)
+    .flat()
+    .filter((row) => row.kind === "fqdn")
+    .map((row) => row.destination.toLowerCase());
 /** The doc's wildcards, as patterns in which a placeholder stands for any label. */
-const DOC_WILDCARDS = DOC_FQDNS.filter((d) => d.startsWith("*"))
-    .map((d) => new RegExp(`^${d.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(PLACEHOLDER, "[a-z0-9-]+")}$`));
+const DOC_WILDCARDS = DOC_FQDNS.filter((d) => d.startsWith("*")).map(
+    (d) => new RegExp(`^${d.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(PLACEHOLDER, "[a-z0-9-]+")}$`),
+);
 /** The doc's destinations with placeholders filled by sample labels, to test what a wildcard covers. */
 const DOC_SAMPLES = DOC_FQDNS.map((d) => d.replace(PLACEHOLDER, "sample"));
 
@@ -51,22 +55,30 @@ function broadness(at: string, rule: FirewallRule): string[] {
         }
         const wide = rule.targetFqdns.filter(broaderThanDoc);
         if (wide.length) {
-            found.push(`Application rule ${at} allows ${wide.join(", ")}, wider than any wildcard the Azure ML doc lists; allow the doc's hosts instead.`);
+            found.push(
+                `Application rule ${at} allows ${wide.join(", ")}, wider than any wildcard the Azure ML doc lists; ` +
+                    `allow the doc's hosts instead.`,
+            );
         }
     } else if (rule.destinationAddresses.some(isAnyAddress)) {
         const protocols = rule.ipProtocols.map((p) => p.toUpperCase());
         const tcp = protocols.includes("TCP") || protocols.includes("ANY");
-        found.push(tcp && (portCovers(rule.destinationPorts, 443) || portCovers(rule.destinationPorts, 80))
-            ? `Network rule ${at} allows any destination on HTTP/HTTPS ports; network rules run before application rules, so it bypasses every application rule.`
-            : `Network rule ${at} allows any destination ('*' or 0.0.0.0/0).`);
+        found.push(
+            tcp && (portCovers(rule.destinationPorts, 443) || portCovers(rule.destinationPorts, 80))
+                ? `Network rule ${at} allows any destination on HTTP/HTTPS ports; network rules run before ` +
+                      `application rules, so it bypasses every application rule.`
+                : `Network rule ${at} allows any destination ('*' or 0.0.0.0/0).`,
+        );
     }
     return found;
 }
 
 export const noBroadAllow: ResourceValidationPolicy = {
     name: "azureml-no-broad-allow",
-    description: "Allow rules must not be broader than Azure ML needs: no '*' targets, no wildcards wider than the Azure ML doc's, "
-        + "no network Allow to any destination, no '*' sources.",
+    description:
+        "Allow rules must not be broader than Azure ML needs: no '*' targets, no wildcards wider than the Azure ML " +
+        "doc's, " +
+        "no network Allow to any destination, no '*' sources.",
     enforcementLevel: "advisory",
     validateResource: (args, reportViolation) => {
         for (const { collection, rule } of checkedGroup(args).rules) {

@@ -29,11 +29,15 @@ function missingParts(rule: FirewallRule): string[] {
 
 export const noEmptyRules: ResourceValidationPolicy = {
     name: "azureml-no-empty-rules",
-    description: "Rule collections need rules, and rules need destinations, protocols and (network) ports; Azure rejects the whole group otherwise.",
+    description:
+        "Rule collections need rules, and rules need destinations, protocols and (network) ports; Azure rejects " +
+        "the whole group otherwise.",
     enforcementLevel: "advisory",
     validateResource: (args, reportViolation) => {
         const { group, rules, problems } = checkedGroup(args);
-        group.allCollections.filter((c) => c.ruleCount === 0).forEach((c) => reportViolation(`Rule collection ${c.name} has no rules.`));
+        group.allCollections
+            .filter((c) => c.ruleCount === 0)
+            .forEach((c) => reportViolation(`Rule collection ${c.name} has no rules.`));
         for (const { collection, rule } of rules) {
             const at = `${collection.name}/${rule.name}`;
             const kind = rule.stage === "network" ? "Network" : "Application";

@@ -19,7 +19,9 @@ export const priorityRange: ResourceValidationPolicy = {
             reportViolation(`Rule collection group priority ${shown(group.priority)} is not ${RANGE}.`);
         }
         for (const collection of group.allCollections.filter((c) => !isValidPriority(c.priority))) {
-            reportViolation(`Rule collection ${collection.name} priority ${shown(collection.priority)} is not ${RANGE}.`);
+            reportViolation(
+                `Rule collection ${collection.name} priority ${shown(collection.priority)} is not ${RANGE}.`,
+            );
         }
     },
 };

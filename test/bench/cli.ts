@@ -39,17 +39,47 @@ function compare(commands: string[][], runs: number): number[] {
 }
 
 export function cliBenchmarks(): { name: string; value: number; limit: number }[] {
-    const [bare, hosts] = compare([["-e", "0"], [BIN, "hosts", "--cloud", "public", "--storage", "amlstore", "--region", "westeurope", "--format", "json"]], 11);
+    const [bare, hosts] = compare(
+        [
+            ["-e", "0"],
+            [BIN, "hosts", "--cloud", "public", "--storage", "amlstore", "--region", "westeurope", "--format", "json"],
+        ],
+        11,
+    );
     console.log(`node -e 0: ${bare.toFixed(1)} ms; hosts: ${hosts.toFixed(1)} ms; ratio ${(hosts / bare).toFixed(2)}`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-bench-"));
     const file = path.join(dir, "rules.json");
     fs.writeFileSync(file, JSON.stringify(syntheticGroups(50)));
-    const [parse, audit] = compare([
-        ["-e", `JSON.parse(require("fs").readFileSync(${JSON.stringify(file)}, "utf8"))`],
-        [BIN, "audit", "--rules", file, "--cloud", "public", "--storage", "storea", "--region", "westeurope", "--all-scenarios", "--source", "10.0.1.0/24", "--dns-proxy", "on", "--format", "json"],
-    ], 9);
+    const [parse, audit] = compare(
+        [
+            ["-e", `JSON.parse(require("fs").readFileSync(${JSON.stringify(file)}, "utf8"))`],
+            [
+                BIN,
+                "audit",
+                "--rules",
+                file,
+                "--cloud",
+                "public",
+                "--storage",
+                "storea",
+                "--region",
+                "westeurope",
+                "--all-scenarios",
+                "--source",
+                "10.0.1.0/24",
+                "--dns-proxy",
+                "on",
+                "--format",
+                "json",
+            ],
+        ],
+        9,
+    );
     fs.rmSync(dir, { recursive: true, force: true });
-    console.log(`read+parse process: ${parse.toFixed(1)} ms; audit process: ${audit.toFixed(1)} ms; ratio ${(audit / parse).toFixed(2)}`);
+    console.log(
+        `read+parse process: ${parse.toFixed(1)} ms; audit process: ${audit.toFixed(1)} ms; ratio ` +
+            `${(audit / parse).toFixed(2)}`,
+    );
     return [
         { name: "hosts process / node -e 0", value: hosts / bare, limit: 4 },
         { name: "audit process (10,000 rules) / read+parse process", value: audit / parse, limit: 3 },

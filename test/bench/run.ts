@@ -30,7 +30,11 @@ function time(runs: number, fn: () => unknown): number {
     return best(samples);
 }
 
-interface Target { name: string; value: number; limit: number }
+interface Target {
+    name: string;
+    value: number;
+    limit: number;
+}
 
 function main(): void {
     const requirements = benchPlan().requirements;
@@ -43,19 +47,37 @@ function main(): void {
         const parsed = JSON.parse(text);
         let checks = 0;
         const evaluate = time(runs, () => {
-            const result = evaluateCoverage({ groups: parsed, policy: { dnsProxy: true, skuTier: "Standard" }, requirements, sources: { addresses: BENCH_SOURCES } });
+            const result = evaluateCoverage({
+                groups: parsed,
+                policy: { dnsProxy: true, skuTier: "Standard" },
+                requirements,
+                sources: { addresses: BENCH_SOURCES },
+            });
             checks = result.summary.checks;
             if (result.summary.allowed !== checks) {
-                throw new Error(`benchmark policy should allow every check; ${checks - result.summary.allowed} not allowed`);
+                throw new Error(
+                    `benchmark policy should allow every check; ${checks - result.summary.allowed} not allowed`,
+                );
             }
         });
         const rules = groups * 200;
         figures[`parse${rules}`] = parse;
         figures[`evaluate${rules}`] = evaluate;
-        console.log(`${rules} rules (${(text.length / 1e6).toFixed(1)} MB JSON, ${checks} checks): JSON.parse ${parse.toFixed(1)} ms, evaluate ${evaluate.toFixed(1)} ms, ratio ${(evaluate / parse).toFixed(2)}`);
+        console.log(
+            `${rules} rules (${(text.length / 1e6).toFixed(1)} MB JSON, ${checks} checks): JSON.parse ` +
+                `${parse.toFixed(1)} ms, evaluate ${evaluate.toFixed(1)} ms, ratio ${(evaluate / parse).toFixed(2)}`,
+        );
     }
-    targets.push({ name: "evaluate(10,000 rules) / JSON.parse", value: figures.evaluate10000 / figures.parse10000, limit: 2 });
-    targets.push({ name: "evaluate(100,000 rules) / evaluate(10,000 rules)", value: figures.evaluate100000 / figures.evaluate10000, limit: 12 });
+    targets.push({
+        name: "evaluate(10,000 rules) / JSON.parse",
+        value: figures.evaluate10000 / figures.parse10000,
+        limit: 2,
+    });
+    targets.push({
+        name: "evaluate(100,000 rules) / evaluate(10,000 rules)",
+        value: figures.evaluate100000 / figures.evaluate10000,
+        limit: 12,
+    });
     targets.push(...cliBenchmarks());
     let failed = 0;
     for (const t of targets) {

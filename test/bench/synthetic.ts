@@ -14,7 +14,12 @@ export const BENCH_WORKSPACES = [
 export const BENCH_SOURCES = ["10.0.1.0/24"];
 
 export function benchPlan() {
-    return planPolicy("bench", { workspaces: BENCH_WORKSPACES, scenarios: [...SCENARIO_NAMES], sourceAddresses: BENCH_SOURCES, attach: false });
+    return planPolicy("bench", {
+        workspaces: BENCH_WORKSPACES,
+        scenarios: [...SCENARIO_NAMES],
+        sourceAddresses: BENCH_SOURCES,
+        attach: false,
+    });
 }
 
 export function syntheticGroups(groups: number): Record<string, unknown>[] {
@@ -26,12 +31,36 @@ export function syntheticGroups(groups: number): Record<string, unknown>[] {
             const rules = [];
             for (let r = 0; r < 10; r++) {
                 const id = `${g}-${c}-${r}`;
-                const fqdns = [0, 1, 2, 3, 4].map((k) => (k === 0 ? `*.svc${id}.contoso${k}.com` : `h${k}.app${id}.fabrikam${g % 7}.net`));
-                rules.push(application
-                    ? { ruleType: "ApplicationRule", name: `app-${id}`, protocols: [{ protocolType: "Https", port: 443 }], sourceAddresses: ["10.0.0.0/16"], targetFqdns: fqdns }
-                    : { ruleType: "NetworkRule", name: `net-${id}`, ipProtocols: ["TCP"], sourceAddresses: ["10.0.0.0/16"], destinationFqdns: fqdns.slice(1), destinationAddresses: [`20.${g % 250}.${c}.${r}`], destinationPorts: [`${1000 + r}`] });
+                const fqdns = [0, 1, 2, 3, 4].map((k) =>
+                    k === 0 ? `*.svc${id}.contoso${k}.com` : `h${k}.app${id}.fabrikam${g % 7}.net`,
+                );
+                rules.push(
+                    application
+                        ? {
+                              ruleType: "ApplicationRule",
+                              name: `app-${id}`,
+                              protocols: [{ protocolType: "Https", port: 443 }],
+                              sourceAddresses: ["10.0.0.0/16"],
+                              targetFqdns: fqdns,
+                          }
+                        : {
+                              ruleType: "NetworkRule",
+                              name: `net-${id}`,
+                              ipProtocols: ["TCP"],
+                              sourceAddresses: ["10.0.0.0/16"],
+                              destinationFqdns: fqdns.slice(1),
+                              destinationAddresses: [`20.${g % 250}.${c}.${r}`],
+                              destinationPorts: [`${1000 + r}`],
+                          },
+                );
             }
-            ruleCollections.push({ ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: `coll-${c}`, priority: 100 + c, action: { type: "Allow" }, rules });
+            ruleCollections.push({
+                ruleCollectionType: "FirewallPolicyFilterRuleCollection",
+                name: `coll-${c}`,
+                priority: 100 + c,
+                action: { type: "Allow" },
+                rules,
+            });
         }
         result.push({ name: `group-${g}`, priority: 200 + g, ruleCollections });
     }

@@ -1,0 +1,70 @@
+/** Rules of the code base that keep one thing declared once: type tokens, arguments, the semantics page. */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { ARGUMENTS } from "../components/args";
+import { TYPES } from "../components/firewall/tokens";
+import { STACK_CONFIG_KEYS } from "../stacks/config";
+
+const ROOT = path.join(__dirname, "..");
+const SOURCE_DIRS = ["components", "cli", "stacks", "policy", "examples", "bin"];
+
+function sourceFiles(dir: string): string[] {
+    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+            return entry.name === "node_modules" ? [] : sourceFiles(full);
+        }
+        return /\.(ts|js)$/.test(entry.name) || dir.endsWith("bin") ? [full] : [];
+    });
+}
+
+/** The names in backticks in the first column of the table that follows `heading` in the README. */
+function tableNames(readme: string, heading: string): string[] {
+    const start = readme.indexOf(heading);
+    assert.ok(start >= 0, `README has no ${heading}`);
+    const lines = readme.slice(start).split("\n").slice(1);
+    const table = lines.slice(lines.findIndex((l) => l.startsWith("|")));
+    const rows = table
+        .slice(
+            0,
+            table.findIndex((l) => !l.startsWith("|")),
+        )
+        .slice(2);
+    return rows.flatMap((row) => [...row.split("|")[1].matchAll(/`([A-Za-z0-9]+)`/g)].map((m) => m[1]));
+}
+
+describe("one declaration per fact", () => {
+    const files = SOURCE_DIRS.flatMap((dir) => sourceFiles(path.join(ROOT, dir)));
+
+    it("spells each Pulumi type token in exactly one non-test source file", () => {
+        for (const token of Object.values(TYPES)) {
+            const holders = files.filter((file) => fs.readFileSync(file, "utf8").includes(`"${token}"`));
+            assert.deepStrictEqual(
+                holders.map((f) => path.relative(ROOT, f)),
+                ["components/firewall/tokens.ts"],
+                token,
+            );
+        }
+    });
+
+    it("documents exactly the components' arguments and the stack config keys in the README", () => {
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const native = Object.keys(ARGUMENTS).filter((name) => name !== "existingFirewallPolicyId");
+        assert.deepStrictEqual(tableNames(readme, "### Arguments (`AmlFirewallPolicyArgs`)").sort(), native.sort());
+        assert.match(readme.slice(readme.indexOf("### The classic provider")), /`existingFirewallPolicyId`/);
+        assert.deepStrictEqual(
+            tableNames(readme, "## The stack program and its config").sort(),
+            Object.keys(STACK_CONFIG_KEYS).sort(),
+        );
+    });
+
+    it("cites the semantics in docs/, never a file outside the repository", () => {
+        assert.ok(fs.existsSync(path.join(ROOT, "docs", "coverage-semantics.md")));
+        assert.ok(fs.existsSync(path.join(ROOT, "docs", "architecture.md")));
+        const outside = [...files, ...sourceFiles(path.join(ROOT, "test"))].filter((file) =>
+            /\.\.\/shared\b/.test(fs.readFileSync(file, "utf8")),
+        );
+        assert.deepStrictEqual(outside, []);
+    });
+});
