@@ -7,6 +7,7 @@
 // Recorded inputs and outputs are untyped JSON from the program under test; callers index into them freely.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import * as pulumi from "@pulumi/pulumi";
+import { providerOutputs } from "./providerOutputs";
 import {
     TYPES,
     isClassicPolicy,
@@ -46,15 +47,21 @@ function armId(type: string, name: string, inputs: Record<string, any>): string 
     return `${rg}/providers/mock/${type.replace(/[:/]/g, ".")}/${name}`;
 }
 
-function nameOf(type: string, name: string, inputs: Record<string, any>): string {
-    if (type === TYPES.nativePolicy) {
-        return inputs.firewallPolicyName ?? `${name}-generated`;
-    }
-    return inputs.ruleCollectionGroupName ?? inputs.name ?? `${name}-generated`;
+/** The Azure name a resource gets: the name input of its provider, else one generated from the Pulumi name. */
+function nameOf(
+    type: string,
+    name: string,
+    inputs: Record<string, any>,
+): { azureName: string; nameGenerated: boolean } {
+    const given =
+        type === TYPES.nativePolicy ? inputs.firewallPolicyName : (inputs.ruleCollectionGroupName ?? inputs.name);
+    return typeof given === "string"
+        ? { azureName: given, nameGenerated: false }
+        : { azureName: `${name}-generated`, nameGenerated: true };
 }
 
-/** Installs mocks that record every resource. Calling it again replaces the monitor. */
-export function installMocks(stack = "test", project = "azureml-firewall"): void {
+/** Installs mocks that record every resource; `preview` makes what the cloud computes unknown. */
+export function installMocks(stack = "test", project = "azureml-firewall", preview = false): void {
     pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
@@ -62,7 +69,14 @@ export function installMocks(stack = "test", project = "azureml-firewall"): void
                     recorded.push({ type: args.type, name: args.name, inputs: args.inputs, custom: false, state: {} });
                     return { id: undefined, state: {} };
                 }
-                const state: Record<string, any> = { ...args.inputs, name: nameOf(args.type, args.name, args.inputs) };
+                const id = armId(args.type, args.name, args.inputs);
+                const state = providerOutputs({
+                    type: args.type,
+                    id,
+                    inputs: args.inputs,
+                    preview,
+                    ...nameOf(args.type, args.name, args.inputs),
+                });
                 if (isNativeFirewall(args.type) && Array.isArray(args.inputs.ipConfigurations)) {
                     // Azure gives the firewall the first usable address (.4) of its subnet.
                     state.ipConfigurations = args.inputs.ipConfigurations.map((c: Record<string, any>, i: number) => ({
@@ -71,7 +85,7 @@ export function installMocks(stack = "test", project = "azureml-firewall"): void
                     }));
                 }
                 recorded.push({ type: args.type, name: args.name, inputs: args.inputs, custom: true, state });
-                return { id: armId(args.type, args.name, args.inputs), state };
+                return { id: preview ? undefined : id, state };
             },
             call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
                 return args.inputs;
@@ -128,14 +142,16 @@ async function dependenciesOf(value: unknown, into: Set<pulumi.Resource>): Promi
 
 /**
  * Runs `program` as a Pulumi stack under mocks and returns every resource it registered, including
- * the `pulumi:pulumi:Stack` root, with parents and (property) dependencies.
+ * the `pulumi:pulumi:Stack` root, with parents and (property) dependencies; props are what each
+ * provider returns (see `providerOutputs`), and with `preview` what the cloud computes is unknown.
  */
 export async function captureProgram(
     stack: string,
     program: () => unknown,
     project = "azureml-firewall",
+    preview = false,
 ): Promise<{ resources: CapturedResource[]; outputs: Record<string, any> }> {
-    installMocks(stack, project);
+    installMocks(stack, project, preview);
     resetRecorded();
     const seen: {
         resource: pulumi.Resource;
