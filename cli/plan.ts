@@ -1,7 +1,7 @@
 /**
  * `plan (--stack NAME | --stack-file PATH)`: runs the stack program for a stack file in-process under
  * mocks, prints what it would register and the firewall rules with the planner's explanations, then
- * the policy pack's verdict. Runs compiled code only (no TypeScript at run time), so it works from the
+ * the verdict of the policy pack's real server. Runs compiled code only (no TypeScript at run time), so it works from the
  * installed package as from a clone.
  */
 import * as fs from "fs";
@@ -9,14 +9,13 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { InputError } from "../components/errors";
 import { FirewallRule, isComponent, isRcg, rcgGroup, readGroup, rulesOf } from "../components/firewall";
-import { policies } from "../policy/policies";
 import { StackConfigError } from "../stacks/config";
 import { runProgram } from "../stacks/program";
 import { StackFileError, readStackFile, readStackFileAt } from "../stacks/stackFile";
 import { UsageError } from "./errors";
 import { OutputOptions, paint, table } from "./format";
 import { CapturedResource, captureProgram } from "./offline/mocks";
-import { PackConfig, PolicyRun, runPack } from "./offline/policyRunner";
+import { Diagnostic, PackConfig, PolicyConfigError, PolicyServer } from "./offline/policyServer";
 
 export interface PlanOptions {
     stack?: string;
@@ -107,21 +106,38 @@ async function captureStack(stack: StackInput): Promise<CapturedResource[]> {
 }
 
 interface Verdict {
-    runs: PolicyRun[];
-    violations: PolicyRun["violations"];
+    policies: number;
+    violations: Diagnostic[];
     cannotRun: string[];
     mandatory: boolean;
 }
 
+/**
+ * The policy server's verdict: the compiled pack (`dist/policy/index.js`) started as Pulumi starts it,
+ * configured as the engine configures it, each resource analysed (inputs) and then the stack (outputs).
+ */
 async function verdictOf(resources: CapturedResource[], config: PackConfig): Promise<Verdict> {
-    const runs = await runPack(policies, resources, config);
-    const violations = runs.flatMap((r) => r.violations);
-    return {
-        runs,
-        violations,
-        cannotRun: runs.flatMap((r) => r.cannotRun),
-        mandatory: violations.some((v) => v.enforcementLevel === "mandatory"),
-    };
+    const root = projectRoot();
+    const server = await PolicyServer.start(path.join(root, "dist", "policy", "index.js"), root);
+    try {
+        await server.configure(config);
+        const { diagnostics } = await server.analyzeAll(resources);
+        const cannot = (d: Diagnostic) => d.message.startsWith("can't run ");
+        const violations = diagnostics.filter((d) => !cannot(d));
+        return {
+            policies: (await server.info()).policies.length,
+            violations,
+            cannotRun: diagnostics.filter(cannot).map((d) => d.message),
+            mandatory: violations.some((v) => v.enforcementLevel === "mandatory"),
+        };
+    } catch (error) {
+        if (error instanceof PolicyConfigError) {
+            throw new UsageError(`policy pack config: ${error.message}`);
+        }
+        throw error;
+    } finally {
+        server.close();
+    }
 }
 
 function componentLines(resources: CapturedResource[], output: "explanations" | "notes"): string[] {
@@ -196,7 +212,7 @@ function section(out: OutputOptions, title: string, lines: string[]): string[] {
 function verdictLines(verdict: Verdict, out: OutputOptions): string[] {
     const lines = ["", paint(out, "bold", "Policy pack")];
     if (verdict.violations.length === 0 && verdict.cannotRun.length === 0) {
-        lines.push(paint(out, "green", `  no violations (${verdict.runs.length} policies)`));
+        lines.push(paint(out, "green", `  no violations (${verdict.policies} policies)`));
     }
     for (const v of verdict.violations) {
         const level = paint(out, v.enforcementLevel === "mandatory" ? "red" : "yellow", v.enforcementLevel);

@@ -13,7 +13,7 @@ function sourceFiles(dir: string): string[] {
     return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) {
-            return entry.name === "node_modules" ? [] : sourceFiles(full);
+            return entry.name === "node_modules" || full === path.join(ROOT, "policy", "bin") ? [] : sourceFiles(full);
         }
         return /\.(ts|js)$/.test(entry.name) || dir.endsWith("bin") ? [full] : [];
     });

@@ -8,7 +8,6 @@ import type {
     EnforcementLevel,
     Policies,
     Policy,
-    PolicyConfigSchema,
     PolicyResource,
     ResourceValidationArgs,
     ResourceValidationPolicy,
@@ -16,6 +15,9 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { UnknownValueError, unknownCheckingProxy } from "@pulumi/policy";
+import { PackConfig, PolicyInfo, reconcile, validatePackConfig } from "./packConfig";
+
+export type { PackConfig };
 
 /** A resource of a stack, with references by URN (as the engine sends them). */
 export interface StackResourceSpec {
@@ -45,12 +47,6 @@ export interface PolicyRun {
     cannotRun: string[];
 }
 
-/** Per-policy config as in a `--policy-pack-config` file: `{ "<policy>": { enforcementLevel?, ...props } | level }`. */
-export type PackConfig = Record<
-    string,
-    EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
->;
-
 /** The resource options of a resource registered without any. */
 function defaultOptions() {
     return {
@@ -72,36 +68,28 @@ function notApplicable(reason?: string): never {
     throw new NotApplicableSignal(reason ?? "not applicable");
 }
 
-/** Fills in `default`s of a policy's config schema, as the Pulumi CLI does before the pack runs. */
-export function applySchemaDefaults(
-    schema: PolicyConfigSchema | undefined,
-    config: Record<string, unknown>,
-): Record<string, unknown> {
-    const result: Record<string, unknown> = { ...config };
-    for (const [key, property] of Object.entries(schema?.properties ?? {})) {
-        if (result[key] === undefined && property.default !== undefined) {
-            result[key] = JSON.parse(JSON.stringify(property.default));
-        }
-    }
-    return result;
+/** A policy as the server describes it to the engine (GetAnalyzerInfo). */
+function infoOf(policy: Policy): PolicyInfo {
+    const schema = policy.configSchema;
+    return {
+        name: policy.name,
+        enforcementLevel: policy.enforcementLevel ?? "advisory",
+        ...(schema
+            ? {
+                  configSchema: {
+                      properties: schema.properties as Record<string, Record<string, unknown>>,
+                      required: schema.required ?? [],
+                  },
+              }
+            : {}),
+    };
 }
 
 function policyConfig(
     policy: Policy,
     config: PackConfig | undefined,
 ): { level: EnforcementLevel; props: Record<string, unknown> } {
-    const all = config?.all;
-    const own = config?.[policy.name];
-    const allLevel = typeof all === "string" ? all : all?.enforcementLevel;
-    const ownLevel = typeof own === "string" ? own : own?.enforcementLevel;
-    const props =
-        typeof own === "object" && own !== null
-            ? Object.fromEntries(Object.entries(own).filter(([k]) => k !== "enforcementLevel"))
-            : {};
-    return {
-        level: ownLevel ?? allLevel ?? policy.enforcementLevel ?? "advisory",
-        props: applySchemaDefaults(policy.configSchema, props),
-    };
+    return reconcile(infoOf(policy), config ?? {});
 }
 
 /** Builds the stack the way the server does: proxied props and object references for parent and dependencies. */
@@ -255,6 +243,7 @@ export async function runPack(
     specs: (StackResourceSpec & { inputs?: Record<string, unknown> })[],
     config?: PackConfig,
 ): Promise<PolicyRun[]> {
+    validatePackConfig(policies.map(infoOf), config ?? {});
     const runs: PolicyRun[] = [];
     const stack = makeStack(specs);
     for (const policy of policies) {
