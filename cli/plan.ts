@@ -1,8 +1,8 @@
 /**
  * `plan (--stack NAME | --stack-file PATH)`: runs the stack program for a stack file in-process under
  * mocks, prints what it would register and the firewall rules with the planner's explanations, then
- * the verdict of the policy pack's real server. Runs compiled code only (no TypeScript at run time), so it works from the
- * installed package as from a clone.
+ * the verdict of the policy pack's real server. Runs compiled code only (no TypeScript at run time), so
+ * it works from the installed package as from a clone.
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -9,7 +9,10 @@ export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediat
 
 export const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
 
-/** A `--policy-pack-config` file: per policy an enforcement level, or `{ enforcementLevel?, ...props }`; `all` for every policy. */
+/**
+ * A `--policy-pack-config` file: per policy an enforcement level, or `{ enforcementLevel?, ...props }`;
+ * `all` for every policy.
+ */
 export type PackConfig = Record<
     string,
     EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
