@@ -4,7 +4,16 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "dist/", "policy/node_modules/", "policy/bin/", "examples/*/node_modules/", "test/bench/.data/"] },
+    {
+        ignores: [
+            "node_modules/",
+            "dist/",
+            "policy/node_modules/",
+            "policy/bin/",
+            "examples/*/node_modules/",
+            "test/bench/.data/",
+        ],
+    },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {
