@@ -33,8 +33,16 @@ export interface StackResourceSpec {
 export interface Violation {
     policy: string;
     enforcementLevel: EnforcementLevel;
+    /** What the policy reported. */
     message: string;
+    /** What the policy server sends the engine: the policy's description, a newline, then the message. */
+    reported: string;
     urn?: string;
+}
+
+/** The message as the policy server reports it. */
+function reported(policy: Policy, message: string): string {
+    return message ? `${policy.description}\n${message}` : policy.description;
 }
 
 export interface PolicyRun {
@@ -194,6 +202,7 @@ export async function runResourcePolicy(
                     policy: policy.name,
                     enforcementLevel: level === "remediate" ? "mandatory" : level,
                     message,
+                    reported: reported(policy, message),
                     urn,
                 });
             }),
@@ -228,7 +237,13 @@ export async function runStackPolicy(
     } as unknown as StackValidationArgs;
     await guarded(run, () =>
         policy.validateStack(args, (message: string, urn?: string) => {
-            run.violations.push({ policy: policy.name, enforcementLevel: level, message, urn });
+            run.violations.push({
+                policy: policy.name,
+                enforcementLevel: level,
+                message,
+                reported: reported(policy, message),
+                urn,
+            });
         }),
     );
     return run;
