@@ -6,7 +6,6 @@
 import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { CapturedResource } from "../cli/offline/mocks";
@@ -14,6 +13,7 @@ import { PackConfig, runPack } from "../cli/offline/policyRunner";
 import { Diagnostic, PolicyConfigError, PolicyServer } from "../cli/offline/policyServer";
 import { policies } from "../policy/policies";
 import { readStackFile } from "../stacks/stackFile";
+import { installPack } from "./helpers/installedPack";
 import { captureProgram } from "./helpers/mocks";
 
 const ROOT = path.join(__dirname, "..");
@@ -71,32 +71,23 @@ function mandatory(diagnostics: Diagnostic[]): Diagnostic[] {
 
 describe("the policy pack, packed, installed alone and run by the real policy server", function () {
     this.timeout(240000);
-    let dir: string;
+    let pack: string;
+    let remove: (() => void) | undefined;
     let server: PolicyServer;
 
     before(async () => {
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-policy-"));
-        const tarball = execFileSync("npm", ["pack", "--pack-destination", dir], {
-            cwd: path.join(ROOT, "policy"),
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "ignore"],
-        })
-            .trim()
-            .split("\n")
-            .pop()!;
-        execFileSync("tar", ["xzf", path.join(dir, tarball), "-C", dir]);
-        const pack = path.join(dir, "package");
-        execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: pack, stdio: "ignore" });
+        const installed = installPack();
+        pack = installed.pack;
+        remove = installed.remove;
         server = await PolicyServer.start(pack, pack);
     });
 
     after(() => {
         server?.close();
-        fs.rmSync(dir, { recursive: true, force: true });
+        remove?.();
     });
 
     it("ships JavaScript only, and needs nothing outside its folder", () => {
-        const pack = path.join(dir, "package");
         const files = execFileSync("find", [".", "-path", "./node_modules", "-prune", "-o", "-type", "f", "-print"], {
             cwd: pack,
             encoding: "utf8",
