@@ -10,6 +10,10 @@ const ROOT = path.join(__dirname, "..");
 const BIN = path.join(ROOT, "bin", "azureml-firewall");
 const FIX = path.join(__dirname, "fixtures");
 const WS = ["--cloud", "public", "--storage", "amlstore", "--region", "westeurope"];
+/** The environment without colour switches (Node 22 warns on stderr when both are set, even empty). */
+const PLAIN_ENV = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => key !== "NO_COLOR" && key !== "FORCE_COLOR"),
+);
 const CLASSIC_RCG_TYPE = "azure:network/firewallPolicyRuleCollectionGroup:FirewallPolicyRuleCollectionGroup";
 
 function decider(by: { ruleCollectionGroup: string; ruleCollection: string; rule: string }): string {
@@ -26,7 +30,7 @@ function cli(...args: string[]): Run {
     const result = spawnSync(process.execPath, [BIN, ...args], {
         cwd: FIX,
         encoding: "utf8",
-        env: { ...process.env, NO_COLOR: "", FORCE_COLOR: "" },
+        env: PLAIN_ENV,
     });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -816,7 +820,7 @@ describe("CLI (the real binary)", function () {
                         `az-policy.json ${WS.join(" ")}`,
                     "/dev/null",
                 ],
-                { cwd: FIX, encoding: "utf8", env: { ...process.env, NO_COLOR: "" } },
+                { cwd: FIX, encoding: "utf8", env: PLAIN_ENV },
             ).stdout;
         assert.match(run(""), /\u001b\[33mmissing\u001b\[0m/);
         assert.doesNotMatch(run("--no-color"), /\u001b\[/);
