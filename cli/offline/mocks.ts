@@ -7,7 +7,8 @@
 // Recorded inputs and outputs are untyped JSON from the program under test; callers index into them freely.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import * as pulumi from "@pulumi/pulumi";
-import { providerOutputs } from "./providerOutputs";
+import { isUnknown } from "@pulumi/pulumi/output";
+import { UNKNOWN, providerOutputs } from "./providerOutputs";
 import {
     TYPES,
     isClassicPolicy,
@@ -47,6 +48,20 @@ function armId(type: string, name: string, inputs: Record<string, any>): string 
     return `${rg}/providers/mock/${type.replace(/[:/]/g, ".")}/${name}`;
 }
 
+/** Inputs as the engine sends them to analyzers: a value unknown during a preview as Pulumi's unknown sentinel. */
+function withUnknowns(value: any): any {
+    if (isUnknown(value)) {
+        return UNKNOWN;
+    }
+    if (Array.isArray(value)) {
+        return value.map(withUnknowns);
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withUnknowns(v)]));
+    }
+    return value;
+}
+
 /** The Azure name a resource gets: the name input of its provider, else one generated from the Pulumi name. */
 function nameOf(
     type: string,
@@ -65,8 +80,9 @@ export function installMocks(stack = "test", project = "azureml-firewall", previ
     pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+                const inputs = withUnknowns(args.inputs);
                 if (args.custom === false) {
-                    recorded.push({ type: args.type, name: args.name, inputs: args.inputs, custom: false, state: {} });
+                    recorded.push({ type: args.type, name: args.name, inputs, custom: false, state: {} });
                     return { id: undefined, state: {} };
                 }
                 const id = armId(args.type, args.name, args.inputs);
@@ -84,7 +100,7 @@ export function installMocks(stack = "test", project = "azureml-firewall", previ
                         privateIPAddress: `10.0.0.${4 + i}`,
                     }));
                 }
-                recorded.push({ type: args.type, name: args.name, inputs: args.inputs, custom: true, state });
+                recorded.push({ type: args.type, name: args.name, inputs, custom: true, state });
                 return { id: preview ? undefined : id, state };
             },
             call(args: pulumi.runtime.MockCallArgs): Record<string, any> {

@@ -13,7 +13,7 @@
  * During a preview, what the cloud computes (IDs, etags, generated names) is unknown.
  */
 import * as fs from "fs";
-import * as pulumi from "@pulumi/pulumi";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { isNativeFirewall, isNativePolicy, isNativeRcg } from "../../components/firewall/tokens";
 
 const declared = new Map<string, string[] | undefined>();
@@ -65,12 +65,12 @@ export interface CreatedResource {
     preview: boolean;
 }
 
-const unknown =
-    (pulumi.runtime as unknown as { unknownValue?: string }).unknownValue ?? "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The string by which the engine sends a value that is unknown during a preview. */
+export const UNKNOWN: string = unknownValue;
 
 /** A value the cloud computes: unknown during a preview. */
 function computed(resource: CreatedResource, value: unknown): unknown {
-    return resource.preview ? unknown : value;
+    return resource.preview ? UNKNOWN : value;
 }
 
 /** Values azure-native computes for any resource, by output name. */

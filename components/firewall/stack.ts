@@ -100,6 +100,12 @@ export function policyNameOfRcg(rcg: StackNode): string | undefined {
     return typeof id === "string" ? POLICY_IN_ID.exec(id)?.[1] : undefined;
 }
 
+/** The policy name the project's component above a group reports (its `firewallPolicyName` output). */
+function componentPolicyName(components: StackNode[]): string | undefined {
+    const named = components.map((c) => c.props.firewallPolicyName).find((n) => typeof n === "string" && n !== "");
+    return named as string | undefined;
+}
+
 /** The display name of an in-stack policy: its Azure name if known, else its Pulumi name. */
 export function policyDisplayName(policy: StackNode): string {
     try {
@@ -141,7 +147,9 @@ function policyTargets(nodes: StackNode[], targets: Map<string, FirewallTarget>)
     for (const rcg of nodes.filter((n) => isRcg(n.type))) {
         const policy = policyOfRcg(rcg);
         const components = componentsAbove(rcg);
-        const name = policy ? undefined : (policyNameOfRcg(rcg) ?? "(unknown policy)");
+        const name = policy
+            ? undefined
+            : (policyNameOfRcg(rcg) ?? componentPolicyName(components) ?? "(unknown policy)");
         const inStack =
             policy ??
             [...targets.values()].find((t) => t.policy && name && t.name.toLowerCase() === name.toLowerCase())?.policy;
