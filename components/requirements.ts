@@ -3,7 +3,7 @@
  * concrete destinations the workload must reach, in the shape of docs/coverage-semantics.md §1.
  */
 import { CATALOG, CATALOG_NOTES } from "./catalog/data";
-import { REGIONS, REGION_PATTERN } from "./catalog/regions";
+import { REGIONS, REGION_PATTERN, serviceTagSource, tagSpelling } from "./catalog/regions";
 import { CatalogRow, CloudName, DestinationKind, Protocol, RowScenario, ScenarioName } from "./catalog/types";
 import { parseCloud } from "./clouds";
 import { InputError } from "./errors";
@@ -249,19 +249,51 @@ function protocolsOf(protocol: Protocol): ("TCP" | "UDP")[] {
     return protocol === "Any" ? ["TCP", "UDP"] : [protocol];
 }
 
-/** True when the active FQDN rows of the doc express every (protocol, port) of a service-tag row. */
-function hostsExpressTag(tagRow: CatalogRow, active: CatalogRow[]): boolean {
-    return protocolsOf(tagRow.protocol).every((protocol) =>
-        tagRow.ports.every((port) =>
-            active.some(
-                (row) =>
-                    row.kind === "fqdn" &&
-                    !row.notApplicable &&
-                    (row.serviceTags ?? []).includes(tagRow.destination) &&
-                    protocolsOf(row.protocol).includes(protocol) &&
-                    row.ports.includes(port),
-            ),
-        ),
+/**
+ * Whether a host row can be a rule of its own for (protocol, port): exact names always (an application
+ * rule, or a network rule on the FQDN); wildcards only over HTTP(S), in application rules.
+ */
+function hostExpressible(row: CatalogRow, protocol: "TCP" | "UDP", port: number): boolean {
+    return !row.destination.includes("*") || (protocol === "TCP" && (port === 80 || port === 443));
+}
+
+/**
+ * The parts of a service-tag row that least privilege keeps: the (protocol, ports) at which some active
+ * host row carried by the tag cannot be a rule of its own (or no host row is carried at all). Empty when
+ * the doc's host rows express the whole tag.
+ */
+function tagPartsNeeded(tagRow: CatalogRow, active: CatalogRow[]): { protocol: Protocol; ports: number[] }[] {
+    const needed = (protocol: "TCP" | "UDP", port: number): boolean => {
+        const carried = active.filter(
+            (row) =>
+                row.kind === "fqdn" &&
+                !row.notApplicable &&
+                (row.serviceTags ?? []).includes(tagRow.destination) &&
+                protocolsOf(row.protocol).includes(protocol) &&
+                row.ports.includes(port),
+        );
+        return carried.length === 0 || carried.some((row) => !hostExpressible(row, protocol, port));
+    };
+    const parts = protocolsOf(tagRow.protocol)
+        .map((protocol) => ({ protocol, ports: tagRow.ports.filter((port) => needed(protocol, port)) }))
+        .filter((part) => part.ports.length > 0);
+    const [tcp, udp] = [parts.find((p) => p.protocol === "TCP"), parts.find((p) => p.protocol === "UDP")];
+    if (tcp && udp && tcp.ports.join() === udp.ports.join()) {
+        return [{ protocol: "Any", ports: tcp.ports }];
+    }
+    return parts;
+}
+
+/** The least-privilege note for a tag row kept in part, or left out. */
+function leastPrivilegeNote(tag: string, row: CatalogRow, parts: { protocol: Protocol; ports: number[] }[]): string {
+    const whole = `service tag ${tag} ${row.protocol} ${row.ports.join(",")}`;
+    if (parts.length === 0) {
+        return `Least privilege: ${whole} is left out; the doc's host rows express it.`;
+    }
+    const kept = parts.map((p) => `${p.protocol} ${p.ports.join(",")}`).join(" and ");
+    return (
+        `Least privilege: ${whole} is kept only for ${kept}, where host rows it carries are wildcards outside ` +
+        "HTTP(S), which no rule but the tag can express; the rest the doc's host rows express."
     );
 }
 
@@ -270,16 +302,18 @@ function appProtocolFor(port: number): AppProtocol | undefined {
 }
 
 /** Splits an FQDN row's ports into HTTP, HTTPS and other traffic; a service-tag row stays whole. */
-function split(row: CatalogRow): { ports: number[]; appProtocol?: AppProtocol }[] {
+function split(row: CatalogRow): { protocol: Protocol; ports: number[]; appProtocol?: AppProtocol }[] {
     if (row.kind === "serviceTag") {
-        return [{ ports: [...row.ports] }];
+        return [{ protocol: row.protocol, ports: [...row.ports] }];
     }
     const groups = new Map<AppProtocol | "", number[]>();
     for (const port of row.ports) {
         const key = appProtocolFor(port) ?? "";
         groups.set(key, [...(groups.get(key) ?? []), port]);
     }
-    return [...groups.entries()].map(([key, ports]) => (key ? { ports, appProtocol: key } : { ports }));
+    return [...groups.entries()].map(([key, ports]) =>
+        key ? { protocol: row.protocol, ports, appProtocol: key } : { protocol: row.protocol, ports },
+    );
 }
 
 function compareRequirements(a: Requirement, b: Requirement): number {
@@ -300,8 +334,38 @@ type MergedRequirement = Requirement & { sections: Set<string>; wsSet: Set<strin
 
 /** What a resolution collects: merged requirements by key, and notes (a set: one line per distinct note). */
 interface Resolving {
+    cloud: CloudName;
     merged: Map<string, MergedRequirement>;
     notes: Set<string>;
+}
+
+const REGIONAL = ".<region>";
+
+/**
+ * A catalog tag as the cloud's Service Tags file spells it (`Storage.<region>` -> `Storage.WestEurope`).
+ * A regional tag the file lacks for the region falls back to its global tag; a tag the file lacks
+ * altogether is left out. Notes say which.
+ */
+function resolveTag(template: string, ws: ValidWorkspace, into: Resolving): string | undefined {
+    const tag = substitute(template, ws) as string;
+    const spelled = tagSpelling(into.cloud, tag);
+    if (spelled) {
+        return spelled;
+    }
+    const source = serviceTagSource(into.cloud);
+    const global = template.endsWith(REGIONAL)
+        ? tagSpelling(into.cloud, template.slice(0, -REGIONAL.length))
+        : undefined;
+    if (global) {
+        into.notes.add(
+            `Service tag ${tag} does not exist in ${into.cloud} (${source}); the global tag ${global} is used ` +
+                `instead, ` +
+                "which covers every region.",
+        );
+        return global;
+    }
+    into.notes.add(`Service tag ${tag} does not exist in ${into.cloud} (${source}); left out.`);
+    return undefined;
 }
 
 /**
@@ -323,49 +387,68 @@ function addRow(
     if (row.correction) {
         into.notes.add(`Doc corrected: ${row.asWritten} -> ${row.destination}: ${row.correction}`);
     }
-    if (configuration === "leastPrivilege" && row.kind === "serviceTag" && hostsExpressTag(row, active)) {
-        into.notes.add(
-            `Least privilege: service tag ${row.destination} ${row.protocol} ${row.ports.join(",")} is left out; ` +
-                `the doc's host rows express it.`,
-        );
-        return;
-    }
-    const destination = substitute(row.destination, ws);
+    const destination =
+        row.kind === "serviceTag" ? resolveTag(row.destination, ws, into) : substitute(row.destination, ws);
     if (destination === undefined) {
-        const missing = row.destination.includes("<acr>") ? "containerRegistryName" : "workspaceId";
-        into.notes.add(
-            `Left out for workspace ${ws.name}: ${row.destination} (${row.scenario}) needs ${missing}; give it to ` +
-                `include this row.`,
-        );
+        if (row.kind === "fqdn") {
+            const missing = row.destination.includes("<acr>") ? "containerRegistryName" : "workspaceId";
+            into.notes.add(
+                `Left out for workspace ${ws.name}: ${row.destination} (${row.scenario}) needs ${missing}; ` +
+                    "give it to include this row.",
+            );
+        }
         return;
     }
-    const serviceTags = row.serviceTags?.map((t) => substitute(t, ws) as string);
-    for (const part of split(row)) {
-        const key = [destination.toLowerCase(), row.kind, row.protocol, part.appProtocol ?? ""].join("|");
-        let entry = into.merged.get(key);
-        if (!entry) {
-            entry = {
-                destination,
-                kind: row.kind,
-                protocol: row.protocol,
-                ports: [],
-                sections: new Set(),
-                wsSet: new Set(),
-                scenarios: new Set(),
-            };
-            into.merged.set(key, entry);
+    let parts = split(row);
+    if (configuration === "leastPrivilege" && row.kind === "serviceTag") {
+        const needed = tagPartsNeeded(row, active);
+        const narrowed =
+            needed.length !== 1 || needed[0].protocol !== row.protocol || needed[0].ports.length !== row.ports.length;
+        if (narrowed) {
+            into.notes.add(leastPrivilegeNote(destination, row, needed));
         }
-        entry.ports = [...new Set([...entry.ports, ...part.ports])].sort((a, b) => a - b);
-        if (part.appProtocol) {
-            entry.appProtocol = part.appProtocol;
-        }
-        if (serviceTags?.length) {
-            entry.serviceTags = [...new Set([...(entry.serviceTags ?? []), ...serviceTags])];
-        }
-        entry.sections.add(row.section);
-        entry.wsSet.add(ws.name);
-        entry.scenarios.add(row.scenario);
+        parts = needed;
     }
+    const serviceTags = row.serviceTags
+        ?.map((t) => resolveTag(t, ws, into))
+        .filter((t): t is string => t !== undefined);
+    parts.forEach((part) => merge(into, { ...part, destination, serviceTags }, row, ws));
+}
+
+interface Part {
+    destination: string;
+    protocol: Protocol;
+    ports: number[];
+    appProtocol?: AppProtocol;
+    serviceTags?: string[];
+}
+
+/** Adds one part of a row to the requirements, merging with an equal destination/kind/protocol/app protocol. */
+function merge(into: Resolving, part: Part, row: CatalogRow, ws: ValidWorkspace): void {
+    const key = [part.destination.toLowerCase(), row.kind, part.protocol, part.appProtocol ?? ""].join("|");
+    let entry = into.merged.get(key);
+    if (!entry) {
+        entry = {
+            destination: part.destination,
+            kind: row.kind,
+            protocol: part.protocol,
+            ports: [],
+            sections: new Set(),
+            wsSet: new Set(),
+            scenarios: new Set(),
+        };
+        into.merged.set(key, entry);
+    }
+    entry.ports = [...new Set([...entry.ports, ...part.ports])].sort((a, b) => a - b);
+    if (part.appProtocol) {
+        entry.appProtocol = part.appProtocol;
+    }
+    if (part.serviceTags?.length) {
+        entry.serviceTags = [...new Set([...(entry.serviceTags ?? []), ...part.serviceTags])];
+    }
+    entry.sections.add(row.section);
+    entry.wsSet.add(ws.name);
+    entry.scenarios.add(row.scenario);
 }
 
 /** The doc's notes that are not rules, for a workspace's scenarios in a cloud. */
@@ -407,7 +490,7 @@ function finished(entry: MergedRequirement): Requirement {
 export function resolveRequirements(options: ResolveOptions): Resolution {
     const cloud = parseCloud(options.cloud);
     const configuration = parseConfiguration(options.configuration);
-    const resolving: Resolving = { merged: new Map(), notes: new Set() };
+    const resolving: Resolving = { cloud, merged: new Map(), notes: new Set() };
     for (const ws of validateWorkspaces(cloud, options)) {
         const active = CATALOG[cloud].filter((row) => row.scenario === "core" || ws.scenarios.has(row.scenario));
         active.forEach((row) => addRow(row, ws, active, configuration, resolving));

@@ -1,8 +1,12 @@
 import * as assert from "assert";
 import { CATALOG, CATALOG_SOURCES, DOC_SECTIONS } from "../components/catalog/data";
 import { CatalogRow, CloudName } from "../components/catalog/types";
-import { REGIONS } from "../components/catalog/regions";
-import { scenariosOffered } from "../components/requirements";
+import { REGIONS, SERVICE_TAGS } from "../components/catalog/regions";
+import { readServiceTagsFile } from "../components/catalog/serviceTagsImport";
+import { CLOUD_NAMES } from "../components/clouds";
+import { PlannedNetworkRule, planRules } from "../components/planner";
+import { resolveRequirements, scenariosOffered } from "../components/requirements";
+import { validateSources } from "../components/sources";
 
 function rows(cloud: CloudName, destination: string): CatalogRow[] {
     return CATALOG[cloud].filter((r) => r.destination === destination);
@@ -141,13 +145,15 @@ describe("catalog", () => {
             assert.deepStrictEqual(batch.ports, [443]);
             assert.deepStrictEqual(batch.serviceTags, ["BatchNodeManagement.<region>"]);
         }
-        assert.deepStrictEqual(row("AzureUSGovernment", "BatchNodeManagement.<region>").ports, [443]);
+        for (const cloud of ["AzurePublic", "AzureUSGovernment", "AzureChinaCloud"] as const) {
+            assert.deepStrictEqual(row(cloud, "BatchNodeManagement.<region>", "Any").ports, [443]);
+        }
     });
 
-    it("has no AzureFrontDoor.FrontEnd in Azure China", () => {
-        assert.strictEqual(rows("AzureChinaCloud", "AzureFrontDoor.FrontEnd").length, 0);
-        assert.strictEqual(rows("AzurePublic", "AzureFrontDoor.FrontEnd").length, 1);
-        assert.strictEqual(rows("AzureUSGovernment", "AzureFrontDoor.FrontEnd").length, 1);
+    it("has no AzureFrontDoor.Frontend in Azure China", () => {
+        assert.strictEqual(rows("AzureChinaCloud", "AzureFrontDoor.Frontend").length, 0);
+        assert.strictEqual(rows("AzurePublic", "AzureFrontDoor.Frontend").length, 1);
+        assert.strictEqual(rows("AzureUSGovernment", "AzureFrontDoor.Frontend").length, 1);
     });
 
     it("offers AutoML and Kubernetes in Azure public only", () => {
@@ -179,5 +185,111 @@ describe("catalog", () => {
         const github = row("AzurePublic", "github.com");
         assert.match(github.asWritten ?? "", /^https:\/\/github\.com\/microsoft\/vscode-tools-for-ai\//);
         assert.match(github.correction ?? "", /reduced to its host/);
+    });
+});
+
+describe("service tags: Microsoft's Service Tags files", () => {
+    it("emits only tags that exist in the cloud's file, spelled as Microsoft spells them, in every region", () => {
+        for (const cloud of CLOUD_NAMES) {
+            const known = new Set(SERVICE_TAGS[cloud].tags);
+            for (const region of REGIONS[cloud]) {
+                const { requirements } = resolveRequirements({
+                    cloud,
+                    scenarios: scenariosOffered(cloud),
+                    workspaces: [
+                        {
+                            name: "mlw",
+                            storageAccountName: "amlstore",
+                            region,
+                            containerRegistryName: "amlacr01",
+                            workspaceId: "00000000-0000-0000-0000-000000000001",
+                        },
+                    ],
+                });
+                const plan = planRules(requirements, {
+                    sources: validateSources({ addresses: ["10.0.1.0/24"] }),
+                    dnsProxy: false,
+                });
+                const emitted = [
+                    ...requirements.filter((r) => r.kind === "serviceTag").map((r) => r.destination),
+                    ...requirements.flatMap((r) => r.serviceTags ?? []),
+                    ...plan.ruleCollections.flatMap((c) =>
+                        c.rules.flatMap((r) => (r as PlannedNetworkRule).destinationAddresses ?? []),
+                    ),
+                ];
+                const unknown = [...new Set(emitted)].filter((tag) => !known.has(tag));
+                assert.deepStrictEqual(unknown, [], `${cloud} ${region}`);
+            }
+        }
+    });
+
+    it("accepts as regions exactly those the cloud's file names in regional tags", () => {
+        assert.ok(REGIONS.AzurePublic.includes("centraluseuap") && REGIONS.AzurePublic.includes("israelnorthwest"));
+        assert.ok(REGIONS.AzurePublic.includes("malaysiasouth") && REGIONS.AzurePublic.includes("taiwannorth"));
+        assert.deepStrictEqual([...REGIONS.AzureUSGovernment].sort(), [
+            "usdodcentral",
+            "usdodeast",
+            "usgovarizona",
+            "usgovtexas",
+            "usgovvirginia",
+        ]);
+        assert.ok(!REGIONS.AzurePublic.includes("usgovvirginia"));
+    });
+
+    it("leaves out AzureFrontDoor.FirstParty where the cloud has no such tag, and says so", () => {
+        for (const cloud of ["AzureUSGovernment", "AzureChinaCloud"] as const) {
+            const region = REGIONS[cloud][0];
+            const { requirements, notes } = resolveRequirements({
+                cloud,
+                workspaces: [{ name: "mlw", storageAccountName: "amlstore", region }],
+            });
+            assert.ok(
+                !requirements.some(
+                    (r) =>
+                        r.destination === "AzureFrontDoor.FirstParty" ||
+                        r.serviceTags?.includes("AzureFrontDoor.FirstParty"),
+                ),
+            );
+            assert.ok(
+                notes.some(
+                    (n) =>
+                        n.startsWith(`Service tag AzureFrontDoor.FirstParty does not exist in ${cloud} (`) &&
+                        n.endsWith("; left out."),
+                ),
+            );
+        }
+    });
+
+    it("reads a Service Tags file: cloud, change number, tags and the regions tag names spell", () => {
+        const { cloud, data } = readServiceTagsFile(
+            {
+                changeNumber: 7,
+                cloud: "AzureGovernment",
+                values: [
+                    { name: "Storage", properties: { region: "" } },
+                    { name: "Storage.USGovVirginia", properties: { region: "usgovvirginia" } },
+                    { name: "AzureCloud.usgovtexas", properties: { region: "usgovtexas" } },
+                    { name: "Storage.usgovtexas", properties: { region: "usgovtexas" } },
+                    { name: "AzureMonitor.USGovVirginia", properties: { region: "usgovvirginia" } },
+                    { name: "AzurePortal.AzureAppServiceUx", properties: { region: "usgovtexas" } },
+                ],
+            },
+            "/downloads/ServiceTags_AzureGovernment_20260720.json",
+        );
+        assert.strictEqual(cloud, "AzureUSGovernment");
+        assert.deepStrictEqual(data, {
+            file: "ServiceTags_AzureGovernment_20260720.json",
+            changeNumber: 7,
+            regions: { usgovtexas: "usgovtexas", usgovvirginia: "USGovVirginia" },
+            tags: [
+                "AzureCloud.usgovtexas",
+                "AzureMonitor.USGovVirginia",
+                "AzurePortal.AzureAppServiceUx",
+                "Storage",
+                "Storage.USGovVirginia",
+                "Storage.usgovtexas",
+            ],
+        });
+        assert.throws(() => readServiceTagsFile({ values: [] }, "x.json"), /^Error: x\.json: not a Service Tags file/);
     });
 });

@@ -235,7 +235,7 @@ describe("classic provider (@pulumi/azure)", () => {
         assert.strictEqual(runs[0].violations.length, 1);
         assert.match(
             runs[0].violations[0].message,
-            /^Firewall policy aml-broken-policy-generated does not allow 6 of 43 checks/,
+            /^Firewall policy aml-broken-policy-generated does not allow 6 of 44 checks/,
         );
     });
 

@@ -83,7 +83,7 @@ describe("CLI (the real binary)", function () {
                     kind: "fqdn",
                     protocol: "TCP",
                     ports: [445],
-                    serviceTags: ["Storage.westeurope"],
+                    serviceTags: ["Storage.WestEurope"],
                     scenario: "core",
                     source:
                         "Microsoft hosts > Azure Machine Learning compute instance and compute cluster hosts; " +
@@ -108,7 +108,7 @@ describe("CLI (the real binary)", function () {
                 csv.stdout.split("\n")[0],
                 "Destination,Kind,Protocol,Ports,App protocol,Service tags,Scenario,Doc section",
             );
-            assert.match(csv.stdout, /^amlstore\.file\.core\.windows\.net,fqdn,TCP,445,,Storage\.westeurope,core,/m);
+            assert.match(csv.stdout, /^amlstore\.file\.core\.windows\.net,fqdn,TCP,445,,Storage\.WestEurope,core,/m);
             const md = cli(
                 "hosts",
                 "--cloud",
@@ -128,7 +128,7 @@ describe("CLI (the real binary)", function () {
                 /^## Azure Machine Learning egress: AzureUSGovernment, region usgovvirginia, storage account stgov$/m,
             );
             assert.match(md.stdout, /^\| stgov\.file\.core\.usgovcloudapi\.net \| fqdn \| TCP \| 445 \|/m);
-            assert.match(md.stdout, /^\| AzureKeyVault\.usgovvirginia \| serviceTag \| TCP \| 443 \|/m);
+            assert.match(md.stdout, /^\| AzureKeyVault\.USGovVirginia \| serviceTag \| TCP \| 443 \|/m);
             assert.match(md.stdout, /^- Doc corrected: Keyvault\.<region> -> AzureKeyVault\.<region>/m);
             assert.match(
                 md.stdout,
@@ -139,8 +139,14 @@ describe("CLI (the real binary)", function () {
         it("takes --configuration leastPrivilege and --allow-unlisted-region", () => {
             const least = json(cli("hosts", ...WS, "--configuration", "leastPrivilege", "--format", "json"));
             assert.deepStrictEqual(
-                least.filter((h: any) => h.kind === "serviceTag"),
-                [],
+                least
+                    .filter((h: any) => h.kind === "serviceTag")
+                    .map((h: any) => `${h.destination} ${h.protocol} ${h.ports}`),
+                [
+                    "AzureMachineLearning TCP 8787,18881",
+                    "AzureMachineLearning UDP 5831",
+                    "BatchNodeManagement.WestEurope UDP 443",
+                ],
             );
             assert.ok(least.some((h: any) => h.destination === "westeurope.tundra.azureml.ms"));
             assertUsageError(
@@ -160,7 +166,11 @@ describe("CLI (the real binary)", function () {
                 "json",
             );
             assert.strictEqual(newer.code, 0, newer.stderr);
-            assert.ok(json(newer).some((h: any) => h.destination === "Storage.marsnorth1"));
+            assert.ok(json(newer).some((h: any) => h.destination === "Storage"));
+            assert.match(
+                newer.stderr,
+                /^note: Service tag Storage\.marsnorth1 does not exist in AzurePublic .*the global tag Storage is used instead/m,
+            );
             assertUsageError(
                 cli("hosts", ...WS, "--configuration", "minimal"),
                 /^azureml-firewall: --configuration: "minimal" is not valid; use full or leastPrivilege\.$/m,
@@ -255,7 +265,7 @@ describe("CLI (the real binary)", function () {
             const run = audit("--rules", "az-rcg-list.complete.json", "--policy", "az-policy.json");
             assert.strictEqual(run.code, 0, run.stderr);
             const out = json(run);
-            assert.deepStrictEqual(out.summary, { checks: 43, allowed: 43, denied: 0, missing: 0 });
+            assert.deepStrictEqual(out.summary, { checks: 44, allowed: 44, denied: 0, missing: 0 });
             assert.deepStrictEqual(out.problems, []);
             assert.deepStrictEqual(Object.keys(out.results[0]), [
                 "destination",
@@ -277,7 +287,7 @@ describe("CLI (the real binary)", function () {
             assert.strictEqual(run.code, 1);
             assert.deepStrictEqual(failing(run), [
                 "missing amlstore.file.core.windows.net TCP 445",
-                "missing Storage.westeurope TCP 445",
+                "missing Storage.WestEurope TCP 445",
             ]);
         });
 
@@ -363,7 +373,7 @@ describe("CLI (the real binary)", function () {
         it("reads a pulumi stack export, with the policy's settings from it", () => {
             const run = audit("--rules", "pulumi-stack-export.json");
             assert.strictEqual(run.code, 0, run.stderr);
-            assert.strictEqual(json(run).summary.allowed, 43);
+            assert.strictEqual(json(run).summary.allowed, 44);
         });
 
         it("reads a pulumi stack export of the classic provider", () => {
@@ -405,7 +415,7 @@ describe("CLI (the real binary)", function () {
             try {
                 const run = audit("--rules", file);
                 assert.strictEqual(run.code, 0, run.stderr);
-                assert.deepStrictEqual(json(run).summary, { checks: 43, allowed: 43, denied: 0, missing: 0 });
+                assert.deepStrictEqual(json(run).summary, { checks: 44, allowed: 44, denied: 0, missing: 0 });
                 assert.strictEqual(
                     json(run).results.find((r: any) => r.port === 445 && r.kind === "fqdn").decidedBy.rule,
                     "fqdns-tcp-445",
@@ -556,7 +566,7 @@ describe("CLI (the real binary)", function () {
                 run.stdout,
                 /│ allowed │ graph\.microsoft\.com\s+│ TCP\s+│ 443\s+│ aml \/ aml-application \/ https-443/,
             );
-            assert.match(run.stdout, /^43 checks: 41 allowed, 0 denied, 2 missing$/m);
+            assert.match(run.stdout, /^44 checks: 42 allowed, 0 denied, 2 missing$/m);
         });
 
         it("checks sources: a workload outside the rules' CIDR is not allowed", () => {
@@ -714,7 +724,7 @@ describe("CLI (the real binary)", function () {
                     [["azureml-egress-coverage", "mandatory"]],
                 );
                 assert.match(violations[0].message, /\n  missing otherstore\.file\.core\.windows\.net TCP 445\n/);
-                assert.match(violations[0].message, /\n  missing Storage\.northeurope TCP 445$/);
+                assert.match(violations[0].message, /\n  missing Storage\.NorthEurope TCP 445$/);
             } finally {
                 fs.rmSync(path.join(ROOT, "stacks", "Pulumi.cliviolation.yaml"), { force: true });
                 fs.rmSync(path.join(ROOT, "policy", "config.cliviolation.json"), { force: true });

@@ -162,7 +162,7 @@ describe("AmlFirewallPolicy (azure-native, under mocks)", function () {
             const text = JSON.stringify(rcg.ruleCollections);
             assert.ok(text.includes(`"${host}"`), `${cloud} rules lack ${host}`);
             assert.ok(text.includes(`"amlstore.file.core.`), "storage file share");
-            assert.strictEqual(text.includes("AzureFrontDoor.FrontEnd"), cloud !== "AzureChinaCloud");
+            assert.strictEqual(text.includes("AzureFrontDoor.Frontend"), cloud !== "AzureChinaCloud");
             assert.deepStrictEqual(byType(POLICY)[0].inputs.location, region);
         });
     }
@@ -220,7 +220,7 @@ describe("AmlFirewallPolicy (azure-native, under mocks)", function () {
             name: "tags-tcp-443-445",
             ipProtocols: ["TCP"],
             sourceAddresses: ["10.0.1.0/24"],
-            destinationAddresses: ["Storage.westeurope"],
+            destinationAddresses: ["Storage.WestEurope"],
             destinationPorts: ["443", "445"],
         });
         assert.strictEqual(

@@ -261,17 +261,17 @@ describe("coverage evaluator", () => {
                         100,
                         coll("c", 100, [
                             netRule("global", { destinationAddresses: ["Storage"] }),
-                            netRule("east", { destinationAddresses: ["BatchNodeManagement.eastus"] }),
-                            netRule("regional", { destinationAddresses: ["AzureKeyVault.westeurope"] }),
+                            netRule("east", { destinationAddresses: ["BatchNodeManagement.EastUS"] }),
+                            netRule("regional", { destinationAddresses: ["AzureKeyVault.WestEurope"] }),
                         ]),
                     ),
                 ],
-                requirements: [tag("Storage.westeurope"), tag("BatchNodeManagement.westeurope"), tag("AzureKeyVault")],
+                requirements: [tag("Storage.WestEurope"), tag("BatchNodeManagement.WestEurope"), tag("AzureKeyVault")],
             });
             assert.deepStrictEqual(statuses(out.results), [
                 "AzureKeyVault TCP/443 missing",
-                "BatchNodeManagement.westeurope TCP/443 missing",
-                "Storage.westeurope TCP/443 allowed by g/c/global",
+                "BatchNodeManagement.WestEurope TCP/443 missing",
+                "Storage.WestEurope TCP/443 allowed by g/c/global",
             ]);
             assert.deepStrictEqual(tagForms("AzureFrontDoor.FirstParty"), ["azurefrontdoor.firstparty"]);
             assert.deepStrictEqual(tagForms("Storage.WestEurope"), ["storage.westeurope", "storage"]);
@@ -285,7 +285,7 @@ describe("coverage evaluator", () => {
                         100,
                         coll("c", 100, [
                             netRule("broad", {
-                                destinationAddresses: ["AzureCloud", "Internet", "AzureFrontDoor.FrontEnd"],
+                                destinationAddresses: ["AzureCloud", "Internet", "AzureFrontDoor.Frontend"],
                             }),
                         ]),
                     ),
@@ -882,7 +882,7 @@ describe("coverage evaluator", () => {
             const out = evaluateCoverage({
                 groups: [],
                 legacyFirewalls: [firewall],
-                requirements: [fqdn("ml.azure.com"), tag("Storage.westeurope", { ports: [445] })],
+                requirements: [fqdn("ml.azure.com"), tag("Storage.WestEurope", { ports: [445] })],
                 sources: { addresses: SRC },
             });
             assert.deepStrictEqual(

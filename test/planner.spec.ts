@@ -93,7 +93,7 @@ describe("planRules", () => {
                 req({
                     destination: "amlstore.file.core.windows.net",
                     ports: [445],
-                    serviceTags: ["Storage.westeurope"],
+                    serviceTags: ["Storage.WestEurope"],
                 }),
                 req({
                     destination: "westeurope.tundra.azureml.ms",
@@ -133,13 +133,13 @@ describe("planRules", () => {
                     destination: "*.westeurope.batch.azure.com",
                     protocol: "Any",
                     appProtocol: "Https",
-                    serviceTags: ["BatchNodeManagement.westeurope"],
+                    serviceTags: ["BatchNodeManagement.WestEurope"],
                 }),
             ],
             { sources: SOURCES, dnsProxy: true },
         );
         assert.deepStrictEqual(net(plan, "tags-tcp-8787-18881").destinationAddresses, ["AzureMachineLearning"]);
-        assert.deepStrictEqual(net(plan, "tags-udp-443").destinationAddresses, ["BatchNodeManagement.westeurope"]);
+        assert.deepStrictEqual(net(plan, "tags-udp-443").destinationAddresses, ["BatchNodeManagement.WestEurope"]);
         assert.deepStrictEqual(app(plan, "https-443").targetFqdns, ["*.westeurope.batch.azure.com"]);
         assert.deepStrictEqual(plan.explanations[0].realisations, [
             {
@@ -162,14 +162,14 @@ describe("planRules", () => {
 
     it("without DNS proxy allows non-HTTP exact FQDNs through their service tags, and says so", () => {
         const plan = planRules(
-            [req({ destination: "amlstore.file.core.windows.net", ports: [445], serviceTags: ["Storage.westeurope"] })],
+            [req({ destination: "amlstore.file.core.windows.net", ports: [445], serviceTags: ["Storage.WestEurope"] })],
             { sources: SOURCES, dnsProxy: false },
         );
-        assert.deepStrictEqual(net(plan, "tags-tcp-445").destinationAddresses, ["Storage.westeurope"]);
+        assert.deepStrictEqual(net(plan, "tags-tcp-445").destinationAddresses, ["Storage.WestEurope"]);
         assert.strictEqual(plan.needsDnsProxy, false);
         assert.match(
             plan.notes[0],
-            /the policy has no DNS proxy, so network rules cannot use FQDNs; allowed through service tag Storage\.westeurope instead/,
+            /the policy has no DNS proxy, so network rules cannot use FQDNs; allowed through service tag Storage\.WestEurope instead/,
         );
     });
 
@@ -190,7 +190,7 @@ describe("planRules", () => {
                 req({ destination: "AzureMachineLearning", kind: "serviceTag", protocol: "UDP", ports: [5831] }),
                 req({ destination: "MicrosoftContainerRegistry", kind: "serviceTag" }),
                 req({ destination: "AzureResourceManager", kind: "serviceTag" }),
-                req({ destination: "BatchNodeManagement.westeurope", kind: "serviceTag", protocol: "Any" }),
+                req({ destination: "BatchNodeManagement.WestEurope", kind: "serviceTag", protocol: "Any" }),
             ],
             { sources: SOURCES, dnsProxy: true },
         );
@@ -204,7 +204,7 @@ describe("planRules", () => {
             [
                 ["tags-tcp-443", ["TCP"], ["AzureResourceManager", "MicrosoftContainerRegistry"], ["443"]],
                 ["tags-tcp-443-8787-18881", ["TCP"], ["AzureMachineLearning"], ["443", "8787", "18881"]],
-                ["tags-tcp-udp-443", ["TCP", "UDP"], ["BatchNodeManagement.westeurope"], ["443"]],
+                ["tags-tcp-udp-443", ["TCP", "UDP"], ["BatchNodeManagement.WestEurope"], ["443"]],
                 ["tags-udp-5831", ["UDP"], ["AzureMachineLearning"], ["5831"]],
             ],
         );
@@ -286,7 +286,7 @@ describe("planRules", () => {
             tagRules.map((r) => [r.name, (r as PlannedNetworkRule).destinationAddresses]),
             [
                 ["tags-tcp-8787-18881", ["AzureMachineLearning"]],
-                ["tags-udp-443", ["BatchNodeManagement.westeurope"]],
+                ["tags-udp-443", ["BatchNodeManagement.WestEurope"]],
                 ["tags-udp-5831", ["AzureMachineLearning"]],
             ],
         );

@@ -222,10 +222,10 @@ describe("policy pack", () => {
             assert.strictEqual(
                 run.violations[0].message,
                 [
-                    "Firewall policy aml-rt-broken-policy-generated does not allow 3 of 43 checks Azure ML needs:",
+                    "Firewall policy aml-rt-broken-policy-generated does not allow 3 of 44 checks Azure ML needs:",
                     "  missing amlstore.file.core.windows.net TCP 445",
-                    "  missing Storage.westeurope TCP 443",
-                    "  missing Storage.westeurope TCP 445",
+                    "  missing Storage.WestEurope TCP 443",
+                    "  missing Storage.WestEurope TCP 445",
                 ].join("\n"),
             );
         });
@@ -333,12 +333,12 @@ describe("policy pack", () => {
             );
             assert.deepStrictEqual(summary(runs), [
                 [
-                    "azureml-egress-coverage: Firewall policy hub does not allow 6 of 43 checks Azure ML needs:",
+                    "azureml-egress-coverage: Firewall policy hub does not allow 6 of 44 checks Azure ML needs:",
                     "  missing *.tundra.westeurope.api.azureml.ms UDP 5831",
                     "  missing amlstore.file.core.windows.net TCP 445",
                     "  missing AzureMachineLearning UDP 5831",
-                    "  missing Storage.westeurope TCP 443",
-                    "  missing Storage.westeurope TCP 445",
+                    "  missing Storage.WestEurope TCP 443",
+                    "  missing Storage.WestEurope TCP 445",
                     "  missing westeurope.tundra.azureml.ms UDP 5831",
                 ].join("\n"),
             ]);
@@ -369,9 +369,10 @@ describe("policy pack", () => {
             );
             assert.deepStrictEqual(summary(await runPack(policies, specs, leastConfig)), [
                 [
-                    "azureml-egress-coverage: Firewall policy hub does not allow 3 of 30 checks Azure ML needs:",
+                    "azureml-egress-coverage: Firewall policy hub does not allow 4 of 34 checks Azure ML needs:",
                     "  missing *.tundra.westeurope.api.azureml.ms UDP 5831",
                     "  missing amlstore.file.core.windows.net TCP 445",
+                    "  missing AzureMachineLearning UDP 5831",
                     "  missing westeurope.tundra.azureml.ms UDP 5831",
                 ].join("\n"),
             ]);
@@ -449,7 +450,7 @@ describe("policy pack", () => {
                 /^Firewall policy fw does not allow (\d+) of \1 checks Azure ML needs:/,
             );
             assert.match(run.violations[0].message, /\n  missing devstore\.file\.core\.windows\.net TCP 445\n/);
-            assert.match(run.violations[0].message, /\n  missing BatchNodeManagement\.westeurope TCP 443\n/);
+            assert.match(run.violations[0].message, /\n  missing BatchNodeManagement\.WestEurope TCP 443\n/);
         });
 
         it("honours exemptions and the policies to check, and flags a configured policy the stack lacks", async () => {
@@ -556,10 +557,10 @@ describe("policy pack", () => {
                 run.violations.map((v) => v.message),
                 [
                     [
-                        "Firewall fw-legacy (its own rule collections) does not allow 3 of 43 checks Azure ML needs:",
+                        "Firewall fw-legacy (its own rule collections) does not allow 3 of 44 checks Azure ML needs:",
                         "  missing devstore.file.core.windows.net TCP 445",
-                        "  missing Storage.westeurope TCP 443",
-                        "  missing Storage.westeurope TCP 445",
+                        "  missing Storage.WestEurope TCP 443",
+                        "  missing Storage.WestEurope TCP 445",
                     ].join("\n"),
                 ],
             );
@@ -615,7 +616,7 @@ describe("policy pack", () => {
             );
             assert.match(
                 noTagsRun.violations[0].message,
-                /^Firewall fw \(its own rule collections\) does not allow 3 of 43 checks Azure ML needs:\n  missing devstore\.file\.core\.windows\.net TCP 445\n  missing Storage\.westeurope TCP 443\n  missing Storage\.westeurope TCP 445\nProblems:\n/,
+                /^Firewall fw \(its own rule collections\) does not allow 3 of 44 checks Azure ML needs:\n  missing devstore\.file\.core\.windows\.net TCP 445\n  missing Storage\.WestEurope TCP 443\n  missing Storage\.WestEurope TCP 445\nProblems:\n/,
             );
             assert.match(
                 noTagsRun.violations[0].message,

@@ -57,7 +57,7 @@ describe("resolveRequirements", () => {
                 protocol: "TCP",
                 ports: [443],
                 appProtocol: "Https",
-                serviceTags: ["Storage.westeurope"],
+                serviceTags: ["Storage.WestEurope"],
                 scenario: "core",
                 source:
                     "Microsoft hosts > Azure Machine Learning compute instance and compute cluster hosts; " +
@@ -69,7 +69,7 @@ describe("resolveRequirements", () => {
                 kind: "fqdn",
                 protocol: "TCP",
                 ports: [445],
-                serviceTags: ["Storage.westeurope"],
+                serviceTags: ["Storage.WestEurope"],
                 scenario: "core",
                 source:
                     "Microsoft hosts > Azure Machine Learning compute instance and compute cluster hosts; " +
@@ -82,11 +82,11 @@ describe("resolveRequirements", () => {
             [["UDP", [5831], undefined]],
         );
         assert.deepStrictEqual(
-            find(requirements, "Storage.westeurope").map((r) => [r.protocol, r.ports]),
+            find(requirements, "Storage.WestEurope").map((r) => [r.protocol, r.ports]),
             [["TCP", [443, 445]]],
         );
         assert.deepStrictEqual(
-            find(requirements, "BatchNodeManagement.westeurope").map((r) => r.ports),
+            find(requirements, "BatchNodeManagement.WestEurope").map((r) => r.ports),
             [[443]],
         );
         assert.strictEqual(
@@ -169,7 +169,7 @@ describe("resolveRequirements", () => {
         const core = resolveRequirements({ cloud: "public", workspaces: [WS] }).requirements;
         assert.strictEqual(find(core, "pypi.org").length, 0);
         assert.strictEqual(find(core, "AzureMonitor").length, 0);
-        assert.strictEqual(find(core, "AzureKeyVault.westeurope").length, 0);
+        assert.strictEqual(find(core, "AzureKeyVault.WestEurope").length, 0);
         const all = resolveRequirements({
             cloud: "public",
             workspaces: [WS],
@@ -178,7 +178,7 @@ describe("resolveRequirements", () => {
         for (const d of [
             "pypi.org",
             "AzureMonitor",
-            "AzureKeyVault.westeurope",
+            "AzureKeyVault.WestEurope",
             "*.vault.azure.net",
             "aka.ms",
             "cdn-lfs.huggingface.co",
@@ -242,45 +242,60 @@ describe("resolveRequirements", () => {
         assert.deepStrictEqual(find(requirements, "*.azureml.ms")[0].workspaces, ["mlw-dev", "mlw-two"]);
         assert.deepStrictEqual(find(requirements, "secondstore.blob.core.windows.net")[0].workspaces, ["mlw-two"]);
         assert.deepStrictEqual(find(requirements, "secondstore.blob.core.windows.net")[0].serviceTags, [
-            "Storage.northeurope",
+            "Storage.NorthEurope",
         ]);
-        assert.strictEqual(find(requirements, "Storage.northeurope").length, 1);
-        assert.strictEqual(find(requirements, "Storage.westeurope").length, 1);
+        assert.strictEqual(find(requirements, "Storage.NorthEurope").length, 1);
+        assert.strictEqual(find(requirements, "Storage.WestEurope").length, 1);
         assert.deepStrictEqual(find(requirements, "*.blob.core.windows.net")[0].serviceTags, [
-            "Storage.westeurope",
-            "Storage.northeurope",
+            "Storage.WestEurope",
+            "Storage.NorthEurope",
         ]);
     });
 
-    it("in leastPrivilege keeps only the tags the doc's host rows cannot express", () => {
+    it("in leastPrivilege keeps a tag only where a host it carries cannot be a rule of its own", () => {
         const full = resolveRequirements({ cloud: "public", workspaces: [WS] });
         const least = resolveRequirements({ cloud: "public", workspaces: [WS], configuration: "leastPrivilege" });
+        const tags = (r: typeof least) =>
+            r.requirements
+                .filter((q) => q.kind === "serviceTag")
+                .map((q) => `${q.destination} ${q.protocol} ${q.ports.join(",")}`);
         assert.strictEqual(least.configuration, "leastPrivilege");
+        // *.instances.azureml.ms on 8787/18881, *.tundra.<region>.api.azureml.ms on UDP 5831 and the Batch
+        // wildcards on UDP 443 are wildcards outside HTTP(S): only their tags can carry them.
+        assert.deepStrictEqual(tags(least), [
+            "AzureMachineLearning TCP 8787,18881",
+            "AzureMachineLearning UDP 5831",
+            "BatchNodeManagement.WestEurope UDP 443",
+        ]);
         assert.deepStrictEqual(
-            least.requirements.filter((r) => r.kind === "serviceTag").map((r) => r.destination),
-            [],
-        );
-        assert.deepStrictEqual(
-            least.requirements,
+            least.requirements.filter((r) => r.kind === "fqdn"),
             full.requirements.filter((r) => r.kind === "fqdn"),
         );
         assert.ok(
             least.notes.includes(
-                "Least privilege: service tag AzureMachineLearning UDP 5831 is left out; the doc's host rows " +
-                    "express it.",
+                "Least privilege: service tag AzureMachineLearning TCP 443,8787,18881 is kept only for TCP " +
+                    "8787,18881, where host rows it carries are wildcards outside HTTP(S), which no rule but the " +
+                    "tag can express; the rest the doc's host rows express.",
             ),
         );
-        // In US Government the doc lists no Batch host and no host known to sit behind AzureFrontDoor.FrontEnd,
-        // so those two tags stay.
+        assert.ok(
+            least.notes.includes(
+                "Least privilege: service tag Storage.WestEurope TCP 445 is left out; the doc's host rows express it.",
+            ),
+        );
+        assert.ok(!least.notes.some((n) => n.includes("<region>") && n.startsWith("Least privilege")));
+        // In US Government the doc lists no Batch host and no host known to sit behind AzureFrontDoor.Frontend,
+        // so those two tags stay whole; AzureMachineLearning stays for the compute-instance wildcard.
         const gov = resolveRequirements({
             cloud: "usgovernment",
             workspaces: [{ ...WS, region: "usgovvirginia" }],
             configuration: "leastPrivilege",
         });
-        assert.deepStrictEqual(
-            gov.requirements.filter((r) => r.kind === "serviceTag").map((r) => r.destination),
-            ["AzureFrontDoor.FrontEnd", "BatchNodeManagement.usgovvirginia"],
-        );
+        assert.deepStrictEqual(tags(gov), [
+            "AzureFrontDoor.Frontend TCP 443",
+            "AzureMachineLearning TCP 8787,18881",
+            "BatchNodeManagement.USGovVirginia Any 443",
+        ]);
     });
 
     for (const cloud of ["AzureUSGovernment", "AzureChinaCloud"]) {
@@ -386,13 +401,21 @@ describe("resolveRequirements", () => {
             it(`rejects ${title}`, () => throwsInput(fn, argument, message));
         }
 
-        it("accepts an unlisted region only when told to", () => {
-            const { requirements } = resolveRequirements({
+        it("accepts an unlisted region only when told to, with the global tag where no regional tag exists", () => {
+            const { requirements, notes } = resolveRequirements({
                 cloud: "public",
                 workspaces: [{ ...WS, region: "newregion1" }],
                 allowUnlistedRegion: true,
             });
-            assert.strictEqual(find(requirements, "Storage.newregion1").length, 1);
+            assert.strictEqual(find(requirements, "Storage.newregion1").length, 0);
+            assert.deepStrictEqual(find(requirements, "Storage")[0].ports, [443, 445]);
+            assert.ok(
+                notes.includes(
+                    "Service tag Storage.newregion1 does not exist in AzurePublic (ServiceTags_Public_20251028.json, " +
+                        "change 375); the global tag Storage is used instead, which covers every region.",
+                ),
+            );
+            assert.ok(find(requirements, "newregion1.tundra.azureml.ms").length === 1);
         });
     });
 });

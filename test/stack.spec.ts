@@ -81,7 +81,7 @@ describe("stack program", () => {
             ["fqdns-tcp-445", ["stamlprod001.file.core.windows.net", "stamlprod002.file.core.windows.net"]],
             ["fqdns-udp-5831", ["westeurope.tundra.azureml.ms"]],
             ["tags-tcp-8787-18881", ["AzureMachineLearning"]],
-            ["tags-udp-443", ["BatchNodeManagement.westeurope"]],
+            ["tags-udp-443", ["BatchNodeManagement.WestEurope"]],
             ["tags-udp-5831", ["AzureMachineLearning"]],
         ]);
         assert.deepStrictEqual(rcg.inputs.ruleCollections[1].rules[0].sourceAddresses, [
@@ -93,7 +93,7 @@ describe("stack program", () => {
     it("gov and china plan their own cloud's hosts", async () => {
         for (const [stack, host, absent] of [
             ["gov", "login.microsoftonline.us", "login.microsoftonline.com"],
-            ["china", "login.chinacloudapi.cn", "AzureFrontDoor.FrontEnd"],
+            ["china", "login.chinacloudapi.cn", "AzureFrontDoor.Frontend"],
         ]) {
             const { config } = readStackFile(STACKS, stack);
             pulumi.runtime.setAllConfig(config);

@@ -117,7 +117,7 @@ const STORAGE = "Storage.<region>";
 const BATCH = "BatchNodeManagement.<region>";
 const MCR = "MicrosoftContainerRegistry";
 const FIRST_PARTY = "AzureFrontDoor.FirstParty";
-const FRONTEND = "AzureFrontDoor.FrontEnd";
+const FRONTEND = "AzureFrontDoor.Frontend";
 const AAD = "AzureActiveDirectory";
 const ARM = "AzureResourceManager";
 const KEYVAULT = "AzureKeyVault.<region>";
@@ -145,6 +145,13 @@ function serviceTagRows(cloud: CloudName): CatalogRow[] {
             "core",
             "serviceTags",
             "Azure Batch, which runs compute instances and clusters.",
+            {
+                protocol: "Any",
+                asWritten: "BatchNodeManagement.<region> (TCP 443)",
+                correction:
+                    "The service-tag table gives TCP; this article's own Batch host rows, the other Azure ML network " +
+                    "articles and Azure Batch's compute-node communication article give ANY 443 (Batch may use UDP).",
+            },
         ),
         tag("tag-arm", ARM, [443], "core", "serviceTags", "Azure Resource Manager, to create resources from Azure ML."),
         tag(
