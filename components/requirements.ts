@@ -163,10 +163,12 @@ export function validateScenarios(cloud: CloudName, values: unknown, argument: s
             throw new InputError(`${argument}[${index}]`, value, `scenarios are: ${SCENARIO_NAMES.join(", ")}.`);
         }
         if (!(offered as string[]).includes(name)) {
+            const why = CATALOG_NOTES.find((n) => n.scenario === name && n.clouds?.includes(cloud));
             throw new InputError(
                 `${argument}[${index}]`,
                 value,
-                `the doc does not offer this scenario in ${cloud}; available there: ${offered.join(", ")}.`,
+                `${why ? why.text.replace(/\.$/, ";") : `the doc does not offer this scenario in ${cloud};`} ` +
+                    `available in ${cloud}: ${offered.join(", ")}.`,
             );
         }
         if (!result.includes(name as ScenarioName)) {

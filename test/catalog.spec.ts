@@ -168,6 +168,7 @@ describe("catalog", () => {
             "huggingface",
             "kubernetes",
         ]);
+        // Parity: VS Code integration and Kubernetes compute are not available in Government or China.
         for (const cloud of ["AzureUSGovernment", "AzureChinaCloud"] as CloudName[]) {
             assert.deepStrictEqual(scenariosOffered(cloud), [
                 "hbi",
@@ -175,7 +176,6 @@ describe("catalog", () => {
                 "python",
                 "r",
                 "rstudio",
-                "vscode",
                 "huggingface",
             ]);
         }

@@ -151,7 +151,7 @@ describe("AmlFirewallPolicy (azure-native, under mocks)", function () {
             const scenarios =
                 cloud === "AzurePublic"
                     ? [...SCENARIO_NAMES]
-                    : ["hbi", "monitoring", "python", "r", "rstudio", "vscode", "huggingface"];
+                    : ["hbi", "monitoring", "python", "r", "rstudio", "huggingface"];
             const args = { ...BASE, cloud, region, scenarios };
             await build(`aml-${cloud.toLowerCase()}`, args);
             const rcg = byType(RCG)[0].inputs;
@@ -395,7 +395,7 @@ describe("AmlFirewallPolicy (azure-native, under mocks)", function () {
             [
                 "scenario the cloud lacks",
                 { cloud: "china", region: "chinanorth3", scenarios: ["automl"] },
-                /scenarios\[0\]: "automl" is not valid; the doc does not offer this scenario in AzureChinaCloud/,
+                /scenarios\[0\]: "automl" is not valid; AutoML NLP and vision are supported in Azure public regions only.*; available in AzureChinaCloud: /,
             ],
             [
                 "empty workspace name",

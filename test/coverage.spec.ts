@@ -936,7 +936,7 @@ describe("coverage evaluator", () => {
                         const scenarios =
                             cloud === "public"
                                 ? [...SCENARIO_NAMES]
-                                : ["hbi", "monitoring", "python", "r", "rstudio", "vscode", "huggingface"];
+                                : ["hbi", "monitoring", "python", "r", "rstudio", "huggingface"];
                         const planned = planPolicy("rt", {
                             cloud,
                             region,

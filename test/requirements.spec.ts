@@ -305,7 +305,8 @@ describe("resolveRequirements", () => {
                 () => resolveRequirements({ cloud, workspaces: [{ ...WS, region }], scenarios: ["automl"] }),
                 "scenarios[0]",
                 new RegExp(
-                    `the doc does not offer this scenario in ${cloud}; available there: ` +
+                    "AutoML NLP and vision are supported in Azure public regions only, so the automl scenario is not " +
+                        `offered in this cloud; available in ${cloud}: ` +
                         `${scenariosOffered(cloud as CloudName).join(", ")}\\.$`,
                 ),
             );
@@ -317,7 +318,7 @@ describe("resolveRequirements", () => {
                         scenarios: ["python", "kubernetes"],
                     }),
                 "scenarios[1]",
-                /does not offer/,
+                /Kubernetes compute is not available in this cloud \(the cloud-parity article marks it NO\)/,
             );
         });
     }

@@ -27,7 +27,13 @@ export const CATALOG_SOURCES: DocSource[] = [
         repository: "MicrosoftDocs/azure-ai-docs",
         path: "articles/machine-learning/how-to-managed-network.md",
         commit: "050f1826a81fc90c310be2d8916739ae500a525c",
-        msDate: "2025-01-01",
+        msDate: "2024-08-29",
+    },
+    {
+        repository: "MicrosoftDocs/azure-ai-docs",
+        path: "articles/machine-learning/reference-machine-learning-cloud-parity.md",
+        commit: "21fa35235e4e72ad18d06e7dac66c180505cc27a",
+        msDate: "2025-02-28",
     },
 ];
 
@@ -51,6 +57,7 @@ export const DOC_SECTIONS = {
     dockerHosts: "Microsoft hosts > Docker images maintained by Azure Machine Learning",
     monitoringHosts: "Microsoft hosts > Monitoring, metrics, and diagnostics",
     huggingface: "how-to-managed-network.md > Scenario: Use HuggingFace models",
+    parity: "reference-machine-learning-cloud-parity.md > Azure Machine Learning Features",
 } as const;
 
 type SectionKey = keyof typeof DOC_SECTIONS;
@@ -240,9 +247,12 @@ function serviceTagRows(cloud: CloudName): CatalogRow[] {
     return rows;
 }
 
-/** Hosts outside Azure that the optional scenarios need; the same in every cloud. */
-function internetScenarioRows(): CatalogRow[] {
-    return [
+/**
+ * Hosts outside Azure that the optional scenarios need. VS Code integration is not available in Azure
+ * Government or Azure operated by 21Vianet (the cloud-parity article), so those clouds do not get it.
+ */
+function internetScenarioRows(cloud: CloudName): CatalogRow[] {
+    const rows: CatalogRow[] = [
         // Python packages (include file).
         fqdn("py-anaconda", "anaconda.com", [443], "python", "pythonPackages", "Default conda packages."),
         fqdn("py-anaconda-sub", "*.anaconda.com", [443], "python", "pythonPackages", "Default conda packages."),
@@ -355,6 +365,7 @@ function internetScenarioRows(): CatalogRow[] {
         fqdn("hf-auth0", "cdn.auth0.com", [443], "huggingface", "huggingface", "Sign-in assets used by the model hub."),
         fqdn("hf-lfs", "cdn-lfs.huggingface.co", [443], "huggingface", "huggingface", "HuggingFace model files."),
     ];
+    return cloud === "AzurePublic" ? rows : rows.filter((row) => row.scenario !== "vscode");
 }
 
 /** Microsoft Container Registry hosts; the doc gives one table for every cloud. */
@@ -645,7 +656,7 @@ const PUBLIC: CatalogRow[] = [
         "kubernetes",
         "Security patches for training images.",
     ),
-    ...internetScenarioRows(),
+    ...internetScenarioRows("AzurePublic"),
 ];
 
 const US_GOVERNMENT: CatalogRow[] = [
@@ -764,7 +775,7 @@ const US_GOVERNMENT: CatalogRow[] = [
         { serviceTags: [KEYVAULT] },
     ),
     ...dockerRows(),
-    ...internetScenarioRows(),
+    ...internetScenarioRows("AzureUSGovernment"),
 ];
 
 const CHINA: CatalogRow[] = [
@@ -878,7 +889,7 @@ const CHINA: CatalogRow[] = [
         serviceTags: [KEYVAULT],
     }),
     ...dockerRows(),
-    ...internetScenarioRows(),
+    ...internetScenarioRows("AzureChinaCloud"),
 ];
 
 /** The catalog: every outbound row of the doc, per cloud. */
@@ -918,6 +929,22 @@ export const CATALOG_NOTES: readonly CatalogNote[] = [
         text:
             "The doc lists Application Insights host names for Azure public only; in this cloud the monitoring " +
             "scenario is the AzureMonitor service tag alone.",
+    },
+    {
+        section: DOC_SECTIONS.parity,
+        scenario: "vscode",
+        clouds: ["AzureUSGovernment", "AzureChinaCloud"],
+        text:
+            "Visual Studio Code integration is not available in this cloud (the cloud-parity article marks it NO), " +
+            "so the vscode scenario is not offered here.",
+    },
+    {
+        section: DOC_SECTIONS.parity,
+        scenario: "kubernetes",
+        clouds: ["AzureUSGovernment", "AzureChinaCloud"],
+        text:
+            "Kubernetes compute is not available in this cloud (the cloud-parity article marks it NO), so the " +
+            "kubernetes scenario is not offered here.",
     },
     {
         section: DOC_SECTIONS.amlHosts,
