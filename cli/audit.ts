@@ -20,6 +20,8 @@ export interface AuditOptions {
     allScenarios?: boolean;
     configuration?: string;
     allowUnlistedRegion?: boolean;
+    containerRegistry?: string;
+    workspaceId?: string;
     source: string[];
     sourceIpGroup: string[];
     dnsProxy?: string;
@@ -50,6 +52,8 @@ function requirementsFor(options: AuditOptions): Requirement[] {
         allScenarios: options.allScenarios,
         configuration: options.configuration,
         allowUnlistedRegion: options.allowUnlistedRegion,
+        containerRegistry: options.containerRegistry,
+        workspaceId: options.workspaceId,
         format: "json",
     }).entries;
 }

@@ -5,6 +5,8 @@ import { Requirement, resolveRequirements, scenariosOffered } from "../component
 import { parseCloud } from "../components/clouds";
 import { UsageError } from "./errors";
 import { OutputOptions, csv, markdownTable, table } from "./format";
+import { PlannedApplicationRule, PlannedNetworkRule, planRules } from "../components/planner";
+import { validateSources } from "../components/sources";
 
 export interface HostsOptions {
     cloud: string;
@@ -14,6 +16,8 @@ export interface HostsOptions {
     allScenarios?: boolean;
     configuration?: string;
     allowUnlistedRegion?: boolean;
+    containerRegistry?: string;
+    workspaceId?: string;
     format: string;
 }
 
@@ -29,7 +33,15 @@ export function resolveHosts(options: HostsOptions): { entries: HostEntry[]; not
             scenarios,
             configuration: options.configuration,
             allowUnlistedRegion: options.allowUnlistedRegion,
-            workspaces: [{ name: "workspace", storageAccountName: options.storage, region: options.region }],
+            workspaces: [
+                {
+                    name: "workspace",
+                    storageAccountName: options.storage,
+                    region: options.region,
+                    containerRegistryName: options.containerRegistry,
+                    workspaceId: options.workspaceId,
+                },
+            ],
         });
         const entries = resolution.requirements.map(({ workspaces: _w, ...rest }) => rest);
         return { entries, notes: resolution.notes, cloud };
@@ -38,6 +50,8 @@ export function resolveHosts(options: HostsOptions): { entries: HostEntry[]; not
             const flag = error.argument
                 .replace(/^workspaces\[0\]\.storageAccountName$/, "--storage")
                 .replace(/^workspaces\[0\]\.region$/, "--region")
+                .replace(/^workspaces\[0\]\.containerRegistryName$/, "--container-registry")
+                .replace(/^workspaces\[0\]\.workspaceId$/, "--workspace-id")
                 .replace(/^scenarios(\[\d+\])?$/, "--scenario")
                 .replace(/^configuration$/, "--configuration");
             throw new UsageError(error.as(flag));
@@ -63,7 +77,6 @@ function rows(entries: HostEntry[]): string[][] {
 
 export function runHosts(options: HostsOptions, out: OutputOptions): number {
     const { entries, notes, cloud } = resolveHosts(options);
-    const source = CATALOG_SOURCES[0];
     switch (options.format) {
         case "json":
             process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
@@ -73,32 +86,9 @@ export function runHosts(options: HostsOptions, out: OutputOptions): number {
             process.stdout.write(`${csv(HEAD, rows(entries))}\n`);
             notes.forEach((n) => process.stderr.write(`note: ${n}\n`));
             break;
-        case "markdown": {
-            const scenarios = options.allScenarios
-                ? "all offered"
-                : options.scenario.length
-                  ? options.scenario.join(", ")
-                  : "none (required rows only)";
-            process.stdout.write(
-                [
-                    `## Azure Machine Learning egress: ${cloud}, region ${options.region.toLowerCase()}, storage ` +
-                        `account ${options.storage}`,
-                    "",
-                    `Scenarios: ${scenarios}. Allow outbound from the Azure ML compute subnets to:`,
-                    "",
-                    markdownTable(HEAD, rows(entries)),
-                    "",
-                    "Notes:",
-                    "",
-                    ...notes.map((n) => `- ${n}`),
-                    "",
-                    `Source: ${source.repository} \`${source.path}\` (commit ${source.commit.slice(0, 8)}, ` +
-                        `${source.msDate}).`,
-                    "",
-                ].join("\n"),
-            );
+        case "markdown":
+            process.stdout.write(changeRequest(options, cloud, entries, notes));
             break;
-        }
         default:
             process.stdout.write(
                 `${table(
@@ -112,4 +102,82 @@ export function runHosts(options: HostsOptions, out: OutputOptions): number {
             }
     }
     return 0;
+}
+
+const PROTOCOL_WORDS: Record<string, string> = { TCP: "TCP", UDP: "UDP", Any: "TCP and UDP" };
+
+/** A network rule's destination in plain words: a service tag, or a host name that needs DNS proxy. */
+function networkDestination(rule: PlannedNetworkRule): string[] {
+    return [
+        ...(rule.destinationAddresses ?? []).map((tag) => `${tag} (service tag)`),
+        ...(rule.destinationFqdns ?? []).map((host) => `${host} (host name: needs DNS proxy on the policy)`),
+    ];
+}
+
+/**
+ * The Markdown a network team gets in a change request: the application rules (HTTP/HTTPS, by host
+ * name) and the network rules (service tags, and host names that need DNS proxy) apart, protocols in
+ * words, then how each requirement is realised and the notes.
+ */
+function changeRequest(options: HostsOptions, cloud: string, entries: HostEntry[], notes: string[]): string {
+    const scenarios = options.allScenarios
+        ? "all offered"
+        : options.scenario.length
+          ? options.scenario.join(", ")
+          : "none (required rows only)";
+    // The rules as the planner would write them; sources do not appear in the change request.
+    const plan = planRules(entries, { sources: validateSources({ addresses: ["192.0.2.0/24"] }), dnsProxy: true });
+    const rules = plan.ruleCollections.flatMap((c) => c.rules);
+    const application = rules.filter((r): r is PlannedApplicationRule => r.ruleType === "ApplicationRule");
+    const network = rules.filter((r): r is PlannedNetworkRule => r.ruleType === "NetworkRule");
+    const source = CATALOG_SOURCES[0];
+    return [
+        `## Azure Machine Learning egress: ${cloud}, region ${options.region.toLowerCase()}, storage account ` +
+            options.storage,
+        "",
+        `Scenarios: ${scenarios}. Allow outbound traffic from the Azure ML compute subnets, and nothing else:`,
+        "",
+        "### Application rules (HTTP/HTTPS, matched by host name)",
+        "",
+        markdownTable(
+            ["Rule", "Protocol and port", "Host names"],
+            application.map((r) => [
+                r.name,
+                r.protocols.map((p) => `${p.protocolType.toUpperCase()} ${p.port}`).join(", "),
+                r.targetFqdns.join("\n"),
+            ]),
+        ),
+        "",
+        "### Network rules",
+        "",
+        markdownTable(
+            ["Rule", "Protocol", "Ports", "Destinations"],
+            network.map((r) => [
+                r.name,
+                r.ipProtocols.length === 2 ? PROTOCOL_WORDS.Any : PROTOCOL_WORDS[r.ipProtocols[0]],
+                r.destinationPorts.join(", "),
+                networkDestination(r).join("\n"),
+            ]),
+        ),
+        "",
+        plan.needsDnsProxy
+            ? "Host names in network rules match only when the firewall policy has DNS proxy turned on and the " +
+              "compute subnets use the firewall as their DNS server."
+            : "No network rule uses host names, so DNS proxy is not required.",
+        "",
+        "### Why each rule is there",
+        "",
+        ...plan.explanations.map(
+            (e) =>
+                `- ${e.requirement.destination} (${PROTOCOL_WORDS[e.requirement.protocol]} ` +
+                `${e.requirement.ports.join(", ")}): ${e.text}`,
+        ),
+        "",
+        "### Notes",
+        "",
+        ...notes.map((n) => `- ${n}`),
+        "",
+        `Source: ${source.repository} \`${source.path}\` (commit ${source.commit.slice(0, 8)}, ${source.msDate}).`,
+        "",
+    ].join("\n");
 }

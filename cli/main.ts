@@ -59,7 +59,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
             .addOption(
                 new Option("--configuration <mode>", "full (service tags and hosts) or leastPrivilege").default("full"),
             )
-            .option("--allow-unlisted-region", "accept a region newer than the built-in list");
+            .option("--allow-unlisted-region", "accept a region newer than the built-in list")
+            .option(
+                "--container-registry <name>",
+                "the workspace's container registry (for the kubernetes scenario's <acr> hosts)",
+            )
+            .option("--workspace-id <guid>", "the workspace's ID (for the kubernetes scenario's <workspaceId> host)");
     };
 
     catalogOptions(

@@ -337,6 +337,8 @@ type MergedRequirement = Requirement & { sections: Set<string>; wsSet: Set<strin
 /** What a resolution collects: merged requirements by key, and notes (a set: one line per distinct note). */
 interface Resolving {
     cloud: CloudName;
+    /** Several workspaces: notes name the workspace they are about. */
+    multiple: boolean;
     merged: Map<string, MergedRequirement>;
     notes: Set<string>;
 }
@@ -395,8 +397,8 @@ function addRow(
         if (row.kind === "fqdn") {
             const missing = row.destination.includes("<acr>") ? "containerRegistryName" : "workspaceId";
             into.notes.add(
-                `Left out for workspace ${ws.name}: ${row.destination} (${row.scenario}) needs ${missing}; ` +
-                    "give it to include this row.",
+                `Left out${into.multiple ? ` for workspace ${ws.name}` : ""}: ${row.destination} (${row.scenario}) ` +
+                    `needs the workspace's ${missing}; give it to include this row.`,
             );
         }
         return;
@@ -492,8 +494,9 @@ function finished(entry: MergedRequirement): Requirement {
 export function resolveRequirements(options: ResolveOptions): Resolution {
     const cloud = parseCloud(options.cloud);
     const configuration = parseConfiguration(options.configuration);
-    const resolving: Resolving = { cloud, merged: new Map(), notes: new Set() };
-    for (const ws of validateWorkspaces(cloud, options)) {
+    const workspaces = validateWorkspaces(cloud, options);
+    const resolving: Resolving = { cloud, multiple: workspaces.length > 1, merged: new Map(), notes: new Set() };
+    for (const ws of workspaces) {
         const active = CATALOG[cloud].filter((row) => row.scenario === "core" || ws.scenarios.has(row.scenario));
         active.forEach((row) => addRow(row, ws, active, configuration, resolving));
         addCatalogNotes(cloud, ws, resolving);

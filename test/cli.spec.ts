@@ -127,12 +127,50 @@ describe("CLI (the real binary)", function () {
                 md.stdout,
                 /^## Azure Machine Learning egress: AzureUSGovernment, region usgovvirginia, storage account stgov$/m,
             );
-            assert.match(md.stdout, /^\| stgov\.file\.core\.usgovcloudapi\.net \| fqdn \| TCP \| 445 \|/m);
-            assert.match(md.stdout, /^\| AzureKeyVault\.USGovVirginia \| serviceTag \| TCP \| 443 \|/m);
+            // Application and network rules apart, host names that need DNS proxy flagged, protocols in words.
+            assert.match(md.stdout, /^### Application rules \(HTTP\/HTTPS, matched by host name\)$/m);
+            assert.match(
+                md.stdout,
+                /^\| fqdns-tcp-445 \| TCP \| 445 \| stgov\.file\.core\.usgovcloudapi\.net \(host name: needs DNS proxy on the policy\) \|$/m,
+            );
+            assert.match(
+                md.stdout,
+                /^\| tags-tcp-udp-443 \| TCP and UDP \| 443 \| BatchNodeManagement\.USGovVirginia \(service tag\) \|$/m,
+            );
+            assert.match(md.stdout, /AzureKeyVault\.USGovVirginia \(service tag\)/);
+            assert.doesNotMatch(md.stdout, /\| Any \|/);
+            assert.match(
+                md.stdout,
+                /^Host names in network rules match only when the firewall policy has DNS proxy turned on/m,
+            );
             assert.match(md.stdout, /^- Doc corrected: Keyvault\.<region> -> AzureKeyVault\.<region>/m);
             assert.match(
                 md.stdout,
                 /^Source: MicrosoftDocs\/azure-ai-docs `articles\/machine-learning\/how-to-access-azureml-behind-firewall\.md`/m,
+            );
+        });
+
+        it("completes the kubernetes rows with --container-registry and --workspace-id", () => {
+            const args = ["hosts", ...WS, "--scenario", "kubernetes", "--format", "json"];
+            const without = cli(...args);
+            assert.doesNotMatch(without.stdout, /azurecr\.io/);
+            assert.match(
+                without.stderr,
+                /^note: Left out: <acr>\.azurecr\.io \(kubernetes\) needs the workspace's containerRegistryName; give it to include this row\.$/m,
+            );
+            const full = cli(
+                ...args,
+                "--container-registry",
+                "amlacr001",
+                "--workspace-id",
+                "0b7e6a7c-1f5e-4b8e-9d2a-3c4d5e6f7a8b",
+            );
+            const hosts = json(full).map((h: any) => h.destination);
+            assert.ok(hosts.includes("amlacr001.azurecr.io") && hosts.includes("amlacr001.westeurope.data.azurecr.io"));
+            assert.ok(hosts.includes("0b7e6a7c-1f5e-4b8e-9d2a-3c4d5e6f7a8b.workspace.westeurope.api.azureml.ms"));
+            assertUsageError(
+                cli(...args, "--workspace-id", "nope"),
+                /^azureml-firewall: --workspace-id: "nope" is not valid; the workspace ID is a GUID\.$/m,
             );
         });
 

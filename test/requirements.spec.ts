@@ -214,10 +214,16 @@ describe("resolveRequirements", () => {
         );
         assert.ok(
             without.notes.includes(
-                "Left out for workspace mlw-dev: <acr>.azurecr.io (kubernetes) needs containerRegistryName; give " +
-                    "it to include this row.",
+                "Left out: <acr>.azurecr.io (kubernetes) needs the workspace's containerRegistryName; give it to " +
+                    "include this row.",
             ),
         );
+        const two = resolveRequirements({
+            cloud: "public",
+            workspaces: [WS, { ...WS, name: "mlw-two", storageAccountName: "secondstore" }],
+            scenarios: ["kubernetes"],
+        });
+        assert.ok(two.notes.some((n) => n.startsWith("Left out for workspace mlw-two: <acr>.azurecr.io (kubernetes)")));
         const withAcr = resolveRequirements({
             cloud: "public",
             workspaces: [
