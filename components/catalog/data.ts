@@ -40,7 +40,7 @@ export const CATALOG_SOURCES: DocSource[] = [
 /** Doc sections, by the key rows use. Values are the headings as they appear in the doc. */
 export const DOC_SECTIONS = {
     serviceTags: "Basic configuration > Outbound traffic",
-    recommended: "Recommended configuration for training and deploying models",
+    recommended: "Recommended configuration for training and deploying models > Outbound traffic",
     pythonPackages:
         "Recommended configuration for training and deploying models > Python packages " +
         "(includes/recommended-network-outbound.md)",
@@ -937,6 +937,7 @@ export const CATALOG_NOTES: readonly CatalogNote[] = [
         text:
             "Visual Studio Code integration is not available in this cloud (the cloud-parity article marks it NO), " +
             "so the vscode scenario is not offered here.",
+        explainsSections: [DOC_SECTIONS.vscode],
     },
     {
         section: DOC_SECTIONS.parity,
@@ -945,6 +946,7 @@ export const CATALOG_NOTES: readonly CatalogNote[] = [
         text:
             "Kubernetes compute is not available in this cloud (the cloud-parity article marks it NO), so the " +
             "kubernetes scenario is not offered here.",
+        explainsSections: [DOC_SECTIONS.kubernetes],
     },
     {
         section: DOC_SECTIONS.amlHosts,

@@ -54,6 +54,10 @@ export interface CatalogNote {
     /** Clouds the note applies to; all when absent. */
     clouds?: CloudName[];
     text: string;
+    /** Doc sections whose table rows this note explains in its clouds (for `catalog check`). */
+    explainsSections?: string[];
+    /** Doc destinations this note explains (they are not rules), for `catalog check`. */
+    destinations?: string[];
 }
 
 export interface DocSource {
