@@ -50,7 +50,8 @@ export interface AmlFirewallPolicyCommonArgs {
     sourceIpGroups?: pulumi.Input<pulumi.Input<string>[]>;
     /**
      * Optional scenarios of the doc, for every workspace: `automl`, `hbi`, `monitoring`, `python`, `r`,
-     * `rstudio`, `vscode`, `huggingface`, `kubernetes`.
+     * `rstudio`, `vscode`, `huggingface`, `kubernetes`, and the Kubernetes egress the doc links to: `arc`,
+     * `arc-cluster-connect`, `aks-extension`, `aks-extension-marketplace`, `aks-inference`.
      */
     scenarios?: pulumi.Input<pulumi.Input<string>[]>;
     /**

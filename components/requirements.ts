@@ -43,6 +43,11 @@ export const SCENARIO_NAMES: readonly ScenarioName[] = [
     "vscode",
     "huggingface",
     "kubernetes",
+    "arc",
+    "arc-cluster-connect",
+    "aks-extension",
+    "aks-extension-marketplace",
+    "aks-inference",
 ];
 
 export interface WorkspaceSpec {

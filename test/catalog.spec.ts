@@ -167,6 +167,11 @@ describe("catalog", () => {
             "vscode",
             "huggingface",
             "kubernetes",
+            "arc",
+            "arc-cluster-connect",
+            "aks-extension",
+            "aks-extension-marketplace",
+            "aks-inference",
         ]);
         // Parity: VS Code integration and Kubernetes compute are not available in Government or China.
         for (const cloud of ["AzureUSGovernment", "AzureChinaCloud"] as CloudName[]) {

@@ -393,6 +393,15 @@ describe("AmlFirewallPolicy (azure-native, under mocks)", function () {
                 /scenarios\[0\]: "spark" is not valid; scenarios are: automl, hbi/,
             ],
             [
+                "Cluster Connect without DNS proxy",
+                {
+                    scenarios: ["arc-cluster-connect"],
+                    existingFirewallPolicyName: "hub",
+                    existingPolicyDnsProxyEnabled: false,
+                },
+                /requirements: \["westeurope\.obo\.arc\.azure\.com"\] is not valid; no Azure Firewall rule can express these: westeurope\.obo\.arc\.azure\.com \(the policy has no DNS proxy, so network rules cannot use FQDNs, and no service tag is known to carry westeurope\.obo\.arc\.azure\.com\)\./,
+            ],
+            [
                 "scenario the cloud lacks",
                 { cloud: "china", region: "chinanorth3", scenarios: ["automl"] },
                 /scenarios\[0\]: "automl" is not valid; AutoML NLP and vision are supported in Azure public regions only.*; available in AzureChinaCloud: /,

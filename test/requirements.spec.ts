@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { CATALOG } from "../components/catalog/data";
 import { Requirement, SCENARIO_NAMES, resolveRequirements, scenariosOffered } from "../components/requirements";
 import { parseCloud } from "../components/clouds";
 import { InputError } from "../components/errors";
@@ -190,6 +191,38 @@ describe("resolveRequirements", () => {
             assert.strictEqual(find(all, d).length, 1, d);
         }
         assert.deepStrictEqual(find(all, "archive.ubuntu.com")[0].appProtocol, "Http");
+    });
+
+    it("resolves the Kubernetes scenarios the article links to, optional features in their own scenarios", () => {
+        const { requirements } = resolveRequirements({
+            cloud: "public",
+            workspaces: [{ ...WS, containerRegistryName: "crmldev01" }],
+            scenarios: ["arc", "aks-extension", "aks-inference"],
+        });
+        const hosts = requirements.map((r) => `${r.destination} ${r.protocol} ${r.ports.join(",")} ${r.scenario}`);
+        for (const expected of [
+            "westeurope.dp.kubernetesconfiguration.azure.com TCP 443 aks-extension",
+            "*.his.arc.azure.com TCP 443 arc",
+            "linuxgeneva-microsoft.azurecr.io TCP 443 arc",
+            "*.ingestion.msftcloudes.com TCP 443 aks-extension",
+            "crmldev01.azurecr.io TCP 443 aks-inference",
+            "ingest-viennawesteurope.kusto.windows.net TCP 443 aks-inference",
+        ]) {
+            assert.ok(hosts.includes(expected), expected);
+        }
+        assert.ok(
+            !hosts.some((h) => h.includes("servicebus") || h.includes("arcmktplaceprod")),
+            "optional rows need their scenarios",
+        );
+        const optional = resolveRequirements({
+            cloud: "public",
+            workspaces: [WS],
+            scenarios: ["arc-cluster-connect", "aks-extension-marketplace"],
+        });
+        const obo = find(optional.requirements, "westeurope.obo.arc.azure.com");
+        assert.deepStrictEqual([obo[0].protocol, obo[0].ports, obo[0].appProtocol], ["TCP", [8084], undefined]);
+        assert.strictEqual(find(optional.requirements, "arcmktplaceprod.westeurope.data.azurecr.io").length, 1);
+        assert.ok(CATALOG.AzurePublic.filter((r) => r.scenario === "arc-cluster-connect").every((r) => r.optional));
     });
 
     it("reports the doc corrections and the rows it cannot turn into rules", () => {
@@ -389,7 +422,7 @@ describe("resolveRequirements", () => {
                 "unknown scenario",
                 () => resolveRequirements({ cloud: "public", workspaces: [WS], scenarios: ["jupyter"] }),
                 "scenarios[0]",
-                /scenarios are: automl, hbi, monitoring, python, r, rstudio, vscode, huggingface, kubernetes\.$/,
+                /scenarios are: automl, hbi, monitoring, python, r, rstudio, vscode, huggingface, kubernetes, arc, arc-cluster-connect, aks-extension, aks-extension-marketplace, aks-inference\.$/,
             ],
             [
                 "bad configuration",

@@ -30,6 +30,24 @@ export const CATALOG_SOURCES: DocSource[] = [
         msDate: "2024-08-29",
     },
     {
+        repository: "MicrosoftDocs/azure-management-docs",
+        path: "articles/azure-arc/kubernetes/includes/network-requirements-azure-cloud.md",
+        commit: "02fc84be7392fcbc42f37864b7d05af23b04077a",
+        msDate: "2025-04-15",
+    },
+    {
+        repository: "MicrosoftDocs/azure-aks-docs",
+        path: "articles/aks/outbound-rules-control-egress.md",
+        commit: "126786f03e562aca0dde65db199893cb8f04a5a1",
+        msDate: "2024-12-11",
+    },
+    {
+        repository: "MicrosoftDocs/azure-ai-docs",
+        path: "articles/machine-learning/how-to-kubernetes-inference-routing-azureml-fe.md",
+        commit: "6a1bc700f3de85dbd4d86123276a87cbf5a3080b",
+        msDate: "2024-02-05",
+    },
+    {
         repository: "MicrosoftDocs/azure-ai-docs",
         path: "articles/machine-learning/reference-machine-learning-cloud-parity.md",
         commit: "21fa35235e4e72ad18d06e7dac66c180505cc27a",
@@ -58,12 +76,16 @@ export const DOC_SECTIONS = {
     monitoringHosts: "Microsoft hosts > Monitoring, metrics, and diagnostics",
     huggingface: "how-to-managed-network.md > Scenario: Use HuggingFace models",
     parity: "reference-machine-learning-cloud-parity.md > Azure Machine Learning Features",
+    arc: "network-requirements-azure-cloud.md > Azure Arc agents' outbound URLs",
+    aksExtensions: "outbound-rules-control-egress.md > Cluster extensions > Required FQDN / application rules",
+    aksInference: "how-to-kubernetes-inference-routing-azureml-fe.md > Overall DNS resolution requirements",
 } as const;
 
 type SectionKey = keyof typeof DOC_SECTIONS;
 
 interface RowExtras {
     protocol?: Protocol;
+    optional?: string;
     serviceTags?: string[];
     asWritten?: string;
     correction?: string;
@@ -368,6 +390,197 @@ function internetScenarioRows(cloud: CloudName): CatalogRow[] {
     return cloud === "AzurePublic" ? rows : rows.filter((row) => row.scenario !== "vscode");
 }
 
+/**
+ * Kubernetes compute egress that the Azure ML article links to, Azure public only (the cloud-parity
+ * article: Kubernetes compute is not available in Government or China): the Azure Arc agents, the AKS
+ * cluster-extension service, and the inference router (azureml-fe). Rows the linked docs need only for
+ * a feature you may not use are in their own scenarios (`arc-cluster-connect`,
+ * `aks-extension-marketplace`) and carry `optional`.
+ */
+function kubernetesLinkedRows(): CatalogRow[] {
+    const https = (
+        id: string,
+        host: string,
+        scenario: RowScenario,
+        section: SectionKey,
+        purpose: string,
+        extras: RowExtras = {},
+    ) => fqdn(id, host, [443], scenario, section, purpose, extras);
+    const connect = "Cluster Connect and custom locations";
+    const marketplace = "marketplace extensions";
+    return [
+        https("arc-arm", "management.azure.com", "arc", "arc", "Arc agents register the cluster with Azure.", {
+            serviceTags: [ARM],
+        }),
+        https(
+            "arc-dp",
+            "<region>.dp.kubernetesconfiguration.azure.com",
+            "arc",
+            "arc",
+            "Arc agents push status and fetch configuration.",
+        ),
+        https("arc-login", "login.microsoftonline.com", "arc", "arc", "Arc agents refresh their tokens.", {
+            serviceTags: [AAD],
+        }),
+        https("arc-login-regional", "<region>.login.microsoft.com", "arc", "arc", "Arc agents refresh their tokens."),
+        https("arc-login-windows", "login.windows.net", "arc", "arc", "Arc agents refresh their tokens."),
+        https("arc-mcr", "mcr.microsoft.com", "arc", "arc", "Arc agent images.", { serviceTags: [MCR] }),
+        https("arc-mcr-data", "*.data.mcr.microsoft.com", "arc", "arc", "Arc agent image layers.", {
+            serviceTags: [MCR],
+        }),
+        https("arc-k8s-dl", "dl.k8s.io", "arc", "arc", "kubectl downloads during onboarding."),
+        https("arc-his-global", "gbl.his.arc.azure.com", "arc", "arc", "Finds the regional managed-identity endpoint."),
+        https("arc-his", "*.his.arc.azure.com", "arc", "arc", "Managed-identity certificates of the cluster."),
+        https("arc-portal", "*.arc.azure.net", "arc", "arc", "Managing the connected cluster in the Azure portal."),
+        https(
+            "arc-geneva",
+            "linuxgeneva-microsoft.azurecr.io",
+            "arc",
+            "arc",
+            "Images of Arc cluster extensions (Azure ML's extension is one).",
+        ),
+        https("arc-gns", "guestnotificationservice.azure.com", "arc-cluster-connect", "arc", `${connect}.`, {
+            optional: connect,
+        }),
+        https("arc-gns-sub", "*.guestnotificationservice.azure.com", "arc-cluster-connect", "arc", `${connect}.`, {
+            optional: connect,
+        }),
+        https("arc-sts", "sts.windows.net", "arc-cluster-connect", "arc", `${connect}.`, { optional: connect }),
+        https(
+            "arc-servicebus",
+            "*.servicebus.windows.net",
+            "arc-cluster-connect",
+            "arc",
+            `${connect} (websockets must pass).`,
+            {
+                optional: connect,
+            },
+        ),
+        https(
+            "arc-graph",
+            "graph.microsoft.com",
+            "arc-cluster-connect",
+            "arc",
+            "Azure RBAC on the connected cluster.",
+            {
+                optional: "Azure RBAC",
+            },
+        ),
+        fqdn(
+            "arc-obo",
+            "<region>.obo.arc.azure.com",
+            [8084],
+            "arc-cluster-connect",
+            "arc",
+            `${connect}, HTTPS on 8084.`,
+            {
+                optional: "Cluster Connect",
+            },
+        ),
+        https(
+            "ext-dp",
+            "<region>.dp.kubernetesconfiguration.azure.com",
+            "aks-extension",
+            "aksExtensions",
+            "Extension configuration and status.",
+        ),
+        https("ext-mcr", "mcr.microsoft.com", "aks-extension", "aksExtensions", "Extension agent images.", {
+            serviceTags: [MCR],
+        }),
+        https(
+            "ext-mcr-data",
+            "*.data.mcr.microsoft.com",
+            "aks-extension",
+            "aksExtensions",
+            "Extension agent image layers.",
+            {
+                serviceTags: [MCR],
+            },
+        ),
+        https(
+            "ext-metrics-es",
+            "*.ingestion.msftcloudes.com",
+            "aks-extension",
+            "aksExtensions",
+            "Agent metrics sent to Azure.",
+        ),
+        https(
+            "ext-metrics",
+            "*.microsoftmetrics.com",
+            "aks-extension",
+            "aksExtensions",
+            "Agent metrics sent to Azure.",
+        ),
+        https(
+            "ext-mkt",
+            "arcmktplaceprod.azurecr.io",
+            "aks-extension-marketplace",
+            "aksExtensions",
+            "Marketplace extension images.",
+            {
+                optional: marketplace,
+            },
+        ),
+        ...["centralindia", "japaneast", "westus2", "westeurope", "eastus"].map((region) =>
+            https(
+                `ext-mkt-${region}`,
+                `arcmktplaceprod.${region}.data.azurecr.io`,
+                "aks-extension-marketplace",
+                "aksExtensions",
+                "Marketplace extension image layers (regional data endpoint).",
+                { optional: marketplace },
+            ),
+        ),
+        https(
+            "ext-mkt-api",
+            "marketplaceapi.microsoft.com",
+            "aks-extension-marketplace",
+            "aksExtensions",
+            "Usage metering of marketplace extensions.",
+            {
+                optional: marketplace,
+            },
+        ),
+        https("inf-mcr", "mcr.microsoft.com", "aks-inference", "aksInference", "Images of the inference router.", {
+            serviceTags: [MCR],
+        }),
+        https(
+            "inf-acr",
+            "<acr>.azurecr.io",
+            "aks-inference",
+            "aksInference",
+            "Model images in the workspace's registry.",
+        ),
+        https(
+            "inf-blob",
+            "<storage>.blob.core.windows.net",
+            "aks-inference",
+            "aksInference",
+            "Models and dynamic configuration.",
+            {
+                serviceTags: [STORAGE],
+            },
+        ),
+        https(
+            "inf-auth",
+            "api.azureml.ms",
+            "aks-inference",
+            "aksInference",
+            "Microsoft Entra authentication of deployed services.",
+            {
+                serviceTags: [AML],
+            },
+        ),
+        https(
+            "inf-kusto",
+            "ingest-vienna<region>.kusto.windows.net",
+            "aks-inference",
+            "aksInference",
+            "Telemetry upload.",
+        ),
+    ];
+}
+
 /** Microsoft Container Registry hosts; the doc gives one table for every cloud. */
 function dockerRows(): CatalogRow[] {
     return [
@@ -657,6 +870,7 @@ const PUBLIC: CatalogRow[] = [
         "Security patches for training images.",
     ),
     ...internetScenarioRows("AzurePublic"),
+    ...kubernetesLinkedRows(),
 ];
 
 const US_GOVERNMENT: CatalogRow[] = [
@@ -919,8 +1133,9 @@ export const CATALOG_NOTES: readonly CatalogNote[] = [
         section: DOC_SECTIONS.kubernetes,
         scenario: "kubernetes",
         text:
-            "Azure Arc agent and AKS extension egress, and the in-cluster traffic of the azureml namespace, are " +
-            "documented elsewhere and are not part of this catalog.",
+            "Arc agent, AKS cluster-extension and inference-router egress are the arc, aks-extension and " +
+            "aks-inference scenarios (their optional rows: arc-cluster-connect, aks-extension-marketplace); " +
+            "in-cluster traffic of the azureml namespace does not cross this firewall.",
     },
     {
         section: DOC_SECTIONS.monitoringHosts,
@@ -947,6 +1162,23 @@ export const CATALOG_NOTES: readonly CatalogNote[] = [
             "Kubernetes compute is not available in this cloud (the cloud-parity article marks it NO), so the " +
             "kubernetes scenario is not offered here.",
         explainsSections: [DOC_SECTIONS.kubernetes],
+    },
+    ...(["arc", "arc-cluster-connect", "aks-extension", "aks-extension-marketplace", "aks-inference"] as const).map(
+        (scenario): CatalogNote => ({
+            section: DOC_SECTIONS.parity,
+            scenario,
+            clouds: ["AzureUSGovernment", "AzureChinaCloud"],
+            text:
+                "Kubernetes compute is not available in this cloud (the cloud-parity article marks it NO), so the " +
+                `${scenario} scenario is not offered here.`,
+        }),
+    ),
+    {
+        section: DOC_SECTIONS.aksInference,
+        scenario: "aks-inference",
+        text:
+            "The AKS API server (<cluster>.hcp.<region>.azmk8s.io) is the cluster's own; its name is not an input " +
+            "here, so allow it by name for your cluster.",
     },
     {
         section: DOC_SECTIONS.amlHosts,

@@ -8,7 +8,20 @@ export type CloudName = "AzurePublic" | "AzureUSGovernment" | "AzureChinaCloud";
 
 /** Optional scenarios of the doc. Rows that no scenario gates are `core`. */
 export type ScenarioName =
-    "automl" | "hbi" | "monitoring" | "python" | "r" | "rstudio" | "vscode" | "huggingface" | "kubernetes";
+    | "automl"
+    | "hbi"
+    | "monitoring"
+    | "python"
+    | "r"
+    | "rstudio"
+    | "vscode"
+    | "huggingface"
+    | "kubernetes"
+    | "arc"
+    | "arc-cluster-connect"
+    | "aks-extension"
+    | "aks-extension-marketplace"
+    | "aks-inference";
 
 export type RowScenario = ScenarioName | "core";
 
@@ -45,6 +58,8 @@ export interface CatalogRow {
     correction?: string;
     /** Set when the row cannot be expressed in Azure Firewall at all; the reason. */
     notApplicable?: string;
+    /** Set for a row the linked doc marks optional (a feature you may not use); what needs it. */
+    optional?: string;
 }
 
 /** A sentence from the doc that the catalog deliberately does not turn into a rule, and why. */
