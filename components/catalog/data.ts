@@ -49,6 +49,12 @@ export const CATALOG_SOURCES: DocSource[] = [
     },
     {
         repository: "MicrosoftDocs/azure-ai-docs",
+        path: "articles/machine-learning/how-to-prevent-data-loss-exfiltration.md",
+        commit: "09e854d15e4f504a5a49fe476b1c686966bf997d",
+        msDate: "2024-01-31",
+    },
+    {
+        repository: "MicrosoftDocs/azure-ai-docs",
         path: "articles/machine-learning/reference-machine-learning-cloud-parity.md",
         commit: "21fa35235e4e72ad18d06e7dac66c180505cc27a",
         msDate: "2025-02-28",
@@ -79,6 +85,8 @@ export const DOC_SECTIONS = {
     arc: "network-requirements-azure-cloud.md > Azure Arc agents' outbound URLs",
     aksExtensions: "outbound-rules-control-egress.md > Cluster extensions > Required FQDN / application rules",
     aksInference: "how-to-kubernetes-inference-routing-azureml-fe.md > Overall DNS resolution requirements",
+    exfiltration:
+        "how-to-prevent-data-loss-exfiltration.md > Azure Machine Learning data exfiltration prevention > Outbound",
 } as const;
 
 type SectionKey = keyof typeof DOC_SECTIONS;
@@ -666,6 +674,14 @@ const PUBLIC: CatalogRow[] = [
         "AutoML NLP and vision resources.",
     ),
     fqdn("automl-akams", "aka.ms", [443], "automl", "amlHosts", "AutoML NLP and vision resources (short links)."),
+    fqdn(
+        "automl-frontdoor",
+        "automlresources-prod-d0eaehh7g8andvav.b02.azurefd.net",
+        [443],
+        "automl",
+        "exfiltration",
+        "AutoML resources on Azure Front Door, named so that the AzureFrontDoor.Frontend tag is not needed.",
+    ),
     // Compute instance and compute cluster hosts.
     fqdn("compute-graph", "graph.windows.net", [443], "core", "computeHosts", "Compute clusters and instances."),
     fqdn("ci-net", "*.instances.azureml.net", [443], "core", "computeHosts", "Compute instances.", {
