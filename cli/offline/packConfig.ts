@@ -1,7 +1,7 @@
 /**
- * A policy pack's configuration as the engine handles it: the `--policy-pack-config` file format, its
- * reconciliation per policy, and its validation against each policy's schema. Shared by the policy
- * server driver and the in-process runner, so both see the same configuration.
+ * What the policy server driver and the in-process runner share: a policy pack's configuration as the
+ * engine handles it (the `--policy-pack-config` file format, its reconciliation per policy, its
+ * validation against each policy's schema), and the resources as the engine describes them.
  */
 import Ajv from "ajv";
 
@@ -86,4 +86,16 @@ export function validatePackConfig(policies: PolicyInfo[], config: PackConfig): 
             throw new PolicyConfigError(`invalid configuration for policy ${policy.name}: ${errors.join("; ")}`);
         }
     }
+}
+
+/** A resource as the engine describes it to an analyzer. References are URNs. */
+export interface AnalyzedResource {
+    type: string;
+    name: string;
+    urn: string;
+    /** Analyze: the inputs. AnalyzeStack: the provider's outputs. Unknowns as the engine's sentinel string. */
+    props: Record<string, unknown>;
+    parent?: string;
+    dependencies?: string[];
+    propertyDependencies?: Record<string, string[]>;
 }

@@ -15,20 +15,12 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { UnknownValueError, unknownCheckingProxy } from "@pulumi/policy";
-import { PackConfig, PolicyInfo, reconcile, validatePackConfig } from "./packConfig";
+import { AnalyzedResource, PackConfig, PolicyInfo, reconcile, validatePackConfig } from "./packConfig";
 
 export type { PackConfig };
 
 /** A resource of a stack, with references by URN (as the engine sends them). */
-export interface StackResourceSpec {
-    type: string;
-    name: string;
-    urn: string;
-    props: Record<string, unknown>;
-    parent?: string;
-    dependencies?: string[];
-    propertyDependencies?: Record<string, string[]>;
-}
+export type StackResourceSpec = AnalyzedResource;
 
 export interface Violation {
     policy: string;

@@ -10,10 +10,18 @@
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import type * as grpcTypes from "@grpc/grpc-js";
-import { EnforcementLevel, LEVELS, PackConfig, PolicyInfo, reconcile, validatePackConfig } from "./packConfig";
+import {
+    AnalyzedResource,
+    EnforcementLevel,
+    LEVELS,
+    PackConfig,
+    PolicyInfo,
+    reconcile,
+    validatePackConfig,
+} from "./packConfig";
 
 export { PolicyConfigError } from "./packConfig";
-export type { EnforcementLevel, PackConfig, PolicyInfo };
+export type { AnalyzedResource, EnforcementLevel, PackConfig, PolicyInfo };
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import type * as emptyPbTypes from "google-protobuf/google/protobuf/empty_pb";
@@ -38,18 +46,6 @@ export interface Diagnostic {
 export interface AnalyzerVerdict {
     diagnostics: Diagnostic[];
     notApplicable: { policy: string; reason: string }[];
-}
-
-/** A resource as the engine describes it to an analyzer. References are URNs. */
-export interface AnalyzedResource {
-    type: string;
-    name: string;
-    urn: string;
-    /** Analyze: the inputs. AnalyzeStack: the provider's outputs. Unknowns as the engine's sentinel string. */
-    props: Record<string, unknown>;
-    parent?: string;
-    dependencies?: string[];
-    propertyDependencies?: Record<string, string[]>;
 }
 
 function toStruct(value: Record<string, unknown>): structPbTypes.Struct {
