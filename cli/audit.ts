@@ -1,7 +1,8 @@
 /** `audit`: does a firewall policy (exported from Azure) allow what Azure ML needs? */
 import { CoverageResult, PolicySettings, evaluateCoverage } from "../components/coverage/evaluate";
 import { InputError } from "../components/errors";
-import type { RawGroup } from "../components/firewall";
+import { RawGroup, readGroup, rulesOf } from "../components/firewall";
+import { contains, isAnyAddress, parseIpv4 } from "../components/net";
 import type { Requirement } from "../components/requirements";
 import { UsageError } from "./errors";
 import { OutputOptions, paint, table } from "./format";
@@ -9,28 +10,28 @@ import { resolveHosts } from "./hosts";
 import { readPolicy, readRequirements, readRules } from "./inputs";
 
 export interface AuditOptions {
-    rules: string[];
-    parentRules: string[];
+    rules?: string[];
+    parentRules?: string[];
     policy?: string;
     requirements?: string;
     cloud?: string;
     storage?: string;
     region?: string;
-    scenario: string[];
+    scenario?: string[];
     allScenarios?: boolean;
     configuration?: string;
     allowUnlistedRegion?: boolean;
     containerRegistry?: string;
     workspaceId?: string;
-    source: string[];
-    sourceIpGroup: string[];
+    source?: string[];
+    sourceIpGroup?: string[];
     dnsProxy?: string;
     format: string;
 }
 
 function requirementsFor(options: AuditOptions): Requirement[] {
     if (options.requirements) {
-        if (options.cloud || options.storage || options.region || options.scenario.length) {
+        if (options.cloud || options.storage || options.region || options.scenario?.length) {
             throw new UsageError(
                 "--requirements: give either --requirements FILE or --cloud/--storage/--region, not both",
             );
@@ -59,20 +60,20 @@ function requirementsFor(options: AuditOptions): Requirement[] {
 }
 
 export function audit(options: AuditOptions): CoverageResult {
-    if (options.rules.length === 0) {
+    if (!options.rules?.length) {
         throw new UsageError("missing --rules FILE: give the rule collection groups to audit");
     }
     const requirements = requirementsFor(options);
     const groups: RawGroup[] = [];
     const legacyFirewalls: RawGroup[] = [];
     let policy: PolicySettings | undefined;
-    for (const file of options.rules) {
+    for (const file of options.rules ?? []) {
         const read = readRules(file);
         groups.push(...read.groups);
         legacyFirewalls.push(...read.legacyFirewalls);
         policy = policy ?? read.policy;
     }
-    const parentGroups = options.parentRules.flatMap((file) => readRules(file).groups);
+    const parentGroups = (options.parentRules ?? []).flatMap((file) => readRules(file).groups);
     if (options.policy) {
         policy = readPolicy(options.policy);
     }
@@ -86,7 +87,7 @@ export function audit(options: AuditOptions): CoverageResult {
             parentGroups: parentGroups.length ? parentGroups : undefined,
             policy,
             requirements,
-            sources: { addresses: options.source, ipGroups: options.sourceIpGroup },
+            sources: { addresses: options.source ?? [], ipGroups: options.sourceIpGroup ?? [] },
         });
     } catch (error) {
         if (error instanceof InputError) {
@@ -101,8 +102,35 @@ export function audit(options: AuditOptions): CoverageResult {
     }
 }
 
+/**
+ * When workload sources are given and no check is allowed, the sources the rules do allow from, so that
+ * a wrong `--source` is told apart from a policy that allows nothing.
+ */
+function sourceHint(options: AuditOptions, result: CoverageResult): string | undefined {
+    if (!(options.source ?? []).length || result.summary.allowed > 0 || result.summary.checks === 0) {
+        return undefined;
+    }
+    const seen = new Set<string>();
+    for (const file of options.rules ?? []) {
+        readRules(file).groups.forEach((g, i) =>
+            rulesOf(readGroup(g, i)).rules.forEach(({ rule }) => rule.sourceAddresses.forEach((a) => seen.add(a))),
+        );
+    }
+    const wanted = (options.source ?? []).map((s) => parseIpv4(s)?.interval).filter((i) => i !== undefined);
+    const covering = [...seen].some((a) => {
+        const range = isAnyAddress(a) ? { start: 0, end: 0xffffffff } : parseIpv4(a)?.interval;
+        return range !== undefined && wanted.every((w) => contains(range, w));
+    });
+    return seen.size && !covering
+        ? `No rule allows traffic from ${(options.source ?? []).join(", ")}; the rules allow from: ` +
+              `${[...seen].sort().join(", ")}.`
+        : undefined;
+}
+
 export function runAudit(options: AuditOptions, out: OutputOptions): number {
-    const result = audit(options);
+    const audited = audit(options);
+    const hint = sourceHint(options, audited);
+    const result = hint ? { ...audited, problems: [...audited.problems, hint] } : audited;
     if (options.format === "json") {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else {

@@ -5,12 +5,12 @@ import { OutputOptions, paint, table } from "./format";
 import { readText } from "./inputs";
 
 export interface CatalogCheckOptions {
-    doc: string[];
+    doc?: string[];
     format: "table" | "json";
 }
 
 export function catalogCheck(options: CatalogCheckOptions): { differences: Difference[]; rows: number } {
-    if (options.doc.length === 0) {
+    if (!options.doc?.length) {
         throw new UsageError("missing --doc FILE: give the article (and its include files) as markdown");
     }
     const docs = options.doc.map((file) => {

@@ -1,7 +1,7 @@
 /** `hosts`: the resolved catalog for a cloud, storage account, region and scenarios. */
 import { CATALOG_SOURCES } from "../components/catalog/data";
 import { InputError } from "../components/errors";
-import { Requirement, resolveRequirements, scenariosOffered } from "../components/requirements";
+import { Requirement, resolveRequirements, scenariosOffered, validateScenarios } from "../components/requirements";
 import { parseCloud } from "../components/clouds";
 import { UsageError } from "./errors";
 import { OutputOptions, csv, markdownTable, table } from "./format";
@@ -12,7 +12,7 @@ export interface HostsOptions {
     cloud: string;
     storage: string;
     region: string;
-    scenario: string[];
+    scenario?: string[];
     allScenarios?: boolean;
     configuration?: string;
     allowUnlistedRegion?: boolean;
@@ -27,7 +27,9 @@ type HostEntry = Omit<Requirement, "workspaces">;
 export function resolveHosts(options: HostsOptions): { entries: HostEntry[]; notes: string[]; cloud: string } {
     try {
         const cloud = parseCloud(options.cloud, "--cloud");
-        const scenarios = options.allScenarios ? scenariosOffered(cloud) : options.scenario;
+        // Named scenarios are checked even with --all-scenarios, so that a typo is not swallowed.
+        const named = validateScenarios(cloud, options.scenario, "scenarios");
+        const scenarios = options.allScenarios ? scenariosOffered(cloud) : named;
         const resolution = resolveRequirements({
             cloud,
             scenarios,
@@ -122,7 +124,7 @@ function networkDestination(rule: PlannedNetworkRule): string[] {
 function changeRequest(options: HostsOptions, cloud: string, entries: HostEntry[], notes: string[]): string {
     const scenarios = options.allScenarios
         ? "all offered"
-        : options.scenario.length
+        : options.scenario?.length
           ? options.scenario.join(", ")
           : "none (required rows only)";
     // The rules as the planner would write them; sources do not appear in the change request.

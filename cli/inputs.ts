@@ -17,11 +17,37 @@ import { UsageError } from "./errors";
 type Json = Record<string, unknown>;
 
 /** Reads and parses a JSON file, with one-line errors for a missing file or bad JSON. */
-/** Reads a text file, with one-line errors for a missing or unreadable file. */
+/** The largest input file read (a JSON text must fit in one string). */
+export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+
+/** Text of a file's bytes: UTF-8 (a byte-order mark is dropped), or UTF-16 when a byte-order mark says so. */
+export function decodeText(bytes: Buffer): string {
+    if (bytes[0] === 0xff && bytes[1] === 0xfe) {
+        return bytes.subarray(2).toString("utf16le"); // what Windows PowerShell 5.1 writes with `>`
+    }
+    if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+        const swapped = Buffer.from(bytes.subarray(2));
+        return swapped.swap16().toString("utf16le");
+    }
+    const text = bytes.toString("utf8");
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Reads a text file, with one-line errors for a missing, unreadable or too large file. */
 export function readText(file: string): string {
     try {
-        return fs.readFileSync(file, "utf8");
+        const size = fs.statSync(file).size;
+        if (size > MAX_INPUT_BYTES) {
+            throw new UsageError(
+                `${file}: file too large (${Math.ceil(size / 1048576)} MiB; the limit is ` +
+                    `${MAX_INPUT_BYTES / 1048576} MiB)`,
+            );
+        }
+        return decodeText(fs.readFileSync(file));
     } catch (error) {
+        if (error instanceof UsageError) {
+            throw error;
+        }
         const code = (error as NodeJS.ErrnoException).code;
         throw new UsageError(
             code === "ENOENT"
@@ -133,6 +159,9 @@ export function readRequirements(file: string): Requirement[] {
             `${file}: expected a JSON array of requirements ({destination, kind, protocol, ports, appProtocol?, ` +
                 `serviceTags?})`,
         );
+    }
+    if (data.length === 0) {
+        throw new UsageError(`${file}: the requirements list is empty; nothing would be checked`);
     }
     return data.map((item, i) => readRequirement(item, `${file}: requirement ${i + 1}`));
 }

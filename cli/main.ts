@@ -3,15 +3,41 @@
  * Commands load their modules lazily so that `hosts` and `audit` never load the Pulumi SDK.
  * Exit codes: 0 ok, 1 something found (missing/denied, mandatory violation), 2 usage or input error.
  */
+import * as fs from "fs";
+import * as path from "path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { SCENARIO_NAMES } from "../components/requirements";
 import { UsageError } from "./errors";
 
-function collect(value: string, previous: string[]): string[] {
-    return [...previous, value];
+/** A repeatable flag: each use adds its value. */
+function collect(value: string, previous: string[] | undefined): string[] {
+    return [...(previous ?? []), value];
+}
+
+/** A repeatable flag that also takes comma-separated values (`--scenario python,vscode`). */
+function collectList(value: string, previous: string[] | undefined): string[] {
+    return [
+        ...(previous ?? []),
+        ...value
+            .split(",")
+            .map((v) => v.trim())
+            .filter(Boolean),
+    ];
 }
 
 const SCENARIOS = SCENARIO_NAMES.join(", ");
+/** This package's version: its package.json is the first one above this module (dist/cli or cli). */
+function packageVersion(): string {
+    for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+        const file = path.join(dir, "package.json");
+        if (fs.existsSync(file)) {
+            return JSON.parse(fs.readFileSync(file, "utf8")).version;
+        }
+    }
+    return "unknown";
+}
+
+const VERSION = packageVersion();
 
 /** A parser for an option that takes one of `values` (case-insensitive), giving the canonical spelling. */
 function oneOf(flag: string, values: readonly string[]): (value: string) => string {
@@ -36,6 +62,7 @@ function fail(message: string): number {
 
 export function buildProgram(setExit: (code: number) => void): Command {
     const program = new Command("azureml-firewall")
+        .version(VERSION, "--version", "print the version")
         .description(
             "Let Azure Machine Learning out through an Azure Firewall, and nothing else: print the required hosts, " +
                 "audit a policy, plan a stack.",
@@ -46,7 +73,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         .configureOutput({ writeErr: () => undefined });
 
     const catalogOptions = (cmd: Command, required: boolean): Command => {
-        const flag = (f: string, d: string) => (required ? cmd.requiredOption(f, d) : cmd.option(f, d));
+        const flag = (f: string, d: string) => (required ? cmd.requiredOption(f, `${d} (required)`) : cmd.option(f, d));
         flag(
             "--cloud <cloud>",
             "AzurePublic, AzureUSGovernment or AzureChinaCloud (also public, usgovernment, china, AzureCloud)",
@@ -54,7 +81,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
         flag("--storage <name>", "the workspace's default storage account (3-24 lower-case letters and digits)");
         flag("--region <region>", "the workspace's region, e.g. westeurope");
         return cmd
-            .option("--scenario <name>", `add an optional scenario (repeatable): ${SCENARIOS}`, collect, [])
+            .option(
+                "--scenario <name>",
+                `add an optional scenario (repeatable, or comma-separated): ${SCENARIOS}`,
+                collectList,
+            )
             .option("--all-scenarios", "every scenario the cloud offers")
             .addOption(
                 new Option("--configuration <mode>", "full (service tags and hosts) or leastPrivilege").default("full"),
@@ -99,16 +130,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
             "rule collection groups: az ... rule-collection-group list output, ARM resources/template, or pulumi " +
                 "stack export (repeatable)",
             collect,
-            [],
         )
-        .option("--parent-rules <file>", "rule collection groups of the base (parent) policy (repeatable)", collect, [])
+        .option("--parent-rules <file>", "rule collection groups of the base (parent) policy (repeatable)", collect)
         .option(
             "--policy <file>",
             "the policy, as printed by az network firewall policy show (SKU, DNS proxy, base policy)",
         )
         .option("--requirements <file>", "a JSON array of requirements to check instead of the catalog")
-        .option("--source <cidr>", "a workload source CIDR (repeatable)", collect, [])
-        .option("--source-ip-group <id>", "a workload source IP group resource ID (repeatable)", collect, [])
+        .option("--source <cidr>", "a workload source CIDR (repeatable) (or comma-separated)", collectList)
+        .option("--source-ip-group <id>", "a workload source IP group resource ID (repeatable)", collect)
         .addOption(
             new Option("--dns-proxy <on|off>", "override whether the policy has DNS proxy on").argParser(
                 oneOf("--dns-proxy", ["on", "off"]),
@@ -140,7 +170,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         .description("Work with the host catalog.")
         .command("check")
         .description("Compare Microsoft's markdown article (and its include files) with the catalog; exit 1 on drift.")
-        .option("--doc <file>", "the article or an include file, as markdown (repeatable)", collect, [])
+        .option("--doc <file>", "the article or an include file, as markdown (repeatable)", collect)
         .addOption(formatOption(["table", "json"]))
         .addHelpText(
             "after",
@@ -205,7 +235,8 @@ export async function main(argv: string[]): Promise<void> {
     });
     try {
         if (argv.length === 0) {
-            process.stdout.write(program.helpInformation());
+            // No command is a usage error: the help goes where errors go.
+            process.stderr.write(program.helpInformation());
             process.exitCode = 2;
             return;
         }

@@ -1,5 +1,6 @@
 import { InputError } from "./errors";
 import { CloudName } from "./catalog/types";
+import { didYouMean } from "./suggest";
 
 export const CLOUD_NAMES: readonly CloudName[] = ["AzurePublic", "AzureUSGovernment", "AzureChinaCloud"];
 
@@ -23,7 +24,8 @@ export function parseCloud(value: unknown, argument = "cloud"): CloudName {
         throw new InputError(
             argument,
             value,
-            "use AzurePublic, AzureUSGovernment or AzureChinaCloud (or public, usgovernment, china, AzureCloud).",
+            "use AzurePublic, AzureUSGovernment or AzureChinaCloud (or public, usgovernment, china, AzureCloud)." +
+                didYouMean(value, [...CLOUD_NAMES, "public", "usgovernment", "china", "AzureCloud"]),
         );
     }
     return cloud;

@@ -6,6 +6,7 @@ import { CATALOG, CATALOG_NOTES } from "./catalog/data";
 import { REGIONS, REGION_PATTERN, serviceTagSource, tagSpelling } from "./catalog/regions";
 import { CatalogRow, CloudName, DestinationKind, Protocol, RowScenario, ScenarioName } from "./catalog/types";
 import { parseCloud } from "./clouds";
+import { didYouMean } from "./suggest";
 import { InputError } from "./errors";
 
 export type AppProtocol = "Http" | "Https";
@@ -144,10 +145,15 @@ export function validateRegion(cloud: CloudName, value: unknown, argument: strin
         );
     }
     if (!REGIONS[cloud].includes(region) && !allowUnlisted) {
+        const hint = didYouMean(region, REGIONS[cloud]);
         throw new InputError(
             argument,
             value,
-            `${cloud} regions are: ${REGIONS[cloud].join(", ")} (set allowUnlistedRegion to accept a newer region).`,
+            hint
+                ? `it is not a region of ${cloud}.${hint} (Set allowUnlistedRegion to accept a region newer than ` +
+                      `the built-in list.)`
+                : `${cloud} regions are: ${REGIONS[cloud].join(", ")} (set allowUnlistedRegion to accept a newer ` +
+                      `region).`,
         );
     }
     return region;
@@ -165,7 +171,11 @@ export function validateScenarios(cloud: CloudName, values: unknown, argument: s
     values.forEach((value, index) => {
         const name = typeof value === "string" ? value.trim().toLowerCase() : undefined;
         if (name === undefined || !(SCENARIO_NAMES as readonly string[]).includes(name)) {
-            throw new InputError(`${argument}[${index}]`, value, `scenarios are: ${SCENARIO_NAMES.join(", ")}.`);
+            throw new InputError(
+                `${argument}[${index}]`,
+                value,
+                `scenarios are: ${SCENARIO_NAMES.join(", ")}.${didYouMean(name, SCENARIO_NAMES)}`,
+            );
         }
         if (!(offered as string[]).includes(name)) {
             const why = CATALOG_NOTES.find((n) => n.scenario === name && n.clouds?.includes(cloud));

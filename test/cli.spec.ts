@@ -241,7 +241,7 @@ describe("CLI (the real binary)", function () {
             [
                 "a bad region",
                 ["hosts", "--cloud", "public", "--storage", "amlstore", "--region", "westeuropa"],
-                /^azureml-firewall: --region: "westeuropa" is not valid; AzurePublic regions are: /,
+                /^azureml-firewall: --region: "westeuropa" is not valid; it is not a region of AzurePublic\. Did you mean westeurope\?/,
             ],
             [
                 "a bad storage name",
@@ -890,6 +890,103 @@ describe("CLI (the real binary)", function () {
         assert.match(
             cli("audit", "--help").stdout,
             /az network firewall policy rule-collection-group list -g RG --policy-name POLICY > rules\.json/,
+        );
+    });
+});
+
+describe("CLI manners", function () {
+    this.timeout(60000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-manners-"));
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("prints its version, and help on stderr with exit 2 when run without a command", () => {
+        assert.deepStrictEqual(
+            [cli("--version").code, cli("--version").stdout],
+            [0, `${require("../package.json").version}\n`],
+        );
+        const bare = cli();
+        assert.strictEqual(bare.code, 2);
+        assert.strictEqual(bare.stdout, "");
+        assert.match(bare.stderr, /^Usage: azureml-firewall \[options\] \[command\]/);
+    });
+
+    it("marks required flags in help and shows no empty defaults", () => {
+        const help = cli("hosts", "--help").stdout;
+        assert.match(help, /--cloud <cloud>\s+[^-]*\(required\)/);
+        assert.match(help, /--region <region>\s+[^-]*\(required\)/);
+        assert.doesNotMatch(help, /default: \[\]/);
+        assert.doesNotMatch(cli("audit", "--help").stdout, /default: \[\]/);
+    });
+
+    it("suggests what was meant for a mistyped region, cloud or scenario", () => {
+        assertUsageError(
+            cli("hosts", "--cloud", "public", "--storage", "amlstore", "--region", "westeurop"),
+            /^azureml-firewall: --region: "westeurop" is not valid; it is not a region of AzurePublic\. Did you mean westeurope\?/m,
+        );
+        assertUsageError(
+            cli("hosts", "--cloud", "publik", "--storage", "amlstore", "--region", "westeurope"),
+            /Did you mean public\?$/m,
+        );
+        assertUsageError(cli("hosts", ...WS, "--scenario", "pyhton"), /Did you mean python\?$/m);
+    });
+
+    it("checks named scenarios with --all-scenarios too, and takes comma-separated scenarios and sources", () => {
+        assertUsageError(
+            cli("hosts", ...WS, "--all-scenarios", "--scenario", "gpu"),
+            /--scenario: "gpu" is not valid; scenarios are:/,
+        );
+        const both = json(cli("hosts", ...WS, "--scenario", "python,vscode", "--format", "json"));
+        assert.deepStrictEqual([...new Set(both.map((h: any) => h.scenario))].sort(), ["core", "python", "vscode"]);
+        const run = cli(
+            "audit",
+            "--rules",
+            "az-rcg-list.complete.json",
+            ...WS,
+            "--source",
+            "10.0.1.0/25,10.0.1.128/25",
+            "--format",
+            "json",
+        );
+        assert.strictEqual(run.code, 0, run.stderr);
+    });
+
+    it("reads files with a UTF-8 byte-order mark or in UTF-16 (Windows PowerShell 5.1)", () => {
+        const text = fs.readFileSync(path.join(FIX, "az-rcg-list.complete.json"), "utf8");
+        const bom = path.join(dir, "bom.json");
+        fs.writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, "utf8")]));
+        const utf16 = path.join(dir, "utf16.json");
+        fs.writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]));
+        for (const file of [bom, utf16]) {
+            const run = cli("audit", "--rules", file, "--policy", "az-policy.json", ...WS, "--format", "json");
+            assert.strictEqual(run.code, 0, run.stderr);
+            assert.strictEqual(json(run).summary.allowed, 44);
+        }
+    });
+
+    it("refuses an empty requirements list: nothing checked must not pass a gate", () => {
+        const empty = path.join(dir, "empty.json");
+        fs.writeFileSync(empty, "[]");
+        assertUsageError(
+            cli("audit", "--rules", "az-rcg-list.complete.json", "--requirements", empty),
+            /empty\.json: the requirements list is empty; nothing would be checked$/m,
+        );
+    });
+
+    it("says which sources the rules allow when nothing matches the given source", () => {
+        const run = cli(
+            "audit",
+            "--rules",
+            "az-rcg-list.complete.json",
+            "--policy",
+            "az-policy.json",
+            ...WS,
+            "--source",
+            "10.9.0.0/24",
+        );
+        assert.strictEqual(run.code, 1);
+        assert.match(
+            run.stdout,
+            /^ {2}- No rule allows traffic from 10\.9\.0\.0\/24; the rules allow from: 10\.0\.1\.0\/24\.$/m,
         );
     });
 });
