@@ -26,6 +26,8 @@ describe("npm package", function () {
             "bin/azureml-firewall",
             "package.json",
             "README.md",
+            "LICENSE",
+            "dist/components/catalog/serviceTags.json",
         ]) {
             assert.ok(files.includes(file), `package lacks ${file}`);
         }
