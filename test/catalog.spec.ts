@@ -298,3 +298,38 @@ describe("service tags: Microsoft's Service Tags files", () => {
         assert.throws(() => readServiceTagsFile({ values: [] }, "x.json"), /^Error: x\.json: not a Service Tags file/);
     });
 });
+
+describe("rows from the articles the firewall article relies on", () => {
+    it("has Application Insights hosts for Government and China, from Azure Monitor's endpoint article", () => {
+        for (const [cloud, telemetry, live] of [
+            ["AzureUSGovernment", "dc.applicationinsights.us", "quickpulse.applicationinsights.us"],
+            ["AzureChinaCloud", "dc.applicationinsights.azure.cn", "quickpulse.applicationinsights.azure.cn"],
+        ] as const) {
+            for (const host of [telemetry, live]) {
+                const found = row(cloud, host);
+                assert.deepStrictEqual(
+                    [found.scenario, found.ports, found.serviceTags],
+                    ["monitoring", [443], ["AzureMonitor"]],
+                );
+                assert.match(found.section, /^custom-endpoints\.md > /);
+            }
+        }
+        assert.ok(CATALOG_SOURCES.some((s) => s.path === "articles/azure-monitor/app/custom-endpoints.md"));
+    });
+
+    it("has AutoML's Front Door host from the data-exfiltration article, in Azure public", () => {
+        const automl = row("AzurePublic", "automlresources-prod-d0eaehh7g8andvav.b02.azurefd.net");
+        assert.deepStrictEqual([automl.scenario, automl.ports], ["automl", [443]]);
+        assert.match(automl.section, /^how-to-prevent-data-loss-exfiltration\.md > /);
+    });
+
+    it("traces every row to a section, and every other article's section to a recorded source", () => {
+        const files = CATALOG_SOURCES.map((s) => s.path.split("/").pop());
+        for (const cloud of ["AzurePublic", "AzureUSGovernment", "AzureChinaCloud"] as const) {
+            for (const r of CATALOG[cloud]) {
+                const file = /^([\w-]+\.md) > /.exec(r.section)?.[1] ?? /\(includes\/([^)]+)\)/.exec(r.section)?.[1];
+                assert.ok(file === undefined || files.includes(file), `${cloud} ${r.id}: ${r.section}`);
+            }
+        }
+    });
+});

@@ -54,6 +54,12 @@ export const CATALOG_SOURCES: DocSource[] = [
         msDate: "2024-01-31",
     },
     {
+        repository: "MicrosoftDocs/azure-docs",
+        path: "articles/azure-monitor/app/custom-endpoints.md",
+        commit: "012d58036329313799fae85448fd9ebac6000dd4",
+        msDate: "2019-06-10",
+    },
+    {
         repository: "MicrosoftDocs/azure-ai-docs",
         path: "articles/machine-learning/reference-machine-learning-cloud-parity.md",
         commit: "21fa35235e4e72ad18d06e7dac66c180505cc27a",
@@ -85,6 +91,7 @@ export const DOC_SECTIONS = {
     arc: "network-requirements-azure-cloud.md > Azure Arc agents' outbound URLs",
     aksExtensions: "outbound-rules-control-egress.md > Cluster extensions > Required FQDN / application rules",
     aksInference: "how-to-kubernetes-inference-routing-azureml-fe.md > Overall DNS resolution requirements",
+    appInsightsEndpoints: "custom-endpoints.md > Regions that require endpoint modification",
     exfiltration:
         "how-to-prevent-data-loss-exfiltration.md > Azure Machine Learning data exfiltration prevention > Outbound",
 } as const;
@@ -589,6 +596,37 @@ function kubernetesLinkedRows(): CatalogRow[] {
     ];
 }
 
+/**
+ * Application Insights hosts outside Azure public: the Azure ML article lists them for public only; Azure
+ * Monitor's endpoint article gives each sovereign cloud's telemetry and live-metrics hosts.
+ */
+function appInsightsRows(telemetry: string, liveMetrics: string): CatalogRow[] {
+    return [
+        fqdn(
+            "appinsights-dc",
+            telemetry,
+            [443],
+            "monitoring",
+            "appInsightsEndpoints",
+            "Application Insights ingestion.",
+            {
+                serviceTags: [MONITOR],
+            },
+        ),
+        fqdn(
+            "appinsights-live",
+            liveMetrics,
+            [443],
+            "monitoring",
+            "appInsightsEndpoints",
+            "Application Insights live metrics.",
+            {
+                serviceTags: [MONITOR],
+            },
+        ),
+    ];
+}
+
 /** Microsoft Container Registry hosts; the doc gives one table for every cloud. */
 function dockerRows(): CatalogRow[] {
     return [
@@ -1006,6 +1044,7 @@ const US_GOVERNMENT: CatalogRow[] = [
     ),
     ...dockerRows(),
     ...internetScenarioRows("AzureUSGovernment"),
+    ...appInsightsRows("dc.applicationinsights.us", "quickpulse.applicationinsights.us"),
 ];
 
 const CHINA: CatalogRow[] = [
@@ -1120,6 +1159,7 @@ const CHINA: CatalogRow[] = [
     }),
     ...dockerRows(),
     ...internetScenarioRows("AzureChinaCloud"),
+    ...appInsightsRows("dc.applicationinsights.azure.cn", "quickpulse.applicationinsights.azure.cn"),
 ];
 
 /** The catalog: every outbound row of the doc, per cloud. */
@@ -1158,8 +1198,8 @@ export const CATALOG_NOTES: readonly CatalogNote[] = [
         scenario: "monitoring",
         clouds: ["AzureUSGovernment", "AzureChinaCloud"],
         text:
-            "The doc lists Application Insights host names for Azure public only; in this cloud the monitoring " +
-            "scenario is the AzureMonitor service tag alone.",
+            "The Azure ML article lists Application Insights host names for Azure public only; this cloud's come " +
+            "from Azure Monitor's endpoint article (telemetry and live metrics).",
     },
     {
         section: DOC_SECTIONS.parity,
