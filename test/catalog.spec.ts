@@ -317,6 +317,18 @@ describe("rows from the articles the firewall article relies on", () => {
         assert.ok(CATALOG_SOURCES.some((s) => s.path === "articles/azure-monitor/app/custom-endpoints.md"));
     });
 
+    it("has the websocket server's raw GitHub host from the public-internet include, reduced to its host", () => {
+        const raw = row("AzurePublic", "raw.githubusercontent.com");
+        assert.deepStrictEqual([raw.scenario, raw.ports], ["vscode", [443]]);
+        assert.match(raw.asWritten ?? "", /^raw\.githubusercontent\.com\/microsoft\/vscode-tools-for-ai\//);
+        assert.match(raw.section, /\(includes\/machine-learning-public-internet-access\.md\)/);
+        assert.strictEqual(
+            rows("AzureUSGovernment", "raw.githubusercontent.com").length,
+            0,
+            "no vscode scenario there",
+        );
+    });
+
     it("has AutoML's Front Door host from the data-exfiltration article, in Azure public", () => {
         const automl = row("AzurePublic", "automlresources-prod-d0eaehh7g8andvav.b02.azurefd.net");
         assert.deepStrictEqual([automl.scenario, automl.ports], ["automl", [443]]);

@@ -54,6 +54,12 @@ export const CATALOG_SOURCES: DocSource[] = [
         msDate: "2024-01-31",
     },
     {
+        repository: "MicrosoftDocs/azure-ai-docs",
+        path: "articles/machine-learning/includes/machine-learning-public-internet-access.md",
+        commit: "6a1bc700f3de85dbd4d86123276a87cbf5a3080b",
+        msDate: "2025-02-10",
+    },
+    {
         repository: "MicrosoftDocs/azure-docs",
         path: "articles/azure-monitor/app/custom-endpoints.md",
         commit: "012d58036329313799fae85448fd9ebac6000dd4",
@@ -92,6 +98,9 @@ export const DOC_SECTIONS = {
     aksExtensions: "outbound-rules-control-egress.md > Cluster extensions > Required FQDN / application rules",
     aksInference: "how-to-kubernetes-inference-routing-azureml-fe.md > Overall DNS resolution requirements",
     appInsightsEndpoints: "custom-endpoints.md > Regions that require endpoint modification",
+    publicInternet:
+        "Required public internet access (includes/machine-learning-public-internet-access.md) > Visual Studio Code " +
+        "and non-Microsoft sites",
     exfiltration:
         "how-to-prevent-data-loss-exfiltration.md > Azure Machine Learning data exfiltration prevention > Outbound",
 } as const;
@@ -363,6 +372,21 @@ function internetScenarioRows(cloud: CloudName): CatalogRow[] {
                 correction:
                     "The doc gives a URL with a path; Azure Firewall application rules match host names (URL " +
                     "filtering needs Premium with TLS inspection), so the row is reduced to its host `github.com`.",
+            },
+        ),
+        fqdn(
+            "vscode-websocket-raw",
+            "raw.githubusercontent.com",
+            [443],
+            "vscode",
+            "publicInternet",
+            "Websocket server bits, fetched as raw files from the same GitHub repository.",
+            {
+                asWritten:
+                    "raw.githubusercontent.com/microsoft/vscode-tools-for-ai/master/azureml_remote_websocket_server/*",
+                correction:
+                    "The include gives a URL with a path; application rules match host names, so the row is reduced " +
+                    "to its host `raw.githubusercontent.com`.",
             },
         ),
         fqdn("vscode-prss", "vscode.download.prss.microsoft.com", [443], "vscode", "vscode", "VS Code download CDN."),
