@@ -112,6 +112,20 @@ describe("the policy pack, packed, installed alone and run by the real policy se
         }
     });
 
+    it("also starts from a clone's policy/ folder after the README's two commands (npm ci, npm ci --prefix policy)", async () => {
+        const folder = path.join(ROOT, "policy");
+        execFileSync("npm", ["ci", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: folder, stdio: "ignore" });
+        const fromClone = await PolicyServer.start(folder, folder);
+        try {
+            const info = await fromClone.info();
+            assert.deepStrictEqual([info.name, info.policies.length], ["azureml-firewall", policies.length]);
+            await fromClone.configure(packConfig("dev"));
+            assert.deepStrictEqual((await fromClone.analyzeAll(await capture("dev"))).diagnostics, []);
+        } finally {
+            fromClone.close();
+        }
+    });
+
     it("answers GetAnalyzerInfo and GetPluginInfo", async () => {
         const info = await server.info();
         assert.strictEqual(info.name, "azureml-firewall");
