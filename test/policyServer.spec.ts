@@ -112,7 +112,7 @@ describe("the policy pack, packed, installed alone and run by the real policy se
         }
     });
 
-    it("also starts from a clone's policy/ folder after the README's two commands (npm ci, npm ci --prefix policy)", async () => {
+    it("also starts from a clone's policy/ folder after npm ci and npm ci --prefix policy", async () => {
         const folder = path.join(ROOT, "policy");
         execFileSync("npm", ["ci", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: folder, stdio: "ignore" });
         const fromClone = await PolicyServer.start(folder, folder);
