@@ -9,6 +9,21 @@ import { OutputOptions, paint, table } from "./format";
 import { resolveHosts } from "./hosts";
 import { readPolicy, readRequirements, readRules } from "./inputs";
 
+/** The catalog flags (or `--requirements FILE`) shared by `audit` and `diagnose`. */
+export type CatalogFlags = Pick<
+    AuditOptions,
+    | "requirements"
+    | "cloud"
+    | "storage"
+    | "region"
+    | "scenario"
+    | "allScenarios"
+    | "configuration"
+    | "allowUnlistedRegion"
+    | "containerRegistry"
+    | "workspaceId"
+>;
+
 export interface AuditOptions {
     rules?: string[];
     parentRules?: string[];
@@ -29,7 +44,7 @@ export interface AuditOptions {
     format: string;
 }
 
-function requirementsFor(options: AuditOptions): Requirement[] {
+export function requirementsFor(options: CatalogFlags): Requirement[] {
     if (options.requirements) {
         if (options.cloud || options.storage || options.region || options.scenario?.length) {
             throw new UsageError(

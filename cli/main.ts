@@ -165,6 +165,40 @@ export function buildProgram(setExit: (code: number) => void): Command {
             setExit(runAudit(opts, { color: useColor(cmd.optsWithGlobals().color) }));
         });
 
+    catalogOptions(
+        program
+            .command("diagnose")
+            .description(
+                "Read Azure Firewall logs and say which denials break Azure ML (exit 1 if a required flow is denied).",
+            ),
+        false,
+    )
+        .option(
+            "--logs <file>",
+            "firewall logs: az monitor log-analytics query output (JSON), the portal's CSV export, or " +
+                "diagnostic-setting JSON lines (repeatable) (required)",
+            collect,
+        )
+        .option("--requirements <file>", "a JSON array of requirements to check instead of the catalog")
+        .option("--source <cidr>", "only flows from this workload CIDR (repeatable) (or comma-separated)", collectList)
+        .option("--service-tags <file>", "Microsoft's ServiceTags_*.json, to name IP destinations")
+        .addOption(formatOption(["table", "json"]))
+        .addHelpText(
+            "after",
+            [
+                "",
+                "Example:",
+                "  azureml-firewall diagnose --logs fw-logs.json --cloud public --storage stamlprod001 " +
+                    "--region westeurope --source 10.30.1.0/24",
+                "",
+            ].join("\n"),
+        )
+        .action(async (opts, cmd: Command) => {
+            const { runDiagnose } = await import("./diagnose");
+            const { useColor } = await import("./format");
+            setExit(await runDiagnose(opts, { color: useColor(cmd.optsWithGlobals().color) }));
+        });
+
     program
         .command("catalog")
         .description("Work with the host catalog.")

@@ -1,0 +1,232 @@
+/** `diagnose`: which denials in Azure Firewall logs break Azure ML? */
+import * as fs from "fs";
+import * as readline from "readline";
+import { LogEvent, eventOf } from "../components/diagnose/records";
+import { Diagnoser, Diagnosis, DiagnosedFlow, serviceTagRanges } from "../components/diagnose/verdict";
+import type { Requirement } from "../components/requirements";
+import { CatalogFlags, requirementsFor } from "./audit";
+import { UsageError } from "./errors";
+import { OutputOptions, paint, table } from "./format";
+import { resolveHosts } from "./hosts";
+import { readJson, readText } from "./inputs";
+
+export interface DiagnoseOptions extends CatalogFlags {
+    logs?: string[];
+    source?: string[];
+    serviceTags?: string;
+    format: string;
+}
+
+/** Splits one CSV record (RFC 4180 quoting; a record on one line). */
+export function splitCsv(line: string): string[] {
+    const fields: string[] = [];
+    let field = "";
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+        const c = line[i];
+        if (quoted) {
+            if (c === '"' && line[i + 1] === '"') {
+                field += '"';
+                i++;
+            } else if (c === '"') {
+                quoted = false;
+            } else {
+                field += c;
+            }
+        } else if (c === '"') {
+            quoted = true;
+        } else if (c === ",") {
+            fields.push(field);
+            field = "";
+        } else {
+            field += c;
+        }
+    }
+    if (quoted) {
+        throw new Error("a quoted field is not closed on this line");
+    }
+    fields.push(field);
+    return fields;
+}
+
+/** Reads lines one at a time: JSON lines (`{` first) or CSV with a header. */
+class LineReader {
+    private header?: string[];
+    private mode?: "jsonl" | "csv";
+
+    constructor(private readonly emit: (event: LogEvent) => void) {}
+
+    line(raw: string): void {
+        const line = raw.trim();
+        if (!line) {
+            return;
+        }
+        this.mode = this.mode ?? (line.startsWith("{") ? "jsonl" : "csv");
+        if (this.mode === "jsonl") {
+            this.emit(eventOf(JSON.parse(line)));
+        } else if (!this.header) {
+            this.header = splitCsv(line);
+        } else {
+            const values = splitCsv(line);
+            this.emit(eventOf(Object.fromEntries(this.header.map((name, i) => [name, values[i] ?? ""]))));
+        }
+    }
+}
+
+function where(file: string, line: number | undefined, error: unknown): UsageError {
+    const at = line === undefined ? file : `${file}:${line}`;
+    return new UsageError(`${at}: ${(error as Error).message}`);
+}
+
+function headOf(file: string): Buffer {
+    try {
+        const fd = fs.openSync(file, "r");
+        const buffer = Buffer.alloc(4096);
+        const read = fs.readSync(fd, buffer, 0, buffer.length, 0);
+        fs.closeSync(fd);
+        return buffer.subarray(0, read);
+    } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new UsageError(code === "ENOENT" ? `${file}: file not found` : `${file}: cannot read (${code})`);
+    }
+}
+
+async function readLines(file: string, reader: LineReader): Promise<void> {
+    const input = readline.createInterface({
+        input: fs.createReadStream(file, { encoding: "utf8" }),
+        crlfDelay: Infinity,
+    });
+    let number = 0;
+    for await (const line of input) {
+        number += 1;
+        try {
+            reader.line(number === 1 ? line.replace(/^\uFEFF/, "") : line);
+        } catch (error) {
+            input.close();
+            throw where(file, number, error);
+        }
+    }
+}
+
+/** Feeds every row of one log file to `emit`; JSON lines and CSV are streamed. */
+export async function readLogFile(file: string, emit: (event: LogEvent) => void): Promise<void> {
+    const head = headOf(file);
+    const utf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
+    const first = utf16
+        ? ""
+        : head
+              .toString("utf8")
+              .replace(/^\uFEFF/, "")
+              .trimStart()[0];
+    if (first === "[") {
+        const rows = readJson(file);
+        if (!Array.isArray(rows)) {
+            throw new UsageError(`${file}: expected a JSON array of log rows`);
+        }
+        rows.forEach((row, i) => {
+            try {
+                emit(eventOf(row as Record<string, unknown>));
+            } catch (error) {
+                throw new UsageError(`${file}: row ${i + 1}: ${(error as Error).message}`);
+            }
+        });
+    } else if (utf16) {
+        const reader = new LineReader(emit);
+        readText(file)
+            .split(/\r?\n/)
+            .forEach((line, i) => {
+                try {
+                    reader.line(line);
+                } catch (error) {
+                    throw where(file, i + 1, error);
+                }
+            });
+    } else {
+        await readLines(file, new LineReader(emit));
+    }
+}
+
+function catalogs(options: DiagnoseOptions): { required: Requirement[]; offered?: Requirement[] } {
+    const required = requirementsFor(options);
+    if (!required.length) {
+        throw new UsageError("--requirements: the list is empty; nothing to diagnose against");
+    }
+    if (options.requirements) {
+        return { required };
+    }
+    const offered = resolveHosts({
+        ...(options as Required<Pick<DiagnoseOptions, "cloud" | "storage" | "region">>),
+        configuration: options.configuration,
+        allowUnlistedRegion: options.allowUnlistedRegion,
+        containerRegistry: options.containerRegistry,
+        workspaceId: options.workspaceId,
+        allScenarios: true,
+        format: "json",
+    }).entries;
+    return { required, offered };
+}
+
+export async function diagnose(options: DiagnoseOptions): Promise<Diagnosis> {
+    if (!options.logs?.length) {
+        throw new UsageError("missing --logs FILE: give the firewall log export(s) to read");
+    }
+    const serviceTags = options.serviceTags
+        ? (() => {
+              try {
+                  return serviceTagRanges(readJson(options.serviceTags!));
+              } catch (error) {
+                  throw error instanceof UsageError ? error : where(options.serviceTags!, undefined, error);
+              }
+          })()
+        : undefined;
+    let diagnoser: Diagnoser;
+    try {
+        diagnoser = new Diagnoser({ ...catalogs(options), sources: options.source, serviceTags });
+    } catch (error) {
+        throw error instanceof UsageError ? error : new UsageError((error as Error).message);
+    }
+    for (const file of options.logs) {
+        await readLogFile(file, (event) => diagnoser.add(event));
+    }
+    return diagnoser.result();
+}
+
+function advice(flow: DiagnosedFlow): string {
+    const what = flow.kind === "fqdn" ? "application rule" : "network rule";
+    const target = flow.requirement?.destination ?? flow.serviceTag ?? flow.destination;
+    if (flow.verdict === "unrelated") {
+        return flow.serviceTag ? `in service tag ${flow.serviceTag}` : "";
+    }
+    const scenario = flow.verdict === "scenario" ? ` (if you use scenario ${flow.requirement!.scenario})` : "";
+    return `add ${what}: ${target} ${flow.protocol}/${flow.port}${scenario}`;
+}
+
+export async function runDiagnose(options: DiagnoseOptions, out: OutputOptions): Promise<number> {
+    const result = await diagnose(options);
+    if (options.format === "json") {
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    } else {
+        const colour = { required: "red", scenario: "yellow", unrelated: "green" } as const;
+        const rows = result.flows.map((f) => [
+            paint(out, colour[f.verdict], f.verdict),
+            f.destination,
+            f.protocol,
+            String(f.port),
+            String(f.count),
+            f.lastSeen,
+            advice(f),
+        ]);
+        const head = ["Verdict", "Destination", "Protocol", "Port", "Count", "Last seen", "What to do"];
+        process.stdout.write(`${table(head, rows, out)}\n`);
+        if (result.apart.length) {
+            const lines = result.apart.map((a) => `  - ${a.reason} (${a.count}x): ${a.message}`);
+            process.stdout.write(`\nNot fixed by an allow rule:\n${lines.join("\n")}\n`);
+        }
+        const s = result.summary;
+        process.stdout.write(
+            `\n${s.rows} rows, ${s.denied} denied (${s.outsideSources} from other sources): ` +
+                `${s.required} required, ${s.scenario} scenario, ${s.unrelated} unrelated\n`,
+        );
+    }
+    return result.summary.required ? 1 : 0;
+}

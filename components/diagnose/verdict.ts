@@ -1,0 +1,243 @@
+/**
+ * Diagnosis (pure): denied flows from firewall logs, grouped per (destination, protocol, port) and
+ * judged against what Azure ML needs. `required`: the chosen catalog needs it (a rule is missing);
+ * `scenario`: only a scenario that was not chosen needs it; `unrelated`: not an Azure ML destination.
+ * Names match as in the coverage semantics (wildcards, case, trailing dots); an IP matches a service
+ * tag requirement when the Service Tags file puts it in that tag.
+ */
+import { covers, parsePattern } from "../coverage/evaluate";
+import { Ipv4Interval, contains, parseIpv4 } from "../net";
+import type { Requirement } from "../requirements";
+import { ApartEvent, FlowEvent, LogEvent } from "./records";
+
+export type Verdict = "required" | "scenario" | "unrelated";
+
+export interface DiagnosedFlow {
+    destination: string;
+    kind: "fqdn" | "ip";
+    protocol: string;
+    port: number;
+    count: number;
+    firstSeen: string;
+    lastSeen: string;
+    serviceTag?: string;
+    verdict: Verdict;
+    requirement?: { destination: string; scenario: string };
+}
+
+export interface DiagnosisSummary {
+    rows: number;
+    denied: number;
+    outsideSources: number;
+    flows: number;
+    required: number;
+    scenario: number;
+    unrelated: number;
+    apart: number;
+    skipped: number;
+}
+
+export interface Diagnosis {
+    flows: DiagnosedFlow[];
+    apart: { reason: string; message: string; count: number }[];
+    summary: DiagnosisSummary;
+}
+
+/** One service tag and its IPv4 prefixes. */
+export interface ServiceTagRanges {
+    name: string;
+    ranges: Ipv4Interval[];
+}
+
+export interface DiagnoseInput {
+    /** What the chosen catalog needs. */
+    required: Requirement[];
+    /** What any scenario of the cloud needs (a superset of `required`); without it, no `scenario` verdict. */
+    offered?: Requirement[];
+    /** Workload sources (CIDRs); flows from elsewhere are counted and left out. */
+    sources?: string[];
+    /** Microsoft's service tags, to name IP destinations. */
+    serviceTags?: ServiceTagRanges[];
+}
+
+/** Reads Microsoft's Service Tags JSON (`values[].name`, `values[].properties.addressPrefixes`), IPv4 only. */
+export function serviceTagRanges(document: unknown): ServiceTagRanges[] {
+    const values = (document as { values?: unknown })?.values;
+    if (!Array.isArray(values)) {
+        throw new Error("not a Service Tags file (no `values` array)");
+    }
+    return values.map((value: { name?: unknown; properties?: { addressPrefixes?: unknown } }) => ({
+        name: String(value.name),
+        ranges: (Array.isArray(value.properties?.addressPrefixes) ? value.properties!.addressPrefixes : [])
+            .map((prefix: unknown) => parseIpv4(String(prefix))?.interval)
+            .filter((range): range is Ipv4Interval => range !== undefined),
+    }));
+}
+
+function size(range: Ipv4Interval): number {
+    return range.end - range.start;
+}
+
+function protocolMatches(requirement: Requirement, flow: FlowEvent): boolean {
+    if (flow.kind === "fqdn") {
+        return requirement.protocol !== "UDP"; // application rules carry TCP
+    }
+    return requirement.protocol === "Any" || requirement.protocol === flow.protocol;
+}
+
+/** Accumulates log events; `result()` gives the diagnosis. */
+export class Diagnoser {
+    private readonly groups = new Map<string, DiagnosedFlow>();
+    private readonly apartGroups = new Map<string, { reason: string; message: string; count: number }>();
+    private readonly summary: DiagnosisSummary = {
+        rows: 0,
+        denied: 0,
+        outsideSources: 0,
+        flows: 0,
+        required: 0,
+        scenario: 0,
+        unrelated: 0,
+        apart: 0,
+        skipped: 0,
+    };
+    private readonly sources: Ipv4Interval[];
+    private readonly knownTags: Set<string>;
+    private readonly tagCache = new Map<string, { containing: Set<string>; named?: string }>();
+
+    constructor(private readonly input: DiagnoseInput) {
+        this.sources = (input.sources ?? []).map((source) => {
+            const parsed = parseIpv4(source);
+            if (!parsed) {
+                throw new Error(`--source ${JSON.stringify(source)} is not an IPv4 address, CIDR or range`);
+            }
+            return parsed.interval;
+        });
+        this.knownTags = new Set(
+            [...input.required, ...(input.offered ?? [])]
+                .filter((r) => r.kind === "serviceTag")
+                .map((r) => r.destination.toLowerCase()),
+        );
+    }
+
+    add(event: LogEvent): void {
+        this.summary.rows += 1;
+        if (event.type === "skipped") {
+            this.summary.skipped += 1;
+        } else if (event.type === "apart") {
+            this.addApart(event);
+        } else if (event.action.toLowerCase() === "deny") {
+            this.addDenied(event);
+        }
+    }
+
+    private addApart(event: ApartEvent): void {
+        this.summary.apart += 1;
+        const key = `${event.reason}\u0000${event.message}`;
+        const group = this.apartGroups.get(key) ?? { reason: event.reason, message: event.message, count: 0 };
+        group.count += 1;
+        this.apartGroups.set(key, group);
+    }
+
+    private fromWorkload(flow: FlowEvent): boolean {
+        if (!this.sources.length) {
+            return true;
+        }
+        const source = flow.sourceIp ? parseIpv4(flow.sourceIp)?.interval : undefined;
+        return source !== undefined && this.sources.some((range) => contains(range, source));
+    }
+
+    private addDenied(flow: FlowEvent): void {
+        this.summary.denied += 1;
+        if (!this.fromWorkload(flow)) {
+            this.summary.outsideSources += 1;
+            return;
+        }
+        const key = `${flow.kind}|${flow.destination}|${flow.protocol}|${flow.port}`;
+        const group = this.groups.get(key);
+        if (group) {
+            group.count += 1;
+            group.firstSeen = flow.time < group.firstSeen ? flow.time : group.firstSeen;
+            group.lastSeen = flow.time > group.lastSeen ? flow.time : group.lastSeen;
+            return;
+        }
+        this.groups.set(key, this.judge(flow));
+    }
+
+    /** The tags that contain an IP, and the one to show: catalog-known first, then the narrowest. */
+    private tagsOf(ip: string): { containing: Set<string>; named?: string } {
+        const cached = this.tagCache.get(ip);
+        if (cached) {
+            return cached;
+        }
+        const address = parseIpv4(ip)?.interval;
+        const hits: { name: string; size: number }[] = [];
+        for (const tag of address ? (this.input.serviceTags ?? []) : []) {
+            const range = tag.ranges.filter((r) => contains(r, address!)).sort((a, b) => size(a) - size(b))[0];
+            if (range) {
+                hits.push({ name: tag.name, size: size(range) });
+            }
+        }
+        const known = (name: string) => (this.knownTags.has(name.toLowerCase()) ? 0 : 1);
+        hits.sort((a, b) => known(a.name) - known(b.name) || a.size - b.size || a.name.localeCompare(b.name));
+        const result = { containing: new Set(hits.map((h) => h.name.toLowerCase())), named: hits[0]?.name };
+        this.tagCache.set(ip, result);
+        return result;
+    }
+
+    /** The narrowest requirement the flow falls under: an exact name before a wildcard, a longer suffix first. */
+    private matching(requirements: Requirement[], flow: FlowEvent, tags: Set<string>): Requirement | undefined {
+        const name = flow.kind === "fqdn" ? parsePattern(flow.destination) : undefined;
+        const hits = requirements.filter((r) => {
+            if (!r.ports.includes(flow.port) || !protocolMatches(r, flow)) {
+                return false;
+            }
+            if (r.kind === "serviceTag") {
+                return flow.kind === "ip" && tags.has(r.destination.toLowerCase());
+            }
+            const pattern = parsePattern(r.destination);
+            return name !== undefined && pattern !== undefined && covers(pattern, name);
+        });
+        const specificity = (r: Requirement) => (r.destination.includes("*") ? 0 : 1000) + r.destination.length;
+        return hits.sort((a, b) => specificity(b) - specificity(a))[0];
+    }
+
+    private judge(flow: FlowEvent): DiagnosedFlow {
+        const tags = flow.kind === "ip" ? this.tagsOf(flow.destination) : { containing: new Set<string>() };
+        const required = this.matching(this.input.required, flow, tags.containing);
+        const offered = required ?? this.matching(this.input.offered ?? [], flow, tags.containing);
+        const verdict: Verdict = required ? "required" : offered ? "scenario" : "unrelated";
+        return {
+            destination: flow.destination,
+            kind: flow.kind,
+            protocol: flow.protocol,
+            port: flow.port,
+            count: 1,
+            firstSeen: flow.time,
+            lastSeen: flow.time,
+            ...(tags.named ? { serviceTag: tags.named } : {}),
+            verdict,
+            ...(offered
+                ? { requirement: { destination: offered.destination, scenario: offered.scenario ?? "core" } }
+                : {}),
+        };
+    }
+
+    result(): Diagnosis {
+        const order: Record<Verdict, number> = { required: 0, scenario: 1, unrelated: 2 };
+        const flows = [...this.groups.values()].sort(
+            (a, b) =>
+                order[a.verdict] - order[b.verdict] ||
+                a.destination.localeCompare(b.destination) ||
+                a.protocol.localeCompare(b.protocol) ||
+                a.port - b.port,
+        );
+        const summary = { ...this.summary, flows: flows.length };
+        for (const flow of flows) {
+            summary[flow.verdict] += 1;
+        }
+        const apart = [...this.apartGroups.values()].sort(
+            (a, b) => a.reason.localeCompare(b.reason) || a.message.localeCompare(b.message),
+        );
+        return { flows, apart, summary };
+    }
+}

@@ -1,0 +1,192 @@
+/** `diagnose`: firewall logs in every supported shape, through the real binary, and the record reader. */
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { eventOf, legacyMessage } from "../components/diagnose/records";
+
+const BIN = path.join(__dirname, "..", "bin", "azureml-firewall");
+const LOGS = path.join(__dirname, "fixtures", "logs");
+const WS = ["--cloud", "public", "--storage", "stamlprod001", "--region", "westeurope"];
+const TAGS = ["--service-tags", path.join(LOGS, "ServiceTags_Public.sample.json")];
+
+function cli(...args: string[]) {
+    const result = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function diagnose(file: string, ...args: string[]) {
+    const run = cli("diagnose", "--logs", path.join(LOGS, file), ...WS, "--format", "json", ...args);
+    assert.strictEqual(run.stderr, "", run.stderr);
+    return { code: run.code, result: JSON.parse(run.stdout) };
+}
+
+function row(flow: any): string {
+    const requirement = flow.requirement ? ` <- ${flow.requirement.destination} (${flow.requirement.scenario})` : "";
+    const tag = flow.serviceTag ? ` [${flow.serviceTag}]` : "";
+    return `${flow.verdict} ${flow.destination} ${flow.protocol}/${flow.port} x${flow.count}${tag}${requirement}`;
+}
+
+describe("diagnose", () => {
+    it("judges resource-specific rows as az prints them, with sources, service tags and wildcards", () => {
+        const { code, result } = diagnose("azfw.az.json", "--source", "10.30.1.0/24", ...TAGS);
+        assert.strictEqual(code, 1);
+        assert.deepStrictEqual(result.flows.map(row), [
+            "required 20.1.2.3 UDP/5831 x1 [AzureMachineLearning] <- AzureMachineLearning (core)",
+            "required 20.60.40.7 TCP/445 x1 [Storage.WestEurope] <- Storage.WestEurope (core)",
+            "required node1.westeurope.instances.azureml.ms HTTPS/443 x1 <- *.instances.azureml.ms (core)",
+            "required stamlprod001.blob.core.windows.net HTTPS/443 x2 <- stamlprod001.blob.core.windows.net (core)",
+            "scenario files.pythonhosted.org HTTPS/443 x1 <- *.pythonhosted.org (python)",
+            "unrelated 203.0.113.9 TCP/22 x1",
+            "unrelated www.example.com HTTPS/443 x1",
+        ]);
+        const blob = result.flows.find((f: any) => f.destination === "stamlprod001.blob.core.windows.net");
+        assert.strictEqual(blob.firstSeen, "2026-11-20T10:00:01.2000000Z");
+        assert.strictEqual(blob.lastSeen, "2026-11-20T10:00:05.1000000Z");
+        assert.strictEqual(blob.kind, "fqdn");
+        assert.deepStrictEqual(result.summary, {
+            rows: 11,
+            denied: 9,
+            outsideSources: 1,
+            flows: 7,
+            required: 4,
+            scenario: 1,
+            unrelated: 2,
+            apart: 0,
+            skipped: 1,
+        });
+    });
+
+    it("counts flows from every source when --source is not given", () => {
+        const { result } = diagnose("azfw.az.json", ...TAGS);
+        const blob = result.flows.find((f: any) => f.destination === "stamlprod001.blob.core.windows.net");
+        assert.strictEqual(blob.count, 3);
+        assert.strictEqual(result.summary.outsideSources, 0);
+    });
+
+    it("without a Service Tags file an IP is not named and cannot be judged required", () => {
+        const { result } = diagnose("azfw.az.json", "--source", "10.30.1.0/24");
+        const ip = result.flows.filter((f: any) => f.kind === "ip").map(row);
+        assert.deepStrictEqual(ip, [
+            "unrelated 20.1.2.3 UDP/5831 x1",
+            "unrelated 20.60.40.7 TCP/445 x1",
+            "unrelated 203.0.113.9 TCP/22 x1",
+        ]);
+    });
+
+    it("reads the portal's CSV export (TimeGenerated [UTC])", () => {
+        const { code, result } = diagnose("azfw-application.portal.csv", "--source", "10.30.1.0/24");
+        assert.strictEqual(code, 1);
+        assert.deepStrictEqual(result.flows.map(row), [
+            "required node1.westeurope.instances.azureml.ms HTTPS/443 x1 <- *.instances.azureml.ms (core)",
+            "required stamlprod001.blob.core.windows.net HTTPS/443 x2 <- stamlprod001.blob.core.windows.net (core)",
+            "scenario files.pythonhosted.org HTTPS/443 x1 <- *.pythonhosted.org (python)",
+            "unrelated www.example.com HTTPS/443 x1",
+        ]);
+        assert.strictEqual(result.flows[1].lastSeen, "2026-11-20 10:00:05.100");
+    });
+
+    it("reads legacy AzureDiagnostics msg_s rows and reports DNAT and threat-intel lines apart", () => {
+        const { code, result } = diagnose("azure-diagnostics.az.json", ...TAGS);
+        assert.strictEqual(code, 1);
+        assert.deepStrictEqual(result.flows.map(row), [
+            "required 20.1.2.3 UDP/5831 x1 [AzureMachineLearning] <- AzureMachineLearning (core)",
+            "required stamlprod001.blob.core.windows.net HTTPS/443 x2 <- stamlprod001.blob.core.windows.net (core)",
+        ]);
+        assert.deepStrictEqual(
+            result.apart.map((a: any) => `${a.reason} x${a.count}`),
+            ["DNAT x1", "threat intelligence x1"],
+        );
+        assert.strictEqual(result.summary.denied, 3);
+    });
+
+    it("reads diagnostic-setting JSON lines in both structured and legacy categories", () => {
+        const { code, result } = diagnose("archive.jsonl", ...TAGS);
+        assert.strictEqual(code, 1);
+        assert.deepStrictEqual(result.flows.map(row), [
+            "required 20.60.40.7 TCP/445 x1 [Storage.WestEurope] <- Storage.WestEurope (core)",
+            "required login.microsoftonline.com HTTPS/443 x2 <- login.microsoftonline.com (core)",
+        ]);
+        assert.strictEqual(result.summary.skipped, 1);
+    });
+
+    it("exits 0 when no required flow is denied, and the table says what to add", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "diagnose-"));
+        const file = path.join(dir, "ok.json");
+        const rows = JSON.parse(fs.readFileSync(path.join(LOGS, "azfw.az.json"), "utf8"));
+        fs.writeFileSync(file, JSON.stringify(rows.filter((r: any) => /pythonhosted|example/.test(r.Fqdn ?? ""))));
+        const json = cli("diagnose", "--logs", file, ...WS, "--format", "json");
+        assert.strictEqual(json.code, 0);
+        const table = cli("diagnose", "--logs", file, ...WS);
+        assert.strictEqual(table.code, 0);
+        assert.match(
+            table.stdout,
+            /add application rule: \*\.pythonhosted\.org HTTPS\/443 \(if you use scenario python\)/,
+        );
+        assert.match(table.stdout, /2 rows, 2 denied \(0 from other sources\): 0 required, 1 scenario, 1 unrelated/);
+        fs.rmSync(dir, { recursive: true });
+    });
+
+    it("names the file and line of an unreadable row, and exits 2", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "diagnose-"));
+        const file = path.join(dir, "bad.jsonl");
+        const good = fs.readFileSync(path.join(LOGS, "archive.jsonl"), "utf8").split("\n")[0];
+        fs.writeFileSync(
+            file,
+            `${good}\n${JSON.stringify({
+                time: "x",
+                category: "AZFWNetworkRule",
+                properties: { DestinationIp: "1.2.3.4", DestinationPort: "99999" },
+            })}\n`,
+        );
+        const run = cli("diagnose", "--logs", file, ...WS);
+        assert.strictEqual(run.code, 2);
+        assert.strictEqual(
+            run.stderr,
+            `azureml-firewall: ${file}:2: DestinationPort: port "99999" is not a whole number from 0 to 65535\n`,
+        );
+        const missing = cli("diagnose", ...WS);
+        assert.strictEqual(missing.code, 2);
+        assert.match(missing.stderr, /missing --logs FILE/);
+        fs.rmSync(dir, { recursive: true });
+    });
+
+    it("reads a UTF-16LE export (Windows PowerShell 5.1 redirection)", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "diagnose-"));
+        const file = path.join(dir, "utf16.jsonl");
+        const text = fs.readFileSync(path.join(LOGS, "archive.jsonl"), "utf8");
+        fs.writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]));
+        const run = cli("diagnose", "--logs", file, ...WS, ...TAGS, "--format", "json");
+        assert.strictEqual(run.code, 1, run.stderr);
+        assert.strictEqual(JSON.parse(run.stdout).summary.required, 2);
+        fs.rmSync(dir, { recursive: true });
+    });
+});
+
+describe("diagnose records", () => {
+    it("reads legacy application and network messages", () => {
+        assert.deepStrictEqual(
+            legacyMessage(
+                "HTTP request from 10.0.0.4:5000 to Archive.Ubuntu.com.:80. Action: Deny. No rule matched.",
+                "t",
+            ),
+            {
+                type: "flow",
+                time: "t",
+                sourceIp: "10.0.0.4",
+                destination: "archive.ubuntu.com",
+                kind: "fqdn",
+                protocol: "HTTP",
+                port: 80,
+                action: "Deny",
+            },
+        );
+        assert.deepStrictEqual(legacyMessage("not a flow", "t"), undefined);
+    });
+
+    it("refuses a row that is not a firewall log row, saying why", () => {
+        assert.throws(() => eventOf({ foo: "bar" }), /not an Azure Firewall log row/);
+        assert.throws(() => eventOf({ msg_s: "hello" }), /the message "hello" is not a firewall flow/);
+    });
+});
