@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as readline from "readline";
 import { LogEvent, eventOf } from "../components/diagnose/records";
-import { Diagnoser, Diagnosis, DiagnosedFlow, serviceTagRanges } from "../components/diagnose/verdict";
+import { Diagnoser, Diagnosis, DiagnosedFlow, DnsIndex, serviceTagRanges } from "../components/diagnose/verdict";
 import type { Requirement } from "../components/requirements";
 import { CatalogFlags, requirementsFor } from "./audit";
 import { UsageError } from "./errors";
@@ -54,7 +54,10 @@ class LineReader {
     private header?: string[];
     private mode?: "jsonl" | "csv";
 
-    constructor(private readonly emit: (event: LogEvent) => void) {}
+    constructor(
+        private readonly emit: (event: LogEvent) => void,
+        private readonly wanted: (line: string) => boolean = () => true,
+    ) {}
 
     line(raw: string): void {
         const line = raw.trim();
@@ -62,6 +65,9 @@ class LineReader {
             return;
         }
         this.mode = this.mode ?? (line.startsWith("{") ? "jsonl" : "csv");
+        if ((this.mode === "jsonl" || this.header) && !this.wanted(line)) {
+            return;
+        }
         if (this.mode === "jsonl") {
             this.emit(eventOf(JSON.parse(line)));
         } else if (!this.header) {
@@ -108,8 +114,15 @@ async function readLines(file: string, reader: LineReader): Promise<void> {
     }
 }
 
-/** Feeds every row of one log file to `emit`; JSON lines and CSV are streamed. */
-export async function readLogFile(file: string, emit: (event: LogEvent) => void): Promise<void> {
+/**
+ * Feeds the rows of one log file to `emit`; JSON lines and CSV are streamed. `wanted` is a cheap test on a
+ * row's text: rows it refuses are not parsed.
+ */
+export async function readLogFile(
+    file: string,
+    emit: (event: LogEvent) => void,
+    wanted?: (line: string) => boolean,
+): Promise<void> {
     const head = headOf(file);
     const utf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
     const first = utf16
@@ -131,7 +144,7 @@ export async function readLogFile(file: string, emit: (event: LogEvent) => void)
             }
         });
     } else if (utf16) {
-        const reader = new LineReader(emit);
+        const reader = new LineReader(emit, wanted);
         readText(file)
             .split(/\r?\n/)
             .forEach((line, i) => {
@@ -142,7 +155,7 @@ export async function readLogFile(file: string, emit: (event: LogEvent) => void)
                 }
             });
     } else {
-        await readLines(file, new LineReader(emit));
+        await readLines(file, new LineReader(emit, wanted));
     }
 }
 
@@ -166,6 +179,20 @@ function catalogs(options: DiagnoseOptions): { required: Requirement[]; offered?
     return { required, offered };
 }
 
+/** First pass: the DNS proxy queries in the logs (only rows that can be DNS rows are parsed). */
+async function dnsQueries(files: string[]): Promise<DnsIndex | undefined> {
+    const index = new DnsIndex();
+    const maybeDns = (line: string) => /QueryName|DNS Request/.test(line);
+    for (const file of files) {
+        await readLogFile(
+            file,
+            (event) => event.type === "dns" && index.add(event.sourceIp, event.time, event.name),
+            maybeDns,
+        );
+    }
+    return index.size ? index : undefined;
+}
+
 export async function diagnose(options: DiagnoseOptions): Promise<Diagnosis> {
     if (!options.logs?.length) {
         throw new UsageError("missing --logs FILE: give the firewall log export(s) to read");
@@ -179,9 +206,10 @@ export async function diagnose(options: DiagnoseOptions): Promise<Diagnosis> {
               }
           })()
         : undefined;
+    const dns = await dnsQueries(options.logs);
     let diagnoser: Diagnoser;
     try {
-        diagnoser = new Diagnoser({ ...catalogs(options), sources: options.source, serviceTags });
+        diagnoser = new Diagnoser({ ...catalogs(options), sources: options.source, serviceTags, dns });
     } catch (error) {
         throw error instanceof UsageError ? error : new UsageError((error as Error).message);
     }
@@ -192,13 +220,13 @@ export async function diagnose(options: DiagnoseOptions): Promise<Diagnosis> {
 }
 
 function advice(flow: DiagnosedFlow): string {
-    const what = flow.kind === "fqdn" ? "application rule" : "network rule";
-    const target = flow.requirement?.destination ?? flow.serviceTag ?? flow.destination;
-    if (flow.verdict === "unrelated") {
-        return flow.serviceTag ? `in service tag ${flow.serviceTag}` : "";
+    const dns = flow.resolvedFrom ? ` (name from DNS correlation; IP ${flow.resolvedFrom.ip})` : "";
+    if (!flow.requirement) {
+        return flow.serviceTag ? `in service tag ${flow.serviceTag}` : dns.trim();
     }
-    const scenario = flow.verdict === "scenario" ? ` (if you use scenario ${flow.requirement!.scenario})` : "";
-    return `add ${what}: ${target} ${flow.protocol}/${flow.port}${scenario}`;
+    const scenario = flow.verdict === "scenario" ? ` (if you use scenario ${flow.requirement.scenario})` : "";
+    const [kind, rule, protocol] = flow.requirement.rule.split(" ");
+    return `add ${kind} ${rule}: ${flow.requirement.destination} ${protocol}${scenario}${dns}`;
 }
 
 export async function runDiagnose(options: DiagnoseOptions, out: OutputOptions): Promise<number> {

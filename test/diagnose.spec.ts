@@ -111,6 +111,35 @@ describe("diagnose", () => {
         assert.strictEqual(result.summary.skipped, 1);
     });
 
+    it("names an IP by the DNS query the same client made at most 2 s before (rows in any order)", () => {
+        const { code, result } = diagnose("dns-correlation.az.json", ...TAGS);
+        assert.strictEqual(code, 1);
+        assert.deepStrictEqual(result.flows.map(row), [
+            "required 20.1.2.3 UDP/5831 x1 [AzureMachineLearning] <- AzureMachineLearning (core)",
+            "required ml.azure.com TCP/443 x1 <- ml.azure.com (core)",
+            "required stamlprod001.file.core.windows.net TCP/445 x1 <- stamlprod001.file.core.windows.net (core)",
+            "unrelated 198.51.100.20 TCP/8080 x1",
+        ]);
+        const named = result.flows.filter((f: any) => f.resolvedFrom);
+        assert.deepStrictEqual(
+            named.map((f: any) => [f.destination, f.kind, f.resolvedFrom, f.requirement.rule]),
+            [
+                ["ml.azure.com", "fqdn", { ip: "13.107.246.1", by: "dns-correlation" }, "application rule Https:443"],
+                [
+                    "stamlprod001.file.core.windows.net",
+                    "fqdn",
+                    { ip: "20.60.40.9", by: "dns-correlation" },
+                    "network rule TCP/445",
+                ],
+            ],
+        );
+        const table = cli("diagnose", "--logs", path.join(LOGS, "dns-correlation.az.json"), ...WS);
+        assert.match(
+            table.stdout,
+            /add network rule: stamlprod001\.file\.core\.windows\.net TCP\/445 \(name from DNS correlation; IP 20\.60\.40\.9\)/,
+        );
+    });
+
     it("exits 0 when no required flow is denied, and the table says what to add", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "diagnose-"));
         const file = path.join(dir, "ok.json");
@@ -122,7 +151,7 @@ describe("diagnose", () => {
         assert.strictEqual(table.code, 0);
         assert.match(
             table.stdout,
-            /add application rule: \*\.pythonhosted\.org HTTPS\/443 \(if you use scenario python\)/,
+            /add application rule: \*\.pythonhosted\.org Https:443 \(if you use scenario python\)/,
         );
         assert.match(table.stdout, /2 rows, 2 denied \(0 from other sources\): 0 required, 1 scenario, 1 unrelated/);
         fs.rmSync(dir, { recursive: true });

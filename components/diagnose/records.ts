@@ -9,7 +9,8 @@
  * - legacy `AzureDiagnostics` rows (`Category` `AzureFirewallApplicationRule` /
  *   `AzureFirewallNetworkRule`, the flow written out in `msg_s`);
  * - diagnostic-setting archives (`time`, `category`, `properties`), in either of the two forms above.
- * DNS proxy rows (`AZFWDnsQuery`, `AzureFirewallDnsProxy`) are recognised and not flows.
+ * DNS proxy rows (`AZFWDnsQuery` with `QueryName`, legacy `AzureFirewallDnsProxy` messages) give the
+ * name a client asked for, used to name the IP of a network-rule flow that follows it.
  */
 
 /** One firewall decision about one flow. */
@@ -33,13 +34,21 @@ export interface ApartEvent {
     message: string;
 }
 
-/** A row that is a log record but not a flow (DNS query, a category this tool does not read). */
+/** A DNS proxy query: which name a client asked for, and when. */
+export interface DnsEvent {
+    type: "dns";
+    time: string;
+    sourceIp: string;
+    name: string;
+}
+
+/** A row that is a log record but not a flow (a category this tool does not read). */
 export interface SkippedEvent {
     type: "skipped";
     category: string;
 }
 
-export type LogEvent = FlowEvent | ApartEvent | SkippedEvent;
+export type LogEvent = FlowEvent | ApartEvent | DnsEvent | SkippedEvent;
 
 type Row = Record<string, unknown>;
 
@@ -71,7 +80,7 @@ function timeOf(row: Row): string {
 
 /** The category of a row: the table (`Type`), the legacy `Category`, or the archive's `category`. */
 function categoryOf(row: Row): string | undefined {
-    return text(row, "Type", "Category", "category")?.toLowerCase();
+    return text(row, "Category", "category", "Type")?.toLowerCase();
 }
 
 function structured(row: Row, category: string, time: string): FlowEvent {
@@ -127,6 +136,15 @@ export function legacyMessage(message: string, time: string): FlowEvent | ApartE
     };
 }
 
+const LEGACY_DNS = /^DNS Request: ([^\s:]+):\d+ - \S+ \S+ \S+ (\S+)/;
+
+function dnsOf(row: Row, message: string | undefined, time: string): DnsEvent | undefined {
+    const legacy = message !== undefined ? LEGACY_DNS.exec(message.trim()) : undefined;
+    const sourceIp = legacy?.[1] ?? text(row, "SourceIp");
+    const name = legacy?.[2] ?? text(row, "QueryName");
+    return sourceIp && name ? { type: "dns", time, sourceIp, name: name.toLowerCase().replace(/\.$/, "") } : undefined;
+}
+
 function flattened(row: Row): Row {
     const properties = row.properties;
     return properties && typeof properties === "object" && !Array.isArray(properties)
@@ -141,7 +159,7 @@ export function eventOf(input: Row): LogEvent {
     const time = timeOf(row);
     const message = text(row, "msg_s", "msg");
     if (category && DNS.includes(category)) {
-        return { type: "skipped", category };
+        return dnsOf(row, message, time) ?? { type: "skipped", category };
     }
     if (message !== undefined) {
         const event = legacyMessage(message, time);

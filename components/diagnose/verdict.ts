@@ -3,7 +3,8 @@
  * judged against what Azure ML needs. `required`: the chosen catalog needs it (a rule is missing);
  * `scenario`: only a scenario that was not chosen needs it; `unrelated`: not an Azure ML destination.
  * Names match as in the coverage semantics (wildcards, case, trailing dots); an IP matches a service
- * tag requirement when the Service Tags file puts it in that tag.
+ * tag requirement when the Service Tags file puts it in that tag. Where DNS proxy rows are given, the
+ * IP of a network-rule flow is named by the last name the same client queried at most 2 s before.
  */
 import { covers, parsePattern } from "../coverage/evaluate";
 import { Ipv4Interval, contains, parseIpv4 } from "../net";
@@ -21,8 +22,11 @@ export interface DiagnosedFlow {
     firstSeen: string;
     lastSeen: string;
     serviceTag?: string;
+    /** Set when the name came from DNS correlation: the IP the flow went to. */
+    resolvedFrom?: { ip: string; by: "dns-correlation" };
     verdict: Verdict;
-    requirement?: { destination: string; scenario: string };
+    /** The requirement the flow falls under, and the kind of rule that allows it. */
+    requirement?: { destination: string; scenario: string; rule: string };
 }
 
 export interface DiagnosisSummary {
@@ -58,6 +62,8 @@ export interface DiagnoseInput {
     sources?: string[];
     /** Microsoft's service tags, to name IP destinations. */
     serviceTags?: ServiceTagRanges[];
+    /** DNS proxy queries (read before the flows), to name IP destinations. */
+    dns?: DnsIndex;
 }
 
 /** Reads Microsoft's Service Tags JSON (`values[].name`, `values[].properties.addressPrefixes`), IPv4 only. */
@@ -79,10 +85,73 @@ function size(range: Ipv4Interval): number {
 }
 
 function protocolMatches(requirement: Requirement, flow: FlowEvent): boolean {
-    if (flow.kind === "fqdn") {
-        return requirement.protocol !== "UDP"; // application rules carry TCP
+    if (flow.protocol !== "TCP" && flow.protocol !== "UDP") {
+        return requirement.protocol !== "UDP"; // an application rule's HTTP/HTTPS/MSSQL flow runs on TCP
     }
     return requirement.protocol === "Any" || requirement.protocol === flow.protocol;
+}
+
+/** Milliseconds of a log time; a time without a zone (the portal's `TimeGenerated [UTC]`) is UTC. */
+export function timeMs(time: string): number {
+    return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(time) ? time : `${time}Z`);
+}
+
+/** How far back a DNS query may be to name the flow that follows it. */
+export const DNS_WINDOW_MS = 2000;
+
+/** DNS queries per client, sorted by time, to name IP flows. */
+export class DnsIndex {
+    private readonly byClient = new Map<string, { at: number; name: string }[]>();
+    private sorted = true;
+
+    add(sourceIp: string, time: string, name: string): void {
+        const at = timeMs(time);
+        if (Number.isNaN(at)) {
+            return;
+        }
+        const list = this.byClient.get(sourceIp) ?? [];
+        list.push({ at, name });
+        this.byClient.set(sourceIp, list);
+        this.sorted = false;
+    }
+
+    get size(): number {
+        return this.byClient.size;
+    }
+
+    /** The name `client` queried last at or before `time`, at most `DNS_WINDOW_MS` earlier. */
+    nameFor(client: string | undefined, time: string): string | undefined {
+        if (!this.sorted) {
+            this.byClient.forEach((list) => list.sort((a, b) => a.at - b.at));
+            this.sorted = true;
+        }
+        const list = client ? this.byClient.get(client) : undefined;
+        const at = timeMs(time);
+        if (!list || Number.isNaN(at)) {
+            return undefined;
+        }
+        let low = 0;
+        let high = list.length;
+        while (low < high) {
+            const middle = (low + high) >> 1;
+            if (list[middle].at <= at) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        const last = list[low - 1];
+        return last && at - last.at <= DNS_WINDOW_MS ? last.name : undefined;
+    }
+}
+
+/** What to allow: an application rule (`Https:443`) where the catalog gives an application protocol. */
+function requirementOf(requirement: Requirement, port: number): NonNullable<DiagnosedFlow["requirement"]> {
+    const rule =
+        requirement.appProtocol && requirement.kind === "fqdn"
+            ? `application rule ${requirement.appProtocol}:${port}`
+            : `network rule ${requirement.protocol}/${port}`;
+    return { destination: requirement.destination, scenario: requirement.scenario ?? "core", rule };
 }
 
 /** Accumulates log events; `result()` gives the diagnosis. */
@@ -121,7 +190,7 @@ export class Diagnoser {
 
     add(event: LogEvent): void {
         this.summary.rows += 1;
-        if (event.type === "skipped") {
+        if (event.type === "skipped" || event.type === "dns") {
             this.summary.skipped += 1;
         } else if (event.type === "apart") {
             this.addApart(event);
@@ -146,12 +215,16 @@ export class Diagnoser {
         return source !== undefined && this.sources.some((range) => contains(range, source));
     }
 
-    private addDenied(flow: FlowEvent): void {
+    private addDenied(denied: FlowEvent): void {
         this.summary.denied += 1;
-        if (!this.fromWorkload(flow)) {
+        if (!this.fromWorkload(denied)) {
             this.summary.outsideSources += 1;
             return;
         }
+        const name = denied.kind === "ip" ? this.input.dns?.nameFor(denied.sourceIp, denied.time) : undefined;
+        const flow: FlowEvent & { ip?: string } = name
+            ? { ...denied, destination: name, kind: "fqdn", ip: denied.destination }
+            : denied;
         const key = `${flow.kind}|${flow.destination}|${flow.protocol}|${flow.port}`;
         const group = this.groups.get(key);
         if (group) {
@@ -201,7 +274,7 @@ export class Diagnoser {
         return hits.sort((a, b) => specificity(b) - specificity(a))[0];
     }
 
-    private judge(flow: FlowEvent): DiagnosedFlow {
+    private judge(flow: FlowEvent & { ip?: string }): DiagnosedFlow {
         const tags = flow.kind === "ip" ? this.tagsOf(flow.destination) : { containing: new Set<string>() };
         const required = this.matching(this.input.required, flow, tags.containing);
         const offered = required ?? this.matching(this.input.offered ?? [], flow, tags.containing);
@@ -215,10 +288,9 @@ export class Diagnoser {
             firstSeen: flow.time,
             lastSeen: flow.time,
             ...(tags.named ? { serviceTag: tags.named } : {}),
+            ...(flow.ip ? { resolvedFrom: { ip: flow.ip, by: "dns-correlation" as const } } : {}),
             verdict,
-            ...(offered
-                ? { requirement: { destination: offered.destination, scenario: offered.scenario ?? "core" } }
-                : {}),
+            ...(offered ? { requirement: requirementOf(offered, flow.port) } : {}),
         };
     }
 
