@@ -869,7 +869,7 @@ describe("CLI (the real binary)", function () {
         const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
         const commands = readme
             .split("\n")
-            .filter((line) => /^\.\/bin\/azureml-firewall (hosts|plan|audit|catalog) /.test(line));
+            .filter((line) => /^\.\/bin\/azureml-firewall (hosts|plan|audit|catalog|diagnose) /.test(line));
         assert.ok(commands.length >= 8, `found ${commands.length} examples`);
         for (const command of commands) {
             const args = command
@@ -885,7 +885,7 @@ describe("CLI (the real binary)", function () {
     });
 
     it("prints help for each command and exits 0", () => {
-        for (const command of ["hosts", "audit", "plan"]) {
+        for (const command of ["hosts", "audit", "plan", "diagnose"]) {
             const run = cli(command, "--help");
             assert.strictEqual(run.code, 0);
             assert.match(run.stdout, new RegExp(`^Usage: azureml-firewall ${command} \\[options\\]`, "m"));

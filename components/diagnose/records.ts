@@ -145,18 +145,14 @@ function dnsOf(row: Row, message: string | undefined, time: string): DnsEvent | 
     return sourceIp && name ? { type: "dns", time, sourceIp, name: name.toLowerCase().replace(/\.$/, "") } : undefined;
 }
 
-function flattened(row: Row): Row {
-    const properties = row.properties;
-    return properties && typeof properties === "object" && !Array.isArray(properties)
-        ? { ...(properties as Row), category: row.category, time: row.time }
-        : row;
-}
-
 /** One row of any supported shape as a `LogEvent`; throws with a reason for a row it cannot read. */
 export function eventOf(input: Row): LogEvent {
-    const row = flattened(input);
-    const category = categoryOf(row);
-    const time = timeOf(row);
+    // A diagnostic-setting archive row holds the record in `properties` (read in place: no copy per row).
+    const properties = input.properties;
+    const archived = properties !== null && typeof properties === "object" && !Array.isArray(properties);
+    const row = archived ? (properties as Row) : input;
+    const category = archived ? text(input, "category")?.toLowerCase() : categoryOf(input);
+    const time = archived ? (text(input, "time") ?? "") : timeOf(input);
     const message = text(row, "msg_s", "msg");
     if (category && DNS.includes(category)) {
         return dnsOf(row, message, time) ?? { type: "skipped", category };

@@ -3,13 +3,14 @@
  * collected heap).
  * - evaluating the 10,000-rule policy for three workspaces with every scenario costs at most 2x its JSON.parse;
  * - the 100,000-rule evaluation costs at most 12x the 10,000-rule evaluation;
- * - the CLI (./cli.ts) and the policy pack's start-up (./pack.ts).
+ * - the CLI (./cli.ts), diagnose on 1M log rows (./diagnose.ts) and the policy pack's start-up (./pack.ts).
  * Exits 1 when a target is missed.
  */
 import { performance } from "perf_hooks";
 import { evaluateCoverage } from "../../components/coverage/evaluate";
 import { BENCH_SOURCES, benchPlan, syntheticGroups } from "./synthetic";
 import { cliBenchmarks } from "./cli";
+import { diagnoseBenchmarks } from "./diagnose";
 import { packBenchmarks } from "./pack";
 
 /** Best of the runs: the least disturbed by GC of earlier runs and by other work on the machine. */
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
         limit: 12,
     });
     targets.push(...cliBenchmarks());
+    targets.push(...diagnoseBenchmarks());
     targets.push(...(await packBenchmarks()));
     let failed = 0;
     for (const t of targets) {
