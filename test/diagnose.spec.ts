@@ -214,6 +214,32 @@ describe("diagnose records", () => {
         assert.deepStrictEqual(legacyMessage("not a flow", "t"), undefined);
     });
 
+    it("sets IDPS alerts apart and reads the URL form of application messages", () => {
+        const idps =
+            "TCP request from 10.30.1.4:40000 to 203.0.113.5:443. Action: Alert. Signature: 2008581. " +
+            "IDS: ET P2P BitTorrent DHT ping request. Priority: 1. " +
+            "Classification: Potential Corporate Privacy Violation";
+        assert.deepStrictEqual(legacyMessage(idps, "t"), { type: "apart", time: "t", reason: "IDPS", message: idps });
+        const url = legacyMessage(
+            "HTTP request from 10.30.1.4:40000 to cloud.r-project.org:80. Url: cloud.r-project.org/src. Action: Deny.",
+            "t",
+        );
+        assert.deepStrictEqual(
+            [url?.type, (url as any).destination, (url as any).action],
+            ["flow", "cloud.r-project.org", "Deny"],
+        );
+        assert.deepStrictEqual(
+            eventOf({
+                Category: "AzureFirewallDnsProxy",
+                msg_s:
+                    "DNS Request: 10.30.1.4:5350 - 10407 AAAA IN ML.Azure.com. " +
+                    "udp 40 false 1232 NOERROR qr,rd,ra 56 0.0003s",
+                TimeGenerated: "t",
+            }),
+            { type: "dns", time: "t", sourceIp: "10.30.1.4", name: "ml.azure.com" },
+        );
+    });
+
     it("refuses a row that is not a firewall log row, saying why", () => {
         assert.throws(() => eventOf({ foo: "bar" }), /not an Azure Firewall log row/);
         assert.throws(() => eventOf({ msg_s: "hello" }), /the message "hello" is not a firewall flow/);
