@@ -9,6 +9,7 @@ import { UsageError } from "./errors";
 import { OutputOptions, paint, table } from "./format";
 import { resolveHosts } from "./hosts";
 import { readJson, readText } from "./inputs";
+import { JsonArraySplitter } from "./jsonArray";
 
 export interface DiagnoseOptions extends CatalogFlags {
     logs?: string[];
@@ -115,8 +116,8 @@ async function readLines(file: string, reader: LineReader): Promise<void> {
 }
 
 /**
- * Feeds the rows of one log file to `emit`; JSON lines and CSV are streamed. `wanted` is a cheap test on a
- * row's text: rows it refuses are not parsed.
+ * Feeds the rows of one log file to `emit`; JSON arrays, JSON lines and CSV are streamed (UTF-16 files are
+ * read whole). `wanted` is a cheap test on a row's text: rows it refuses are not parsed.
  */
 export async function readLogFile(
     file: string,
@@ -125,37 +126,54 @@ export async function readLogFile(
 ): Promise<void> {
     const head = headOf(file);
     const utf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
-    const first = utf16
-        ? ""
-        : head
-              .toString("utf8")
-              .replace(/^\uFEFF/, "")
-              .trimStart()[0];
-    if (first === "[") {
-        const rows = readJson(file);
-        if (!Array.isArray(rows)) {
-            throw new UsageError(`${file}: expected a JSON array of log rows`);
-        }
-        rows.forEach((row, i) => {
+    // UTF-16 (what Windows PowerShell 5.1 `>` writes) is decoded whole, up to the size limit.
+    const text = utf16 ? readText(file) : undefined;
+    const start = text ?? head.toString("utf8").replace(/^\uFEFF/, "");
+    if (start.trimStart().startsWith("[")) {
+        await readArray(
+            file,
+            text !== undefined ? [text] : fs.createReadStream(file, { encoding: "utf8" }),
+            emit,
+            wanted,
+        );
+    } else if (text !== undefined) {
+        const reader = new LineReader(emit, wanted);
+        text.split(/\r?\n/).forEach((line, i) => {
             try {
-                emit(eventOf(row as Record<string, unknown>));
+                reader.line(line);
             } catch (error) {
-                throw new UsageError(`${file}: row ${i + 1}: ${(error as Error).message}`);
+                throw where(file, i + 1, error);
             }
         });
-    } else if (utf16) {
-        const reader = new LineReader(emit, wanted);
-        readText(file)
-            .split(/\r?\n/)
-            .forEach((line, i) => {
-                try {
-                    reader.line(line);
-                } catch (error) {
-                    throw where(file, i + 1, error);
-                }
-            });
     } else {
         await readLines(file, new LineReader(emit, wanted));
+    }
+}
+
+/** A JSON array of rows, element by element, from the pieces of its text. */
+async function readArray(
+    file: string,
+    pieces: AsyncIterable<string | Buffer> | Iterable<string>,
+    emit: (event: LogEvent) => void,
+    wanted?: (line: string) => boolean,
+): Promise<void> {
+    const splitter = new JsonArraySplitter();
+    let first = true;
+    let row = 0;
+    try {
+        for await (const piece of pieces) {
+            const chunk = first ? String(piece).replace(/^\uFEFF/, "") : String(piece);
+            first = false;
+            splitter.feed(chunk, (text, index) => {
+                row = index;
+                if (!wanted || wanted(text)) {
+                    emit(eventOf(JSON.parse(text)));
+                }
+            });
+        }
+        splitter.end();
+    } catch (error) {
+        throw new UsageError(`${file}: ${row ? `row ${row}: ` : ""}${(error as Error).message}`);
     }
 }
 

@@ -4,6 +4,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { JsonArraySplitter } from "../cli/jsonArray";
 import { eventOf, legacyMessage } from "../components/diagnose/records";
 
 const BIN = path.join(__dirname, "..", "bin", "azureml-firewall");
@@ -181,14 +182,19 @@ describe("diagnose", () => {
         fs.rmSync(dir, { recursive: true });
     });
 
-    it("reads a UTF-16LE export (Windows PowerShell 5.1 redirection)", () => {
+    it("reads UTF-16LE exports, JSON lines and JSON arrays (Windows PowerShell 5.1 redirection)", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "diagnose-"));
-        const file = path.join(dir, "utf16.jsonl");
-        const text = fs.readFileSync(path.join(LOGS, "archive.jsonl"), "utf8");
-        fs.writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]));
-        const run = cli("diagnose", "--logs", file, ...WS, ...TAGS, "--format", "json");
-        assert.strictEqual(run.code, 1, run.stderr);
-        assert.strictEqual(JSON.parse(run.stdout).summary.required, 2);
+        for (const [fixture, required] of [
+            ["archive.jsonl", 2],
+            ["azfw.az.json", 4],
+        ] as const) {
+            const file = path.join(dir, `utf16-${fixture}`);
+            const text = fs.readFileSync(path.join(LOGS, fixture), "utf8");
+            fs.writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]));
+            const run = cli("diagnose", "--logs", file, ...WS, ...TAGS, "--format", "json");
+            assert.strictEqual(run.code, 1, run.stderr);
+            assert.strictEqual(JSON.parse(run.stdout).summary.required, required, fixture);
+        }
         fs.rmSync(dir, { recursive: true });
     });
 });
@@ -243,5 +249,51 @@ describe("diagnose records", () => {
     it("refuses a row that is not a firewall log row, saying why", () => {
         assert.throws(() => eventOf({ foo: "bar" }), /not an Azure Firewall log row/);
         assert.throws(() => eventOf({ msg_s: "hello" }), /the message "hello" is not a firewall flow/);
+    });
+});
+
+describe("JSON array streaming", () => {
+    function split(text: string, size: number): string[] {
+        const splitter = new JsonArraySplitter();
+        const out: string[] = [];
+        for (let i = 0; i < text.length; i += size) {
+            splitter.feed(text.slice(i, i + size), (element) => out.push(element));
+        }
+        splitter.end();
+        return out;
+    }
+
+    it("hands over each element whole, whatever the chunk boundaries, braces and quotes in strings", () => {
+        const rows = [{ a: 'x}\\"]{', b: [1, { c: "]" }] }, { Fqdn: "h.example" }, {}];
+        const text = JSON.stringify(rows, null, 2);
+        for (const size of [1, 2, 3, 7, 64, text.length]) {
+            assert.deepStrictEqual(
+                split(text, size).map((t) => JSON.parse(t)),
+                rows,
+                `chunks of ${size}`,
+            );
+        }
+        assert.deepStrictEqual(split("[]", 1), []);
+    });
+
+    it("refuses what is not an array of objects, naming the row", () => {
+        assert.throws(() => split('{"a":1}', 4), /expected a JSON array of objects; found "\{" before the array/);
+        assert.throws(() => split('[{"a":1}, 2]', 4), /found "2" at row 2/);
+        assert.throws(() => split('[{"a":1}] x', 4), /found "x" after the array/);
+        assert.throws(() => split('[{"a":1}, {"b":', 4), /the JSON array is not closed \(the file ends inside row 2\)/);
+    });
+
+    it("names the row of a bad element in a JSON array file, and exits 2", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "diagnose-"));
+        const file = path.join(dir, "bad.json");
+        fs.writeFileSync(file, JSON.stringify([{ Fqdn: "a.example", DestinationPort: "443" }, { foo: 1 }]));
+        const run = cli("diagnose", "--logs", file, ...WS);
+        assert.strictEqual(run.code, 2);
+        assert.strictEqual(
+            run.stderr,
+            `azureml-firewall: ${file}: row 2: not an Azure Firewall log row ` +
+                "(no Fqdn, DestinationIp, msg_s or category)\n",
+        );
+        fs.rmSync(dir, { recursive: true });
     });
 });

@@ -2,7 +2,8 @@
  * `diagnose` on a 1,000,000-row diagnostic-setting archive (JSON lines: application, network and DNS
  * rows), whole processes:
  * - at most 3x a node process that streams the same lines and only JSON.parses each;
- * - peak RSS of the diagnose process under 300 MB (the file is several hundred MB: it is streamed).
+ * - peak RSS of the diagnose process under 300 MB (the file is several hundred MB: it is streamed), and
+ *   the same for the same rows as one JSON array (the shape `az monitor log-analytics query` prints).
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -97,6 +98,12 @@ export function diagnoseBenchmarks(): { name: string; value: number; limit: numb
         samples.diagnose.push(measured.ms);
         samples.rss.push(measured.rssMb);
     }
+    const array = path.join(dir, "rows.json");
+    fs.writeFileSync(array, `[\n${fs.readFileSync(file, "utf8").trimEnd().split("\n").join(",\n")}\n]\n`);
+    const arrayRss = run(
+        [BIN, "diagnose", "--logs", array, ...diagnose.slice(4), "--region", "westeurope"],
+        probe,
+    ).rssMb;
     fs.rmSync(dir, { recursive: true, force: true });
     const parse = Math.min(...samples.parse);
     const took = Math.min(...samples.diagnose);
@@ -108,5 +115,6 @@ export function diagnoseBenchmarks(): { name: string; value: number; limit: numb
     return [
         { name: "diagnose process (1M JSON lines) / stream+JSON.parse process", value: took / parse, limit: 3 },
         { name: "diagnose process (1M JSON lines) peak RSS, MB", value: rss, limit: 300 },
+        { name: "diagnose process (1M rows, one JSON array) peak RSS, MB", value: arrayRss, limit: 300 },
     ];
 }
