@@ -247,8 +247,21 @@ function advice(flow: DiagnosedFlow): string {
     return `add ${kind} ${rule}: ${flow.requirement.destination} ${protocol}${scenario}${dns}`;
 }
 
+/** Why some verdicts may be too weak: IPs nothing could name. */
+function notesOf(options: DiagnoseOptions, result: Diagnosis): string[] {
+    const unnamed = result.flows.filter((f) => f.kind === "ip" && !f.serviceTag).length;
+    if (!unnamed) {
+        return [];
+    }
+    const how = options.serviceTags
+        ? "they are in no tag of the Service Tags file given"
+        : "give --service-tags ServiceTags_*.json (and send DNS proxy logs) to judge them";
+    return [`${unnamed} IP destination(s) could not be named, so they count as unrelated: ${how}.`];
+}
+
 export async function runDiagnose(options: DiagnoseOptions, out: OutputOptions): Promise<number> {
-    const result = await diagnose(options);
+    const diagnosis = await diagnose(options);
+    const result = { ...diagnosis, notes: notesOf(options, diagnosis) };
     if (options.format === "json") {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else {
@@ -267,6 +280,9 @@ export async function runDiagnose(options: DiagnoseOptions, out: OutputOptions):
         if (result.apart.length) {
             const lines = result.apart.map((a) => `  - ${a.reason} (${a.count}x): ${a.message}`);
             process.stdout.write(`\nNot fixed by an allow rule:\n${lines.join("\n")}\n`);
+        }
+        if (result.notes.length) {
+            process.stdout.write(`\nNotes:\n${result.notes.map((n) => `  - ${n}`).join("\n")}\n`);
         }
         const s = result.summary;
         process.stdout.write(

@@ -33,6 +33,10 @@ describe("diagnose", () => {
     it("judges resource-specific rows as az prints them, with sources, service tags and wildcards", () => {
         const { code, result } = diagnose("azfw.az.json", "--source", "10.30.1.0/24", ...TAGS);
         assert.strictEqual(code, 1);
+        assert.deepStrictEqual(result.notes, [
+            "1 IP destination(s) could not be named, so they count as unrelated: they are in no tag of the " +
+                "Service Tags file given.",
+        ]);
         assert.deepStrictEqual(result.flows.map(row), [
             "required 20.1.2.3 UDP/5831 x1 [AzureMachineLearning] <- AzureMachineLearning (core)",
             "required 20.60.40.7 TCP/445 x1 [Storage.WestEurope] <- Storage.WestEurope (core)",
@@ -69,6 +73,10 @@ describe("diagnose", () => {
     it("without a Service Tags file an IP is not named and cannot be judged required", () => {
         const { result } = diagnose("azfw.az.json", "--source", "10.30.1.0/24");
         const ip = result.flows.filter((f: any) => f.kind === "ip").map(row);
+        assert.deepStrictEqual(result.notes, [
+            "3 IP destination(s) could not be named, so they count as unrelated: give --service-tags " +
+                "ServiceTags_*.json (and send DNS proxy logs) to judge them.",
+        ]);
         assert.deepStrictEqual(ip, [
             "unrelated 20.1.2.3 UDP/5831 x1",
             "unrelated 20.60.40.7 TCP/445 x1",
