@@ -2,6 +2,7 @@
  * `AmlFirewallPolicyClassic`: the same policy and rules through the classic `@pulumi/azure` (azurerm)
  * provider. Import it from `azureml-firewall/classic`; the root export never loads `@pulumi/azure`.
  */
+import "./classicPeers"; // first: names a missing @pulumi/azure instead of "Cannot find module"
 import * as pulumi from "@pulumi/pulumi";
 import { TYPES } from "./firewall/tokens";
 import { AmlFirewallPolicyClassicArgs } from "./args";

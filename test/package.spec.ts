@@ -167,6 +167,20 @@ describe("npm package", function () {
                 noSdk.stderr,
                 /^azureml-firewall: plan needs @pulumi\/pulumi: install @pulumi\/pulumi, @pulumi\/azure-native and @pulumi\/policy beside azureml-firewall$/m,
             );
+            // With @pulumi/pulumi but not @pulumi/azure, the classic sub-path names the package to install.
+            const scoped = path.join(app, "node_modules", "@pulumi");
+            fs.mkdirSync(scoped);
+            fs.symlinkSync(path.join(ROOT, "node_modules", "@pulumi", "pulumi"), path.join(scoped, "pulumi"));
+            const classic = spawnSync(process.execPath, ["-e", "require('azureml-firewall/classic')"], {
+                cwd: app,
+                encoding: "utf8",
+            });
+            assert.strictEqual(classic.status, 1);
+            assert.match(
+                classic.stderr,
+                /Error: azureml-firewall\/classic needs @pulumi\/azure \(the classic component uses the @pulumi\/azure provider\), which is not installed: npm install @pulumi\/azure@"\^6\.0\.0"/,
+            );
+            fs.rmSync(scoped, { recursive: true });
             // With the peer SDKs beside it (linked from this checkout), plan runs the compiled program and pack: no
             // ts-node there.
             fs.symlinkSync(path.join(ROOT, "node_modules", "@pulumi"), path.join(app, "node_modules", "@pulumi"));
