@@ -7,7 +7,7 @@ import type { Requirement } from "../components/requirements";
 import { CatalogFlags, requirementsFor } from "./audit";
 import { UsageError } from "./errors";
 import { OutputOptions, paint, table } from "./format";
-import { resolveHosts } from "./hosts";
+import { HostsOptions, resolveHosts } from "./hosts";
 import { readJson, readText } from "./inputs";
 import { JsonArraySplitter } from "./jsonArray";
 
@@ -177,23 +177,14 @@ async function readArray(
     }
 }
 
+/** What the chosen catalog needs and, to name scenarios, what every scenario of the cloud needs. */
 function catalogs(options: DiagnoseOptions): { required: Requirement[]; offered?: Requirement[] } {
-    const required = requirementsFor(options);
-    if (!required.length) {
-        throw new UsageError("--requirements: the list is empty; nothing to diagnose against");
-    }
+    const required = requirementsFor(options); // refuses an empty --requirements list
     if (options.requirements) {
         return { required };
     }
-    const offered = resolveHosts({
-        ...(options as Required<Pick<DiagnoseOptions, "cloud" | "storage" | "region">>),
-        configuration: options.configuration,
-        allowUnlistedRegion: options.allowUnlistedRegion,
-        containerRegistry: options.containerRegistry,
-        workspaceId: options.workspaceId,
-        allScenarios: true,
-        format: "json",
-    }).entries;
+    // The catalog flags were checked by requirementsFor; the same flags with every scenario.
+    const offered = resolveHosts({ ...(options as HostsOptions), allScenarios: true, format: "json" }).entries;
     return { required, offered };
 }
 

@@ -117,7 +117,7 @@ export function legacyMessage(message: string, time: string): FlowEvent | ApartE
         ? "DNAT"
         : /ThreatIntel/i.test(rest)
           ? "threat intelligence"
-          : /Signature|IDS|IDPS/.test(rest) || action === "Alert"
+          : /\. Signature: |\. IDS: /.test(rest) || action === "Alert"
             ? "IDPS"
             : undefined;
     if (reason) {
