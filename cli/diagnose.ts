@@ -2,13 +2,20 @@
 import * as fs from "fs";
 import * as readline from "readline";
 import { LogEvent, eventOf } from "../components/diagnose/records";
-import { Diagnoser, Diagnosis, DiagnosedFlow, DnsIndex, serviceTagRanges } from "../components/diagnose/verdict";
+import {
+    Diagnoser,
+    Diagnosis,
+    DiagnosedFlow,
+    DnsIndex,
+    ServiceTagRanges,
+    serviceTagRanges,
+} from "../components/diagnose/verdict";
 import type { Requirement } from "../components/requirements";
 import { CatalogFlags, requirementsFor } from "./audit";
 import { UsageError } from "./errors";
 import { OutputOptions, paint, table } from "./format";
 import { HostsOptions, resolveHosts } from "./hosts";
-import { readJson, readText } from "./inputs";
+import { readJson, readText, unreadable } from "./inputs";
 import { JsonArraySplitter } from "./jsonArray";
 
 export interface DiagnoseOptions extends CatalogFlags {
@@ -93,23 +100,18 @@ function headOf(file: string): Buffer {
         fs.closeSync(fd);
         return buffer.subarray(0, read);
     } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        throw new UsageError(code === "ENOENT" ? `${file}: file not found` : `${file}: cannot read (${code})`);
+        throw unreadable(file, error);
     }
 }
 
-async function readLines(file: string, reader: LineReader): Promise<void> {
-    const input = readline.createInterface({
-        input: fs.createReadStream(file, { encoding: "utf8" }),
-        crlfDelay: Infinity,
-    });
+/** Feeds lines (a stream's, or a decoded text's) to `reader`, naming the file and line of a bad one. */
+async function readLines(file: string, lines: AsyncIterable<string> | Iterable<string>, reader: LineReader) {
     let number = 0;
-    for await (const line of input) {
+    for await (const line of lines) {
         number += 1;
         try {
             reader.line(number === 1 ? line.replace(/^\uFEFF/, "") : line);
         } catch (error) {
-            input.close();
             throw where(file, number, error);
         }
     }
@@ -136,17 +138,11 @@ export async function readLogFile(
             emit,
             wanted,
         );
-    } else if (text !== undefined) {
-        const reader = new LineReader(emit, wanted);
-        text.split(/\r?\n/).forEach((line, i) => {
-            try {
-                reader.line(line);
-            } catch (error) {
-                throw where(file, i + 1, error);
-            }
-        });
     } else {
-        await readLines(file, new LineReader(emit, wanted));
+        const lines =
+            text?.split(/\r?\n/) ??
+            readline.createInterface({ input: fs.createReadStream(file, { encoding: "utf8" }), crlfDelay: Infinity });
+        await readLines(file, lines, new LineReader(emit, wanted));
     }
 }
 
@@ -188,6 +184,14 @@ function catalogs(options: DiagnoseOptions): { required: Requirement[]; offered?
     return { required, offered };
 }
 
+function readServiceTags(file: string): ServiceTagRanges[] {
+    try {
+        return serviceTagRanges(readJson(file));
+    } catch (error) {
+        throw error instanceof UsageError ? error : where(file, undefined, error);
+    }
+}
+
 /** First pass: the DNS proxy queries in the logs (only rows that can be DNS rows are parsed). */
 async function dnsQueries(files: string[]): Promise<DnsIndex | undefined> {
     const index = new DnsIndex();
@@ -206,15 +210,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Diagnosis> {
     if (!options.logs?.length) {
         throw new UsageError("missing --logs FILE: give the firewall log export(s) to read");
     }
-    const serviceTags = options.serviceTags
-        ? (() => {
-              try {
-                  return serviceTagRanges(readJson(options.serviceTags!));
-              } catch (error) {
-                  throw error instanceof UsageError ? error : where(options.serviceTags!, undefined, error);
-              }
-          })()
-        : undefined;
+    const serviceTags = options.serviceTags ? readServiceTags(options.serviceTags) : undefined;
     const dns = await dnsQueries(options.logs);
     let diagnoser: Diagnoser;
     try {

@@ -33,6 +33,14 @@ export function decodeText(bytes: Buffer): string {
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/** The one-line error for a file that cannot be opened or read. */
+export function unreadable(file: string, error: unknown): UsageError {
+    const code = (error as NodeJS.ErrnoException).code;
+    return new UsageError(
+        code === "ENOENT" ? `${file}: file not found` : `${file}: cannot read (${code ?? (error as Error).message})`,
+    );
+}
+
 /** Reads a text file, with one-line errors for a missing, unreadable or too large file. */
 export function readText(file: string): string {
     try {
@@ -48,12 +56,7 @@ export function readText(file: string): string {
         if (error instanceof UsageError) {
             throw error;
         }
-        const code = (error as NodeJS.ErrnoException).code;
-        throw new UsageError(
-            code === "ENOENT"
-                ? `${file}: file not found`
-                : `${file}: cannot read (${code ?? (error as Error).message})`,
-        );
+        throw unreadable(file, error);
     }
 }
 

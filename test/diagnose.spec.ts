@@ -96,6 +96,26 @@ describe("diagnose", () => {
         assert.strictEqual(result.flows[1].lastSeen, "2026-11-20 10:00:05.100");
     });
 
+    it("orders first and last seen by instant across shapes that write times differently", () => {
+        const { result } = diagnose(
+            "azfw-application.portal.csv",
+            "--logs",
+            path.join(LOGS, "azure-diagnostics.az.json"),
+            "--source",
+            "10.30.1.0/24",
+        );
+        const blob = result.flows.find((f: any) => f.destination === "stamlprod001.blob.core.windows.net");
+        assert.deepStrictEqual(
+            [blob.count, blob.firstSeen, blob.lastSeen],
+            [4, "2026-11-20T10:00:01Z", "2026-11-20T10:00:09Z"],
+        );
+        const missing = cli("diagnose", "--logs", path.join(LOGS, "absent.json"), ...WS);
+        assert.deepStrictEqual(
+            [missing.code, missing.stderr],
+            [2, `azureml-firewall: ${path.join(LOGS, "absent.json")}: file not found\n`],
+        );
+    });
+
     it("reads legacy AzureDiagnostics msg_s rows and reports DNAT and threat-intel lines apart", () => {
         const { code, result } = diagnose("azure-diagnostics.az.json", ...TAGS);
         assert.strictEqual(code, 1);

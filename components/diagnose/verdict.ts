@@ -157,6 +157,8 @@ function requirementOf(requirement: Requirement, port: number): NonNullable<Diag
 /** Accumulates log events; `result()` gives the diagnosis. */
 export class Diagnoser {
     private readonly groups = new Map<string, DiagnosedFlow>();
+    /** Each group's first and last instant (ms), so that each row's time is parsed once. */
+    private readonly spans = new Map<DiagnosedFlow, { first: number; last: number }>();
     private readonly apartGroups = new Map<string, { reason: string; message: string; count: number }>();
     private readonly summary: DiagnosisSummary = {
         rows: 0,
@@ -226,14 +228,25 @@ export class Diagnoser {
             ? { ...denied, destination: name, kind: "fqdn", ip: denied.destination }
             : denied;
         const key = `${flow.kind}|${flow.destination}|${flow.protocol}|${flow.port}`;
+        // Instants, not strings: the shapes write times differently (`T`/space, 0-7 decimals, zone or none).
+        const at = timeMs(flow.time);
         const group = this.groups.get(key);
-        if (group) {
-            group.count += 1;
-            group.firstSeen = flow.time < group.firstSeen ? flow.time : group.firstSeen;
-            group.lastSeen = flow.time > group.lastSeen ? flow.time : group.lastSeen;
+        if (!group) {
+            const judged = this.judge(flow);
+            this.groups.set(key, judged);
+            this.spans.set(judged, { first: at, last: at });
             return;
         }
-        this.groups.set(key, this.judge(flow));
+        group.count += 1;
+        const span = this.spans.get(group)!;
+        if (at < span.first) {
+            span.first = at;
+            group.firstSeen = flow.time;
+        }
+        if (at > span.last) {
+            span.last = at;
+            group.lastSeen = flow.time;
+        }
     }
 
     /** The tags that contain an IP, and the one to show: catalog-known first, then the narrowest. */
