@@ -7,27 +7,57 @@ import { TYPES } from "./firewall/tokens";
 import { AmlFirewallPolicyArgs } from "./args";
 import { FirewallPolicy } from "@pulumi/azure-native/network/firewallPolicy";
 import { FirewallPolicyRuleCollectionGroup } from "@pulumi/azure-native/network/firewallPolicyRuleCollectionGroup";
+import { RuleSources } from "./sources";
+import { Requirement } from "./requirements";
 import {
-    AmlEgressComponent,
     CUSTOM_TIMEOUTS,
+    EgressOutputs,
     groupDependsOn,
     planOutputs,
     preparePlan,
     stripUndefined,
 } from "./componentCore";
 
-export type { AmlWorkspaceArgs, AmlFirewallPolicyArgs, AmlFirewallPolicyCommonArgs } from "./args";
+export type { AmlWorkspace, AmlFirewallPolicyArgs, AmlFirewallPolicyCommonArgs } from "./args";
 
 export const AML_FIREWALL_POLICY_TYPE = TYPES.component;
 
-export class AmlFirewallPolicy extends AmlEgressComponent {
+/**
+ * An Azure Firewall policy (created, or an existing one attached to) with one rule collection group
+ * that lets Azure Machine Learning out to the hosts and service tags Microsoft documents, and nothing
+ * else. azure-native provider.
+ */
+export class AmlFirewallPolicy extends pulumi.ComponentResource implements EgressOutputs {
+    /** Resource ID of the firewall policy (created or attached). */
+    public readonly firewallPolicyId!: pulumi.Output<string>;
     /** Name of the firewall policy. */
-    public readonly firewallPolicyName: pulumi.Output<string>;
+    public readonly firewallPolicyName!: pulumi.Output<string>;
+    /** Name of the rule collection group this component owns. */
+    public readonly ruleCollectionGroupName!: pulumi.Output<string>;
+    /** Resource ID of that rule collection group. */
+    public readonly ruleCollectionGroupId!: pulumi.Output<string>;
+    /** The resolved requirements the rules realise. */
+    public readonly requirements!: pulumi.Output<Requirement[]>;
+    /** Number of rules in the group. */
+    public readonly ruleCount!: pulumi.Output<number>;
+    /** How each requirement is realised, one line each. */
+    public readonly explanations!: pulumi.Output<string[]>;
+    /** Doc corrections, fallbacks and rows left out. */
+    public readonly notes!: pulumi.Output<string[]>;
+    /** The validated workload sources the rules allow from (read by the policy pack). */
+    public readonly sources!: pulumi.Output<RuleSources>;
+    /** Whether the rules were planned with DNS proxy on the policy (read by the policy pack). */
+    public readonly dnsProxyEnabled!: pulumi.Output<boolean>;
     /** The firewall policy, when this component created it. */
     public readonly policy?: FirewallPolicy;
     /** The rule collection group. */
     public readonly ruleCollectionGroup: FirewallPolicyRuleCollectionGroup;
 
+    /**
+     * @param name The component's name; its children are named from it (`<name>-policy`, `<name>-rcg`).
+     * @param args The workspaces, cloud, region, sources and options; see `AmlFirewallPolicyArgs`.
+     * @param opts Resource options, as for any component.
+     */
     constructor(name: string, args: AmlFirewallPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
         super(AML_FIREWALL_POLICY_TYPE, name, {}, opts);
         const defaultCloud = new pulumi.Config("azure-native").get("environment") ?? "AzurePublic";
@@ -75,16 +105,15 @@ export class AmlFirewallPolicy extends AmlEgressComponent {
             { parent: this, customTimeouts: CUSTOM_TIMEOUTS, ...(dependsOn ? { dependsOn } : {}) },
         );
 
-        this.firewallPolicyName = policyName;
-        this.publish(
-            {
-                ...planOutputs(plan),
-                firewallPolicyId: this.policy
-                    ? this.policy.id
-                    : this.ruleCollectionGroup.id.apply((id) => id.replace(/\/ruleCollectionGroups\/[^/]+$/i, "")),
-                ruleCollectionGroupId: this.ruleCollectionGroup.id,
-            },
-            { firewallPolicyName: this.firewallPolicyName },
-        );
+        const outputs: EgressOutputs & Pick<AmlFirewallPolicy, "firewallPolicyName"> = {
+            ...planOutputs(plan),
+            firewallPolicyId: this.policy
+                ? this.policy.id
+                : this.ruleCollectionGroup.id.apply((id) => id.replace(/\/ruleCollectionGroups\/[^/]+$/i, "")),
+            ruleCollectionGroupId: this.ruleCollectionGroup.id,
+            firewallPolicyName: policyName,
+        };
+        Object.assign(this, outputs);
+        this.registerOutputs(outputs);
     }
 }

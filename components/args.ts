@@ -5,9 +5,33 @@
  * are derived. A test checks that the README's tables name exactly these members.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import type { Cloud, Scenario } from "./catalog/types";
+import type { Configuration } from "./requirements";
+
+/** SKU tier of a policy the component creates. */
+export const SkuTier = {
+    /** The default. */
+    Standard: "Standard",
+    /** Adds TLS inspection and IDPS; the rules are the same. */
+    Premium: "Premium",
+    /** Refused when the rules need DNS proxy (they do whenever a non-HTTP host is allowed by name). */
+    Basic: "Basic",
+} as const;
+export type SkuTier = (typeof SkuTier)[keyof typeof SkuTier];
+
+/** Threat intelligence mode of a policy the component creates. */
+export const ThreatIntelMode = {
+    /** Log traffic to and from known malicious addresses (Azure's default). */
+    Alert: "Alert",
+    /** Log and deny it. */
+    Deny: "Deny",
+    /** Do not check. */
+    Off: "Off",
+} as const;
+export type ThreatIntelMode = (typeof ThreatIntelMode)[keyof typeof ThreatIntelMode];
 
 /** One Azure ML workspace behind the policy. */
-export interface AmlWorkspaceArgs {
+export interface AmlWorkspace {
     /** Workspace name: 3-33 letters, digits, `-` and `_`. Used in explanations and to tell workspaces apart. */
     name: pulumi.Input<string>;
     /** The workspace's default storage account (replaces `<storage>` in the doc's host names). */
@@ -15,7 +39,7 @@ export interface AmlWorkspaceArgs {
     /** The workspace's region (replaces `<region>`). Defaults to the component's `region`. */
     region?: pulumi.Input<string>;
     /** Scenarios for this workspace only, added to the component's `scenarios`. */
-    scenarios?: pulumi.Input<pulumi.Input<string>[]>;
+    scenarios?: pulumi.Input<pulumi.Input<Scenario>[]>;
     /** Container registry name (`<acr>`), needed by the `kubernetes` scenario's registry hosts. */
     containerRegistryName?: pulumi.Input<string>;
     /** Workspace ID GUID (`<workspaceId>`), needed by the `kubernetes` scenario's workspace host. */
@@ -34,14 +58,15 @@ export interface AmlFirewallPolicyCommonArgs {
      * Several workspaces behind one policy. Shared hosts are allowed once; each workspace's storage
      * hosts (and regional tags) are added for it. Mutually exclusive with `workspaceName`.
      */
-    workspaces?: pulumi.Input<pulumi.Input<AmlWorkspaceArgs>[]>;
+    workspaces?: pulumi.Input<pulumi.Input<AmlWorkspace>[]>;
     /** Region of the workspace(s), ARM form (`westeurope`); also the location of a created policy. */
     region: pulumi.Input<string>;
     /**
-     * Cloud: `AzurePublic`, `AzureUSGovernment` or `AzureChinaCloud` (also `public`, `usgovernment`,
-     * `china`, `AzureCloud`). Default: the `azure-native:environment` config, else Azure public.
+     * Cloud: `AzurePublic`, `AzureUSGovernment` or `AzureChinaCloud`. Default: the provider's `environment`
+     * config, else Azure public. Stack config (and untyped callers) may also write `public`, `usgovernment`,
+     * `china` or `AzureCloud`.
      */
-    cloud?: pulumi.Input<string>;
+    cloud?: pulumi.Input<Cloud>;
     /** Resource group of the firewall policy (created or existing). */
     resourceGroupName: pulumi.Input<string>;
     /** IPv4 CIDRs, addresses or ranges of the Azure ML compute subnets. At least one source or IP group. */
@@ -53,13 +78,13 @@ export interface AmlFirewallPolicyCommonArgs {
      * `rstudio`, `vscode`, `huggingface`, `kubernetes`, and the Kubernetes egress the doc links to: `arc`,
      * `arc-cluster-connect`, `aks-extension`, `aks-extension-marketplace`, `aks-inference`.
      */
-    scenarios?: pulumi.Input<pulumi.Input<string>[]>;
+    scenarios?: pulumi.Input<pulumi.Input<Scenario>[]>;
     /**
      * `full` (default): the doc's configuration, service-tag rules and host rules. `leastPrivilege`: host
      * rules, with a service tag only where no host rule can express a row.
      */
-    configuration?: pulumi.Input<string>;
-    /** Priority of the rule collection group, 100-65000. Default 1000. */
+    configuration?: pulumi.Input<Configuration>;
+    /** Priority of the rule collection group: a whole number from 100 to 65000. Default 1000. */
     priority?: pulumi.Input<number>;
     /** Name of the rule collection group. Default: derived from the component name. */
     ruleCollectionGroupName?: pulumi.Input<string>;
@@ -72,12 +97,12 @@ export interface AmlFirewallPolicyCommonArgs {
     firewallPolicyName?: pulumi.Input<string>;
     /** Create mode: location of the new policy. Default: `region`. */
     location?: pulumi.Input<string>;
-    /** Create mode: `Standard` (default), `Premium` or `Basic` (refused, as the rules need DNS proxy). */
-    skuTier?: pulumi.Input<string>;
+    /** Create mode: `Standard` (default), `Premium` or `Basic` (refused when the rules need DNS proxy). */
+    skuTier?: pulumi.Input<SkuTier>;
     /** Create mode: resource ID of a base (parent) policy. */
     basePolicyId?: pulumi.Input<string>;
     /** Create mode: threat intelligence mode, `Alert`, `Deny` or `Off`. Default: Azure's (`Alert`). */
-    threatIntelMode?: pulumi.Input<string>;
+    threatIntelMode?: pulumi.Input<ThreatIntelMode>;
     /** Accept `*` or `0.0.0.0/0` as a source. Off by default. */
     allowAnySource?: pulumi.Input<boolean>;
     /** Accept IPv6 sources. Off by default (Azure Firewall rules do not support IPv6). */

@@ -9,9 +9,11 @@ import { AmlFirewallPolicyClassicArgs } from "./args";
 import { FirewallPolicy } from "@pulumi/azure/network/firewallPolicy";
 import { FirewallPolicyRuleCollectionGroup } from "@pulumi/azure/network/firewallPolicyRuleCollectionGroup";
 import { toClassicCollections } from "./firewall/classic";
+import { RuleSources } from "./sources";
+import { Requirement } from "./requirements";
 import {
-    AmlEgressComponent,
     CUSTOM_TIMEOUTS,
+    EgressOutputs,
     groupDependsOn,
     planOutputs,
     preparePlan,
@@ -23,12 +25,39 @@ export type { AmlFirewallPolicyClassicArgs } from "./args";
 
 export const AML_FIREWALL_POLICY_CLASSIC_TYPE = TYPES.componentClassic;
 
-export class AmlFirewallPolicyClassic extends AmlEgressComponent {
+/**
+ * The same policy and rule collection group as `AmlFirewallPolicy`, through the classic `@pulumi/azure`
+ * (azurerm) provider.
+ */
+export class AmlFirewallPolicyClassic extends pulumi.ComponentResource implements EgressOutputs {
+    /** Resource ID of the firewall policy (created or attached). */
+    public readonly firewallPolicyId!: pulumi.Output<string>;
+    /** Name of the rule collection group this component owns. */
+    public readonly ruleCollectionGroupName!: pulumi.Output<string>;
+    /** Resource ID of that rule collection group. */
+    public readonly ruleCollectionGroupId!: pulumi.Output<string>;
+    /** The resolved requirements the rules realise. */
+    public readonly requirements!: pulumi.Output<Requirement[]>;
+    /** Number of rules in the group. */
+    public readonly ruleCount!: pulumi.Output<number>;
+    /** How each requirement is realised, one line each. */
+    public readonly explanations!: pulumi.Output<string[]>;
+    /** Doc corrections, fallbacks and rows left out. */
+    public readonly notes!: pulumi.Output<string[]>;
+    /** The validated workload sources the rules allow from (read by the policy pack). */
+    public readonly sources!: pulumi.Output<RuleSources>;
+    /** Whether the rules were planned with DNS proxy on the policy (read by the policy pack). */
+    public readonly dnsProxyEnabled!: pulumi.Output<boolean>;
     /** The firewall policy, when this component created it. */
     public readonly policy?: FirewallPolicy;
     /** The rule collection group. */
     public readonly ruleCollectionGroup: FirewallPolicyRuleCollectionGroup;
 
+    /**
+     * @param name The component's name; its children are named from it (`<name>-policy`, `<name>-rcg`).
+     * @param args As `AmlFirewallPolicy`'s, with `existingFirewallPolicyId` to attach.
+     * @param opts Resource options, as for any component.
+     */
     constructor(name: string, args: AmlFirewallPolicyClassicArgs, opts?: pulumi.ComponentResourceOptions) {
         super(AML_FIREWALL_POLICY_CLASSIC_TYPE, name, {}, opts);
         const defaultCloud = new pulumi.Config("azure").get("environment") ?? "AzurePublic";
@@ -75,10 +104,12 @@ export class AmlFirewallPolicyClassic extends AmlEgressComponent {
             { parent: this, customTimeouts: CUSTOM_TIMEOUTS, ...(dependsOn ? { dependsOn } : {}) },
         );
 
-        this.publish({
+        const outputs: EgressOutputs = {
             ...planOutputs(plan),
             firewallPolicyId: policyId,
             ruleCollectionGroupId: this.ruleCollectionGroup.id,
-        });
+        };
+        Object.assign(this, outputs);
+        this.registerOutputs(outputs);
     }
 }

@@ -1,10 +1,10 @@
 import { InputError } from "./errors";
-import { CloudName } from "./catalog/types";
+import { Cloud } from "./catalog/types";
 import { didYouMean } from "./suggest";
 
-export const CLOUD_NAMES: readonly CloudName[] = ["AzurePublic", "AzureUSGovernment", "AzureChinaCloud"];
+export const CLOUD_NAMES: readonly Cloud[] = Object.values(Cloud);
 
-const ALIASES: Readonly<Record<string, CloudName>> = {
+const ALIASES: Readonly<Record<string, Cloud>> = {
     azurepublic: "AzurePublic",
     public: "AzurePublic",
     azurecloud: "AzurePublic",
@@ -18,7 +18,7 @@ const ALIASES: Readonly<Record<string, CloudName>> = {
  * Reads a cloud name: the canonical names, and the provider spellings `public`, `usgovernment`,
  * `china` and `AzureCloud`, case-insensitively.
  */
-export function parseCloud(value: unknown, argument = "cloud"): CloudName {
+export function parseCloud(value: unknown, argument = "cloud"): Cloud {
     const cloud = typeof value === "string" ? ALIASES[value.trim().toLowerCase()] : undefined;
     if (!cloud) {
         throw new InputError(

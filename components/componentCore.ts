@@ -7,6 +7,7 @@ import { InputError } from "./errors";
 import { AmlFirewallPolicyCommonArgs, CREATE_ONLY, RESOURCE_ONLY } from "./args";
 import { PolicyPlan, PolicyPlanInput, planPolicy } from "./policyPlan";
 import { Requirement } from "./requirements";
+import { RuleSources } from "./sources";
 
 /** Azure takes minutes per policy write, one write at a time; 30 minutes is the floor. */
 export const CUSTOM_TIMEOUTS: pulumi.CustomTimeouts = { create: "30m", update: "30m", delete: "30m" };
@@ -151,42 +152,18 @@ export interface PlanOutputs {
     ruleCount: pulumi.Output<number>;
     explanations: pulumi.Output<string[]>;
     notes: pulumi.Output<string[]>;
-    sources: pulumi.Output<{ addresses: string[]; ipGroups: string[] }>;
+    sources: pulumi.Output<RuleSources>;
     dnsProxyEnabled: pulumi.Output<boolean>;
 }
 
-/** The outputs of both components: the plan's, plus the policy and group IDs. */
+/**
+ * The outputs of both components: the plan's, plus the policy and group IDs. Each component class
+ * declares them itself (the schema analyzer reads only a class's own members) and `implements` this,
+ * so the compiler holds both to the same set.
+ */
 export interface EgressOutputs extends PlanOutputs {
     firewallPolicyId: pulumi.Output<string>;
     ruleCollectionGroupId: pulumi.Output<string>;
-}
-
-/** Base of both components: their shared outputs, set and registered by `publish`. */
-export abstract class AmlEgressComponent extends pulumi.ComponentResource {
-    /** Resource ID of the firewall policy (created or attached). */
-    public readonly firewallPolicyId!: pulumi.Output<string>;
-    /** Name of the rule collection group this component owns. */
-    public readonly ruleCollectionGroupName!: pulumi.Output<string>;
-    /** Resource ID of that rule collection group. */
-    public readonly ruleCollectionGroupId!: pulumi.Output<string>;
-    /** The resolved requirements the rules realise. */
-    public readonly requirements!: pulumi.Output<Requirement[]>;
-    /** Number of rules in the group. */
-    public readonly ruleCount!: pulumi.Output<number>;
-    /** How each requirement is realised, one line each. */
-    public readonly explanations!: pulumi.Output<string[]>;
-    /** Doc corrections, fallbacks and rows left out. */
-    public readonly notes!: pulumi.Output<string[]>;
-    /** The validated workload sources the rules allow from (read by the policy pack). */
-    public readonly sources!: pulumi.Output<{ addresses: string[]; ipGroups: string[] }>;
-    /** Whether the rules were planned with DNS proxy on the policy (read by the policy pack). */
-    public readonly dnsProxyEnabled!: pulumi.Output<boolean>;
-
-    /** Sets the shared outputs (and any `extra` ones already set by the subclass) and registers them all. */
-    protected publish(outputs: EgressOutputs, extra: Record<string, pulumi.Output<unknown>> = {}): void {
-        Object.assign(this, outputs);
-        this.registerOutputs({ ...outputs, ...extra });
-    }
 }
 
 export function planOutputs(plan: pulumi.Output<PolicyPlan>): PlanOutputs {

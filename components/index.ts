@@ -3,30 +3,22 @@
  * firewall-model readers, and the `AmlFirewallPolicy` Pulumi component (azure-native). The classic
  * component is served from `azureml-firewall/classic`. Only what users need is exported here.
  */
-export type {
-    CatalogNote,
-    CatalogRow,
-    CloudName,
-    DestinationKind,
-    DocSource,
-    Protocol,
-    RowScenario,
-    ScenarioName,
-} from "./catalog/types";
+export type { CatalogNote, CatalogRow, DocSource } from "./catalog/types";
+export { Cloud, DestinationKind, Protocol, RequirementScenario, Scenario } from "./catalog/types";
 export { CATALOG, CATALOG_NOTES, CATALOG_SOURCES, DOC_SECTIONS } from "./catalog/data";
 export { REGIONS, isKnownRegion } from "./catalog/regions";
 export { CLOUD_NAMES, parseCloud } from "./clouds";
 export { InputError } from "./errors";
-export type {
+export type { Requirement, Resolution, ResolveOptions, WorkspaceSpec } from "./requirements";
+export {
     AppProtocol,
     Configuration,
-    Requirement,
-    Resolution,
-    ResolveOptions,
-    WorkspaceSpec,
+    CONFIGURATIONS,
+    SCENARIO_NAMES,
+    resolveRequirements,
+    scenariosOffered,
 } from "./requirements";
-export { CONFIGURATIONS, SCENARIO_NAMES, resolveRequirements, scenariosOffered } from "./requirements";
-export type { ValidatedSources, WorkloadSources, SourceOptions } from "./sources";
+export type { RuleSources, ValidatedSources, WorkloadSources, SourceOptions } from "./sources";
 export { validateSources } from "./sources";
 export type {
     Explanation,
@@ -39,9 +31,10 @@ export type {
     RulePlan,
 } from "./planner";
 export { planRules } from "./planner";
-export type { PolicyPlan, PolicyPlanInput, SkuTier } from "./policyPlan";
+export type { PolicyPlan, PolicyPlanInput } from "./policyPlan";
 export { planPolicy } from "./policyPlan";
-export type { AmlFirewallPolicyArgs, AmlFirewallPolicyCommonArgs, AmlWorkspaceArgs } from "./args";
+export type { AmlFirewallPolicyArgs, AmlFirewallPolicyCommonArgs, AmlWorkspace } from "./args";
+export { SkuTier, ThreatIntelMode } from "./args";
 export { AML_FIREWALL_POLICY_TYPE, AmlFirewallPolicy } from "./amlFirewallPolicy";
 export type {
     CheckResult,

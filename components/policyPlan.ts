@@ -4,28 +4,37 @@
  * turns the result into resources.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { AmlFirewallPolicyCommonArgs, ResourceOnlyArgument } from "./args";
+import { AmlFirewallPolicyCommonArgs, ResourceOnlyArgument, SkuTier } from "./args";
 import { parseCloud } from "./clouds";
 import { InputError } from "./errors";
 import { RulePlan, isValidAzureName, planRules, shortHash, validateAzureName } from "./planner";
 import { Configuration, Requirement, WorkspaceSpec, resolveRequirements } from "./requirements";
-import { CloudName } from "./catalog/types";
-import { validateSources } from "./sources";
+import { Cloud } from "./catalog/types";
+import { RuleSources, validateSources } from "./sources";
 
-export type SkuTier = "Standard" | "Premium" | "Basic";
-export const SKU_TIERS: readonly SkuTier[] = ["Standard", "Premium", "Basic"];
+export const SKU_TIERS: readonly SkuTier[] = Object.values(SkuTier);
+
+/** A value as it arrives before validation: enum-typed strings are any string (stack config, JSON, aliases). */
+type Unvalidated<T> = T extends string
+    ? string
+    : T extends (infer U)[]
+      ? Unvalidated<U>[]
+      : T extends object
+        ? { [K in keyof T]: Unvalidated<T[K]> }
+        : T;
 
 /**
- * Plain (resolved, not yet validated) values of the component's arguments that the plan reads (see ' +
-     '`AmlFirewallPolicyArgs`
- * for their meaning), and whether the component attaches to an existing policy.
+ * Plain (resolved, not yet validated) values of the component's arguments that the plan reads (see
+ * `AmlFirewallPolicyArgs` for their meaning), and whether the component attaches to an existing policy.
  */
-export type PolicyPlanInput = Partial<pulumi.Unwrap<Omit<AmlFirewallPolicyCommonArgs, ResourceOnlyArgument>>> & {
+export type PolicyPlanInput = Partial<
+    Unvalidated<pulumi.Unwrap<Omit<AmlFirewallPolicyCommonArgs, ResourceOnlyArgument>>>
+> & {
     attach: boolean;
 };
 
 export interface PolicyPlan {
-    cloud: CloudName;
+    cloud: Cloud;
     configuration: Configuration;
     requirements: Requirement[];
     plan: RulePlan;
@@ -36,7 +45,7 @@ export interface PolicyPlan {
     /** Whether rules were planned with DNS proxy available. */
     dnsProxy: boolean;
     /** The validated, canonical workload sources. */
-    sources: { addresses: string[]; ipGroups: string[] };
+    sources: RuleSources;
     /** Doc corrections, left-out rows, fallbacks: everything the output must say. */
     notes: string[];
 }

@@ -4,52 +4,53 @@
  */
 import { CATALOG, CATALOG_NOTES } from "./catalog/data";
 import { REGIONS, REGION_PATTERN, serviceTagSource, tagSpelling } from "./catalog/regions";
-import { CatalogRow, CloudName, DestinationKind, Protocol, RowScenario, ScenarioName } from "./catalog/types";
+import { CatalogRow, Cloud, DestinationKind, Protocol, RequirementScenario, Scenario } from "./catalog/types";
 import { parseCloud } from "./clouds";
 import { didYouMean } from "./suggest";
 import { InputError } from "./errors";
 
-export type AppProtocol = "Http" | "Https";
+/** Application protocol of an HTTP(S) host requirement. */
+export const AppProtocol = {
+    /** Plain HTTP. */
+    Http: "Http",
+    /** HTTP over TLS. */
+    Https: "Https",
+} as const;
+export type AppProtocol = (typeof AppProtocol)[keyof typeof AppProtocol];
 
-/** One destination the workload must reach (docs/coverage-semantics.md §1), plus where it came from. */
+/** One destination the workload must reach (docs/coverage-semantics.md §1), and where it came from. */
 export interface Requirement {
+    /** Host name (placeholders resolved) or service tag. */
     destination: string;
+    /** Whether `destination` is a host name or a service tag. */
     kind: DestinationKind;
+    /** Transport protocol; `Any` is TCP and UDP. */
     protocol: Protocol;
+    /** Destination ports. */
     ports: number[];
+    /** For hosts reached over HTTP(S): the application protocol, so an application rule can carry it. */
     appProtocol?: AppProtocol;
+    /** For hosts: service tags whose network rules also carry this host (resolved names). */
     serviceTags?: string[];
     /** `core`, or the scenario that needs it. */
-    scenario?: RowScenario;
+    scenario?: RequirementScenario;
     /** Doc section(s) the requirement traces to. */
     source?: string;
     /** Workspaces that need it (when resolved for named workspaces). */
     workspaces?: string[];
 }
 
-/**
- * `full`: the doc's configuration, service-tag rules and host rules both.
- * `leastPrivilege`: a service tag only where the doc's host rows cannot express the row.
- */
-export type Configuration = "full" | "leastPrivilege";
-export const CONFIGURATIONS: readonly Configuration[] = ["full", "leastPrivilege"];
+/** How much of the doc's configuration the rules realise. */
+export const Configuration = {
+    /** The doc's configuration: service-tag rules and host rules both (the default). */
+    Full: "full",
+    /** Host rules, with a service tag only where no host rule can express a row. */
+    LeastPrivilege: "leastPrivilege",
+} as const;
+export type Configuration = (typeof Configuration)[keyof typeof Configuration];
+export const CONFIGURATIONS: readonly Configuration[] = Object.values(Configuration);
 
-export const SCENARIO_NAMES: readonly ScenarioName[] = [
-    "automl",
-    "hbi",
-    "monitoring",
-    "python",
-    "r",
-    "rstudio",
-    "vscode",
-    "huggingface",
-    "kubernetes",
-    "arc",
-    "arc-cluster-connect",
-    "aks-extension",
-    "aks-extension-marketplace",
-    "aks-inference",
-];
+export const SCENARIO_NAMES: readonly Scenario[] = Object.values(Scenario);
 
 export interface WorkspaceSpec {
     /** Azure ML workspace name: 3-33 characters, letters, digits, `-` and `_`, starting with a letter or digit. */
@@ -88,7 +89,7 @@ const SINGLE_WORKSPACE_ARGUMENTS: Readonly<Record<string, string>> = {
 };
 
 export interface Resolution {
-    cloud: CloudName;
+    cloud: Cloud;
     configuration: Configuration;
     requirements: Requirement[];
     /** Corrections of the doc, rows not applicable in Azure Firewall, rows left out, and why. */
@@ -101,7 +102,7 @@ const REGISTRY_NAME = /^[a-zA-Z0-9]{5,50}$/;
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** Scenarios the doc offers in a cloud: those that have at least one row there. */
-export function scenariosOffered(cloud: CloudName): ScenarioName[] {
+export function scenariosOffered(cloud: Cloud): Scenario[] {
     const present = new Set(CATALOG[cloud].map((row) => row.scenario));
     return SCENARIO_NAMES.filter((name) => present.has(name));
 }
@@ -135,7 +136,7 @@ export function validateStorageAccountName(value: unknown, argument: string): st
     return value;
 }
 
-export function validateRegion(cloud: CloudName, value: unknown, argument: string, allowUnlisted = false): string {
+export function validateRegion(cloud: Cloud, value: unknown, argument: string, allowUnlisted = false): string {
     const region = typeof value === "string" ? value.trim().toLowerCase() : undefined;
     if (region === undefined || !REGION_PATTERN.test(region)) {
         throw new InputError(
@@ -159,7 +160,7 @@ export function validateRegion(cloud: CloudName, value: unknown, argument: strin
     return region;
 }
 
-export function validateScenarios(cloud: CloudName, values: unknown, argument: string): ScenarioName[] {
+export function validateScenarios(cloud: Cloud, values: unknown, argument: string): Scenario[] {
     if (values === undefined) {
         return [];
     }
@@ -167,7 +168,7 @@ export function validateScenarios(cloud: CloudName, values: unknown, argument: s
         throw new InputError(argument, values, "a list of scenario names.");
     }
     const offered = scenariosOffered(cloud);
-    const result: ScenarioName[] = [];
+    const result: Scenario[] = [];
     values.forEach((value, index) => {
         const name = typeof value === "string" ? value.trim().toLowerCase() : undefined;
         if (name === undefined || !(SCENARIO_NAMES as readonly string[]).includes(name)) {
@@ -186,8 +187,8 @@ export function validateScenarios(cloud: CloudName, values: unknown, argument: s
                     `available in ${cloud}: ${offered.join(", ")}.`,
             );
         }
-        if (!result.includes(name as ScenarioName)) {
-            result.push(name as ScenarioName);
+        if (!result.includes(name as Scenario)) {
+            result.push(name as Scenario);
         }
     });
     return result;
@@ -197,12 +198,12 @@ interface ValidWorkspace {
     name: string;
     storage: string;
     region: string;
-    scenarios: Set<ScenarioName>;
+    scenarios: Set<Scenario>;
     acr?: string;
     workspaceId?: string;
 }
 
-function validateWorkspaces(cloud: CloudName, options: ResolveOptions): ValidWorkspace[] {
+function validateWorkspaces(cloud: Cloud, options: ResolveOptions): ValidWorkspace[] {
     if (!Array.isArray(options.workspaces) || options.workspaces.length === 0) {
         throw new InputError(
             "workspaces",
@@ -347,11 +348,15 @@ export function cmp(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
-type MergedRequirement = Requirement & { sections: Set<string>; wsSet: Set<string>; scenarios: Set<RowScenario> };
+type MergedRequirement = Requirement & {
+    sections: Set<string>;
+    wsSet: Set<string>;
+    scenarios: Set<RequirementScenario>;
+};
 
 /** What a resolution collects: merged requirements by key, and notes (a set: one line per distinct note). */
 interface Resolving {
-    cloud: CloudName;
+    cloud: Cloud;
     /** Several workspaces: notes name the workspace they are about. */
     multiple: boolean;
     merged: Map<string, MergedRequirement>;
@@ -471,7 +476,7 @@ function merge(into: Resolving, part: Part, row: CatalogRow, ws: ValidWorkspace)
 }
 
 /** The doc's notes that are not rules, for a workspace's scenarios in a cloud. */
-function addCatalogNotes(cloud: CloudName, ws: ValidWorkspace, into: Resolving): void {
+function addCatalogNotes(cloud: Cloud, ws: ValidWorkspace, into: Resolving): void {
     for (const note of CATALOG_NOTES) {
         if (
             (note.scenario === "core" || ws.scenarios.has(note.scenario)) &&

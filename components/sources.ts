@@ -16,6 +16,14 @@ export interface SourceOptions {
     allowIpv6Sources?: boolean;
 }
 
+/** The sources the rules allow from, as the components output them. */
+export interface RuleSources {
+    /** IPv4 CIDRs, addresses or ranges, canonical and sorted. */
+    addresses: string[];
+    /** Resource IDs of IP groups, sorted. */
+    ipGroups: string[];
+}
+
 declare const validated: unique symbol;
 
 /** Sources that passed `validateSources`: canonical, sorted, and at least one. Only `validateSources` makes them. */

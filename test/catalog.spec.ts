@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { CATALOG, CATALOG_SOURCES, DOC_SECTIONS } from "../components/catalog/data";
-import { CatalogRow, CloudName } from "../components/catalog/types";
+import { CatalogRow, Cloud } from "../components/catalog/types";
 import { REGIONS, SERVICE_TAGS } from "../components/catalog/regions";
 import { readServiceTagsFile } from "../components/catalog/serviceTagsImport";
 import { CLOUD_NAMES } from "../components/clouds";
@@ -8,11 +8,11 @@ import { PlannedNetworkRule, planRules } from "../components/planner";
 import { resolveRequirements, scenariosOffered } from "../components/requirements";
 import { validateSources } from "../components/sources";
 
-function rows(cloud: CloudName, destination: string): CatalogRow[] {
+function rows(cloud: Cloud, destination: string): CatalogRow[] {
     return CATALOG[cloud].filter((r) => r.destination === destination);
 }
 
-function row(cloud: CloudName, destination: string, protocol = "TCP"): CatalogRow {
+function row(cloud: Cloud, destination: string, protocol = "TCP"): CatalogRow {
     const found = rows(cloud, destination).filter((r) => r.protocol === protocol);
     assert.strictEqual(found.length >= 1, true, `${cloud} has no ${protocol} row for ${destination}`);
     return found[0];
@@ -28,7 +28,7 @@ describe("catalog", () => {
         assert.match(CATALOG_SOURCES[0].msDate, /^\d{4}-\d{2}-\d{2}$/);
     });
 
-    for (const cloud of Object.keys(CATALOG) as CloudName[]) {
+    for (const cloud of Object.keys(CATALOG) as Cloud[]) {
         describe(cloud, () => {
             it("gives every row a unique id, a doc section, a purpose, ports and a kind", () => {
                 const ids = CATALOG[cloud].map((r) => r.id);
@@ -105,7 +105,7 @@ describe("catalog", () => {
     }
 
     it("has the per-cloud login, management, graph and studio hosts", () => {
-        const expect: [CloudName, string[]][] = [
+        const expect: [Cloud, string[]][] = [
             [
                 "AzurePublic",
                 ["login.microsoftonline.com", "management.azure.com", "graph.microsoft.com", "ml.azure.com"],
@@ -174,7 +174,7 @@ describe("catalog", () => {
             "aks-inference",
         ]);
         // Parity: VS Code integration and Kubernetes compute are not available in Government or China.
-        for (const cloud of ["AzureUSGovernment", "AzureChinaCloud"] as CloudName[]) {
+        for (const cloud of ["AzureUSGovernment", "AzureChinaCloud"] as Cloud[]) {
             assert.deepStrictEqual(scenariosOffered(cloud), [
                 "hbi",
                 "monitoring",

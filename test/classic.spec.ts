@@ -7,6 +7,7 @@ import { toClassicCollections } from "../components/firewall/classic";
 import { planPolicy } from "../components/policyPlan";
 import { scenariosOffered } from "../components/requirements";
 import { parseCloud } from "../components/clouds";
+import type { Cloud } from "../components/catalog/types";
 import { policies } from "../policy/policies";
 import { runPack } from "../cli/offline/policyRunner";
 
@@ -186,7 +187,7 @@ describe("classic provider (@pulumi/azure)", () => {
         ["AzurePublic", "westeurope"],
         ["AzureUSGovernment", "usgovtexas"],
         ["AzureChinaCloud", "chinaeast3"],
-    ]) {
+    ] as [Cloud, string][]) {
         it(`${cloud}: classic and native describe the same rules`, async () => {
             const args = { ...BASE, cloud, region, scenarios: scenariosOffered(parseCloud(cloud)) };
             const classic = new AmlFirewallPolicyClassic(`cmp-classic-${cloud}`, args);

@@ -7,6 +7,7 @@ import type {
 } from "../components/amlFirewallPolicy";
 import { planPolicy } from "../components/policyPlan";
 import { SCENARIO_NAMES } from "../components/requirements";
+import type { Cloud, Scenario } from "../components/catalog/types";
 
 const POLICY = "azure-native:network:FirewallPolicy";
 const RCG = "azure-native:network:FirewallPolicyRuleCollectionGroup";
@@ -146,12 +147,12 @@ describe("AmlFirewallPolicy (azure-native, under mocks)", function () {
         ["AzurePublic", "westeurope", "login.microsoftonline.com"],
         ["AzureUSGovernment", "usgovvirginia", "login.microsoftonline.us"],
         ["AzureChinaCloud", "chinaeast2", "login.chinacloudapi.cn"],
-    ]) {
+    ] as [Cloud, string, string][]) {
         it(`plans the ${cloud} catalog with every scenario the cloud offers`, async () => {
             const scenarios =
                 cloud === "AzurePublic"
                     ? [...SCENARIO_NAMES]
-                    : ["hbi", "monitoring", "python", "r", "rstudio", "huggingface"];
+                    : (["hbi", "monitoring", "python", "r", "rstudio", "huggingface"] as Scenario[]);
             const args = { ...BASE, cloud, region, scenarios };
             await build(`aml-${cloud.toLowerCase()}`, args);
             const rcg = byType(RCG)[0].inputs;
@@ -338,7 +339,8 @@ describe("AmlFirewallPolicy (azure-native, under mocks)", function () {
     });
 
     describe("bad input fails at construction with a ResourceError naming argument, value and what is valid", () => {
-        const cases: [string, Partial<AmlFirewallPolicyArgs> & Record<string, unknown>, RegExp][] = [
+        // Untyped values (what JavaScript, YAML or another language can send): typed code cannot compile them.
+        const cases: [string, Record<string, unknown>, RegExp][] = [
             [
                 "unknown cloud",
                 { cloud: "germany" },

@@ -60,6 +60,13 @@ describe("npm package", function () {
             assert.strictEqual(pkg.dependencies[name], undefined, `${name} must not also be a dependency`);
         }
         assert.match(pkg.devDependencies.typescript, /^[~^]?5\./);
+        // Installing the tarball runs nothing: no install-time script to approve, dist/ is already built.
+        for (const script of ["preinstall", "install", "postinstall", "prepare"]) {
+            assert.strictEqual(pkg.scripts[script], undefined, `package.json has an install-time "${script}" script`);
+        }
+        // No "main": npm users resolve through "exports"; a folder (the Pulumi plugin) resolves to index.ts.
+        assert.strictEqual(pkg.main, undefined);
+        assert.strictEqual(pkg.exports["."].default, "./dist/components/index.js");
     });
 
     it(

@@ -26,6 +26,7 @@ import type { AmlFirewallPolicyArgs } from "../components/amlFirewallPolicy";
 import { SCENARIO_NAMES, scenariosOffered } from "../components/requirements";
 import { planPolicy } from "../components/policyPlan";
 import { parseCloud } from "../components/clouds";
+import type { Cloud } from "../components/catalog/types";
 
 const NATIVE_RCG = "azure-native:network:FirewallPolicyRuleCollectionGroup";
 const CLASSIC_RCG = "azure:network/firewallPolicyRuleCollectionGroup:FirewallPolicyRuleCollectionGroup";
@@ -165,7 +166,7 @@ describe("policy pack", () => {
     });
 
     describe("round trip: stacks built by AmlFirewallPolicy pass every policy", () => {
-        const clouds: [string, string][] = [
+        const clouds: [Cloud, string][] = [
             ["AzurePublic", "westeurope"],
             ["AzureUSGovernment", "usgovvirginia"],
             ["AzureChinaCloud", "chinaeast2"],

@@ -3,7 +3,7 @@ import { CATALOG } from "../components/catalog/data";
 import { Requirement, SCENARIO_NAMES, resolveRequirements, scenariosOffered } from "../components/requirements";
 import { parseCloud } from "../components/clouds";
 import { InputError } from "../components/errors";
-import { CloudName } from "../components/catalog/types";
+import { Cloud } from "../components/catalog/types";
 
 const WS = { name: "mlw-dev", storageAccountName: "amlstore", region: "westeurope" };
 
@@ -26,7 +26,7 @@ function throwsInput(fn: () => unknown, argument: string, message: RegExp): void
 }
 
 describe("parseCloud", () => {
-    const cases: [string, CloudName][] = [
+    const cases: [string, Cloud][] = [
         ["AzurePublic", "AzurePublic"],
         ["public", "AzurePublic"],
         ["AzureCloud", "AzurePublic"],
@@ -346,7 +346,7 @@ describe("resolveRequirements", () => {
                 new RegExp(
                     "AutoML NLP and vision are supported in Azure public regions only, so the automl scenario is not " +
                         `offered in this cloud; available in ${cloud}: ` +
-                        `${scenariosOffered(cloud as CloudName).join(", ")}\\.$`,
+                        `${scenariosOffered(cloud as Cloud).join(", ")}\\.$`,
                 ),
             );
             throwsInput(

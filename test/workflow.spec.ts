@@ -68,6 +68,14 @@ describe("GitHub workflow", () => {
         assert.ok(plan.steps.some((s) => s.run === './bin/azureml-firewall plan --stack "${{ matrix.stack }}"'));
     });
 
+    it("builds dist/ and policy/bin after npm ci wherever a job runs them (npm ci builds nothing)", () => {
+        for (const name of ["plan", "preview"]) {
+            const runs = WORKFLOW.jobs[name].steps.flatMap((s) => (s.run ?? "").split("\n").map((l) => l.trim()));
+            const install = runs.indexOf("npm ci");
+            assert.ok(install >= 0 && runs.indexOf("npm run build") > install, `${name} builds after npm ci`);
+        }
+    });
+
     it("previews with each stack's own credentials, the pack from its lockfile, and skips forks with a notice", () => {
         const preview = WORKFLOW.jobs.preview;
         assert.strictEqual(preview.environment, "${{ matrix.stack }}");

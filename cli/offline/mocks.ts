@@ -75,6 +75,28 @@ function nameOf(
         : { azureName: `${name}-generated`, nameGenerated: true };
 }
 
+/**
+ * What the provider answers when a custom resource is created: its ARM-shaped ID and the outputs the
+ * provider really returns (see providerOutputs). Shared by the in-process mocks and any monitor a test runs.
+ */
+export function mockCreate(
+    type: string,
+    name: string,
+    inputs: Record<string, any>,
+    preview: boolean,
+): { id: string; state: Record<string, any> } {
+    const id = armId(type, name, inputs);
+    const state = providerOutputs({ type, id, inputs, preview, ...nameOf(type, name, inputs) });
+    if (isNativeFirewall(type) && Array.isArray(inputs.ipConfigurations)) {
+        // Azure gives the firewall the first usable address (.4) of its subnet.
+        state.ipConfigurations = inputs.ipConfigurations.map((c: Record<string, any>, i: number) => ({
+            ...c,
+            privateIPAddress: `10.0.0.${4 + i}`,
+        }));
+    }
+    return { id, state };
+}
+
 /** Installs mocks that record every resource; `preview` makes what the cloud computes unknown. */
 export function installMocks(stack = "test", project = "azureml-firewall", preview = false): void {
     pulumi.runtime.setMocks(
@@ -85,21 +107,7 @@ export function installMocks(stack = "test", project = "azureml-firewall", previ
                     recorded.push({ type: args.type, name: args.name, inputs, custom: false, state: {} });
                     return { id: undefined, state: {} };
                 }
-                const id = armId(args.type, args.name, args.inputs);
-                const state = providerOutputs({
-                    type: args.type,
-                    id,
-                    inputs: args.inputs,
-                    preview,
-                    ...nameOf(args.type, args.name, args.inputs),
-                });
-                if (isNativeFirewall(args.type) && Array.isArray(args.inputs.ipConfigurations)) {
-                    // Azure gives the firewall the first usable address (.4) of its subnet.
-                    state.ipConfigurations = args.inputs.ipConfigurations.map((c: Record<string, any>, i: number) => ({
-                        ...c,
-                        privateIPAddress: `10.0.0.${4 + i}`,
-                    }));
-                }
+                const { id, state } = mockCreate(args.type, args.name, args.inputs, preview);
                 recorded.push({ type: args.type, name: args.name, inputs, custom: true, state });
                 return { id: preview ? undefined : id, state };
             },

@@ -29,7 +29,7 @@ import type * as structPbTypes from "google-protobuf/google/protobuf/struct_pb";
 
 const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 /** A dependency of `@pulumi/pulumi`, as it resolves it, so that its stubs and this client agree. */
-function pulumiDependency<T>(name: string): T {
+export function pulumiDependency<T>(name: string): T {
     return require(require.resolve(name, { paths: [pulumiDir] }));
 }
 const grpc = pulumiDependency<typeof grpcTypes>("@grpc/grpc-js");

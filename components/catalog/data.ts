@@ -8,7 +8,7 @@
  * Placeholders: `<storage>` (the workspace's default storage account), `<region>` (the workspace's
  * region), `<acr>` (the workspace's container registry), `<workspaceId>` (the workspace's GUID).
  */
-import { CatalogNote, CatalogRow, CloudName, DocSource, Protocol, RowScenario } from "./types";
+import { CatalogNote, CatalogRow, Cloud, DocSource, Protocol, RequirementScenario } from "./types";
 
 export const CATALOG_SOURCES: DocSource[] = [
     {
@@ -120,7 +120,7 @@ function fqdn(
     id: string,
     destination: string,
     ports: number[],
-    scenario: RowScenario,
+    scenario: RequirementScenario,
     section: SectionKey,
     purpose: string,
     extras: RowExtras = {},
@@ -142,7 +142,7 @@ function tag(
     id: string,
     destination: string,
     ports: number[],
-    scenario: RowScenario,
+    scenario: RequirementScenario,
     section: SectionKey,
     purpose: string,
     extras: RowExtras = {},
@@ -177,7 +177,7 @@ const KEYVAULT = "AzureKeyVault.<region>";
 const MONITOR = "AzureMonitor";
 
 /** The outbound service-tag table, which the doc gives once for every cloud. */
-function serviceTagRows(cloud: CloudName): CatalogRow[] {
+function serviceTagRows(cloud: Cloud): CatalogRow[] {
     const rows: CatalogRow[] = [
         tag("tag-aad", AAD, [80, 443], "core", "serviceTags", "Sign-in through Microsoft Entra ID."),
         tag(
@@ -297,7 +297,7 @@ function serviceTagRows(cloud: CloudName): CatalogRow[] {
  * Hosts outside Azure that the optional scenarios need. VS Code integration is not available in Azure
  * Government or Azure operated by 21Vianet (the cloud-parity article), so those clouds do not get it.
  */
-function internetScenarioRows(cloud: CloudName): CatalogRow[] {
+function internetScenarioRows(cloud: Cloud): CatalogRow[] {
     const rows: CatalogRow[] = [
         // Python packages (include file).
         fqdn("py-anaconda", "anaconda.com", [443], "python", "pythonPackages", "Default conda packages."),
@@ -440,7 +440,7 @@ function kubernetesLinkedRows(): CatalogRow[] {
     const https = (
         id: string,
         host: string,
-        scenario: RowScenario,
+        scenario: RequirementScenario,
         section: SectionKey,
         purpose: string,
         extras: RowExtras = {},
@@ -1187,7 +1187,7 @@ const CHINA: CatalogRow[] = [
 ];
 
 /** The catalog: every outbound row of the doc, per cloud. */
-export const CATALOG: Readonly<Record<CloudName, readonly CatalogRow[]>> = {
+export const CATALOG: Readonly<Record<Cloud, readonly CatalogRow[]>> = {
     AzurePublic: PUBLIC,
     AzureUSGovernment: US_GOVERNMENT,
     AzureChinaCloud: CHINA,

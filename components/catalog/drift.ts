@@ -9,17 +9,17 @@
  * them. Prose (sentences and bullet lists) is not read: rows from prose are not checked.
  */
 import { CATALOG, CATALOG_NOTES } from "./data";
-import { CatalogRow, CloudName } from "./types";
+import { CatalogRow, Cloud } from "./types";
 
-const CLOUDS: CloudName[] = ["AzurePublic", "AzureUSGovernment", "AzureChinaCloud"];
-const TABS: Record<string, CloudName> = { public: "AzurePublic", gov: "AzureUSGovernment", china: "AzureChinaCloud" };
+const CLOUDS: Cloud[] = ["AzurePublic", "AzureUSGovernment", "AzureChinaCloud"];
+const TABS: Record<string, Cloud> = { public: "AzurePublic", gov: "AzureUSGovernment", china: "AzureChinaCloud" };
 
 /** One (destination, protocol, port) set of a doc table, for the clouds it applies to. */
 export interface DocRow {
     destination: string;
     protocol: "TCP" | "UDP" | "Any";
     ports: number[];
-    clouds: CloudName[];
+    clouds: Cloud[];
     section: string;
     doc: string;
 }
@@ -118,7 +118,7 @@ function portParts(
 
 interface TableContext {
     section: string;
-    clouds: CloudName[];
+    clouds: Cloud[];
     file: string;
 }
 
@@ -220,7 +220,7 @@ export interface Difference {
     /** `added` upstream (in the doc, not the catalog), `removed` upstream, or protocol/ports `changed`. */
     change: ChangeKind;
     destination: string;
-    cloud: CloudName;
+    cloud: Cloud;
     section: string;
     /** What the doc says (`TCP 443, 445`), or null. */
     doc: string | null;
@@ -259,7 +259,7 @@ function sectionMatches(docSection: string, rowSection: string): boolean {
 }
 
 /** Catalog notes that explain doc rows: a scenario not offered in a cloud, or destinations not turned into rules. */
-function explained(cloud: CloudName, row: DocRow, destination: string): boolean {
+function explained(cloud: Cloud, row: DocRow, destination: string): boolean {
     return CATALOG_NOTES.some(
         (note) =>
             (!note.clouds || note.clouds.includes(cloud)) &&
@@ -268,10 +268,7 @@ function explained(cloud: CloudName, row: DocRow, destination: string): boolean 
     );
 }
 
-function docChecks(
-    docs: ParsedDoc[],
-    cloud: CloudName,
-): Map<string, { checks: Checks; section: string; rows: DocRow[] }> {
+function docChecks(docs: ParsedDoc[], cloud: Cloud): Map<string, { checks: Checks; section: string; rows: DocRow[] }> {
     const result = new Map<string, { checks: Checks; section: string; rows: DocRow[] }>();
     for (const row of docs.flatMap((d) => d.rows).filter((r) => r.clouds.includes(cloud))) {
         const key = normaliseDestination(row.destination);

@@ -6,11 +6,11 @@
  */
 import data from "./serviceTags.json";
 import type { CloudServiceTags, ServiceTagData } from "./serviceTagsImport";
-import { CloudName } from "./types";
+import { Cloud } from "./types";
 
 export const SERVICE_TAGS: Readonly<ServiceTagData> = data as ServiceTagData;
 
-export const REGIONS: Readonly<Record<CloudName, readonly string[]>> = {
+export const REGIONS: Readonly<Record<Cloud, readonly string[]>> = {
     AzurePublic: Object.keys(SERVICE_TAGS.AzurePublic.regions),
     AzureUSGovernment: Object.keys(SERVICE_TAGS.AzureUSGovernment.regions),
     AzureChinaCloud: Object.keys(SERVICE_TAGS.AzureChinaCloud.regions),
@@ -26,10 +26,10 @@ export function isKnownRegion(name: string): boolean {
     return ALL_REGIONS.has(name.toLowerCase());
 }
 
-const spellings = new Map<CloudName, Map<string, string>>();
+const spellings = new Map<Cloud, Map<string, string>>();
 
 /** The cloud's tags by lower-cased name, built on first use. */
-function tagIndex(cloud: CloudName): Map<string, string> {
+function tagIndex(cloud: Cloud): Map<string, string> {
     let index = spellings.get(cloud);
     if (!index) {
         index = new Map(SERVICE_TAGS[cloud].tags.map((tag) => [tag.toLowerCase(), tag]));
@@ -39,12 +39,12 @@ function tagIndex(cloud: CloudName): Map<string, string> {
 }
 
 /** Microsoft's spelling of a tag in a cloud, or undefined when the cloud's Service Tags file has no such tag. */
-export function tagSpelling(cloud: CloudName, tag: string): string | undefined {
+export function tagSpelling(cloud: Cloud, tag: string): string | undefined {
     return tagIndex(cloud).get(tag.toLowerCase());
 }
 
 /** Which Service Tags file a cloud's data comes from, for messages: `ServiceTags_Public_20251028.json, change 375`. */
-export function serviceTagSource(cloud: CloudName): string {
+export function serviceTagSource(cloud: Cloud): string {
     const source: CloudServiceTags = SERVICE_TAGS[cloud];
     return `${source.file}, change ${source.changeNumber}`;
 }

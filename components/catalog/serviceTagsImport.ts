@@ -10,7 +10,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { CloudName } from "./types";
+import type { Cloud } from "./types";
 
 export interface CloudServiceTags {
     /** The file the data was read from. */
@@ -23,9 +23,9 @@ export interface CloudServiceTags {
     tags: string[];
 }
 
-export type ServiceTagData = Record<CloudName, CloudServiceTags>;
+export type ServiceTagData = Record<Cloud, CloudServiceTags>;
 
-const CLOUDS: Record<string, CloudName> = {
+const CLOUDS: Record<string, Cloud> = {
     public: "AzurePublic",
     azuregovernment: "AzureUSGovernment",
     china: "AzureChinaCloud",
@@ -38,7 +38,7 @@ interface ServiceTagsFile {
 }
 
 /** Reads one Service Tags file's parsed JSON; `file` names it in errors and in the data. */
-export function readServiceTagsFile(json: unknown, file: string): { cloud: CloudName; data: CloudServiceTags } {
+export function readServiceTagsFile(json: unknown, file: string): { cloud: Cloud; data: CloudServiceTags } {
     const content = json as ServiceTagsFile;
     const cloud = typeof content?.cloud === "string" ? CLOUDS[content.cloud.toLowerCase()] : undefined;
     if (!cloud || typeof content.changeNumber !== "number" || !Array.isArray(content.values)) {

@@ -15,6 +15,7 @@ import { AzureFirewall } from "@pulumi/azure-native/network/azureFirewall";
 import { RouteTable } from "@pulumi/azure-native/network/routeTable";
 import { VirtualNetworkPeering } from "@pulumi/azure-native/network/virtualNetworkPeering";
 import { AmlFirewallPolicy } from "../../components/amlFirewallPolicy";
+import type { Scenario } from "../../components/catalog/types";
 
 export interface HubSpokeArgs {
     prefix: string;
@@ -25,7 +26,7 @@ export interface HubSpokeArgs {
     computeSubnetPrefix: string;
     workspaceName: string;
     storageAccountName: string;
-    scenarios?: string[];
+    scenarios?: Scenario[];
 }
 
 export const DEFAULTS: HubSpokeArgs = {
@@ -154,6 +155,6 @@ export function argsFromConfig(config: pulumi.Config): HubSpokeArgs {
         computeSubnetPrefix: config.get("computeSubnetPrefix") ?? DEFAULTS.computeSubnetPrefix,
         workspaceName: config.get("workspaceName") ?? DEFAULTS.workspaceName,
         storageAccountName: config.require("storageAccountName"),
-        scenarios: config.getObject<string[]>("scenarios") ?? DEFAULTS.scenarios,
+        scenarios: config.getObject<Scenario[]>("scenarios") ?? DEFAULTS.scenarios,
     };
 }
