@@ -3,7 +3,8 @@
  * collected heap).
  * - evaluating the 10,000-rule policy for three workspaces with every scenario costs at most 2x its JSON.parse;
  * - the 100,000-rule evaluation costs at most 12x the 10,000-rule evaluation;
- * - the CLI (./cli.ts), diagnose on 1M log rows (./diagnose.ts) and the policy pack's start-up (./pack.ts).
+ * - the CLI (./cli.ts), diagnose on 1M log rows (./diagnose.ts), the policy pack's start-up (./pack.ts) and the Pulumi
+ *   plugin's (./plugin.ts).
  * Exits 1 when a target is missed.
  */
 import { performance } from "perf_hooks";
@@ -12,6 +13,7 @@ import { BENCH_SOURCES, benchPlan, syntheticGroups } from "./synthetic";
 import { cliBenchmarks } from "./cli";
 import { diagnoseBenchmarks } from "./diagnose";
 import { packBenchmarks } from "./pack";
+import { pluginBenchmarks } from "./plugin";
 
 /** Best of the runs: the least disturbed by GC of earlier runs and by other work on the machine. */
 function best(values: number[]): number {
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
     targets.push(...cliBenchmarks());
     targets.push(...diagnoseBenchmarks());
     targets.push(...(await packBenchmarks()));
+    targets.push(...(await pluginBenchmarks()));
     let failed = 0;
     for (const t of targets) {
         const ok = t.value <= t.limit;
