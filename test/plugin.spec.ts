@@ -328,6 +328,28 @@ describe("the Pulumi package: both components through the Node plugin host", fun
             });
         }
 
+        it("takes the default cloud from the program's azure-native:environment config", async () => {
+            engine.reset();
+            const { state } = await construct(plugin, {
+                project: PROJECT,
+                stack: STACK,
+                engine,
+                type: NATIVE,
+                name: "aml-config-cloud",
+                inputs: {
+                    workspaceName: "mlw",
+                    storageAccountName: "amlstore",
+                    region: "chinaeast2",
+                    resourceGroupName: "rg-net",
+                    sourceAddresses: ["10.1.0.0/24"],
+                },
+                config: { "azure-native:environment": "china" },
+            });
+            const destinations = state.requirements.map((r: { destination: string }) => r.destination);
+            assert.ok(destinations.includes("login.chinacloudapi.cn"), destinations.join(", "));
+            assert.ok(!destinations.includes("login.microsoftonline.com"));
+        });
+
         it("a bad argument fails Construct with the component's own message", async () => {
             await assert.rejects(
                 viaPlugin(NATIVE, "aml-bad", {
