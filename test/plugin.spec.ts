@@ -365,10 +365,12 @@ describe("the Pulumi package: both components through the Node plugin host", fun
         });
     });
 
-    it("works from a fresh checkout: no build, a stale dist/ never loaded", async () => {
-        // What `pulumi package add <git url>@<tag>` gets: the tracked files, then `npm install`
-        // (the same lockfile, so the repository's node_modules stands in for it).
-        const checkout = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-plugin-"));
+    /**
+     * What `pulumi package add <git url>@<tag>` gets: the tracked files, then the language host's
+     * `npm install --loglevel=error` in the plugin's folder (here also preferring the npm cache). A
+     * `dist/` that throws stands for a stale build the plugin must never load.
+     */
+    function freshCheckout(into: string): void {
         const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], {
             cwd: REPO,
             encoding: "utf8",
@@ -376,17 +378,27 @@ describe("the Pulumi package: both components through the Node plugin host", fun
             .split("\0")
             .filter((f) => f && fs.existsSync(path.join(REPO, f)));
         for (const file of files) {
-            fs.mkdirSync(path.dirname(path.join(checkout, file)), { recursive: true });
-            fs.copyFileSync(path.join(REPO, file), path.join(checkout, file));
+            fs.mkdirSync(path.dirname(path.join(into, file)), { recursive: true });
+            fs.copyFileSync(path.join(REPO, file), path.join(into, file));
         }
-        fs.symlinkSync(path.join(REPO, "node_modules"), path.join(checkout, "node_modules"), "dir");
-        fs.mkdirSync(path.join(checkout, "dist", "components"), { recursive: true });
+        execFileSync("npm", ["install", "--loglevel=error", "--prefer-offline", "--no-audit", "--no-fund"], {
+            cwd: into,
+            stdio: "ignore",
+        });
+        assert.strictEqual(fs.existsSync(path.join(into, "dist")), false, "npm install built nothing");
+        fs.mkdirSync(path.join(into, "dist", "components"), { recursive: true });
         fs.writeFileSync(
-            path.join(checkout, "dist", "components", "index.js"),
+            path.join(into, "dist", "components", "index.js"),
             'throw new Error("the plugin loaded a stale dist/");\n',
         );
-        const fresh = await startPlugin(checkout, engine.address);
+    }
+
+    it("works from a fresh checkout after npm install: no build, a stale dist/ never loaded", async () => {
+        const checkout = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-plugin-"));
+        let fresh: RunningPlugin | undefined;
         try {
+            freshCheckout(checkout);
+            fresh = await startPlugin(checkout, engine.address);
             assert.deepStrictEqual(await getSchema(fresh), schema);
             engine.reset();
             const { state } = await construct(fresh, {
@@ -406,7 +418,7 @@ describe("the Pulumi package: both components through the Node plugin host", fun
             assert.strictEqual(state.ruleCollectionGroupName, "aml-fresh");
             assert.doesNotMatch(fresh.stderr(), /stale dist/);
         } finally {
-            fresh.stop();
+            fresh?.stop();
             fs.rmSync(checkout, { recursive: true, force: true });
         }
     });
