@@ -120,6 +120,10 @@ describe("the Pulumi package: both components through the Node plugin host", fun
                 classic.required,
                 SHARED_OUTPUTS.filter((name) => name !== "policy"),
             );
+            // Each class declares the shared outputs itself (the analyzer reads own members): same words.
+            for (const name of SHARED_OUTPUTS) {
+                assert.strictEqual(classic.properties[name].description, native.properties[name].description, name);
+            }
             assert.strictEqual(native.properties.ruleCount.type, "number");
             assert.deepStrictEqual(native.properties.requirements.items, {
                 $ref: `#/types/${PROJECT}:index:Requirement`,

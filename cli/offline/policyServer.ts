@@ -53,7 +53,8 @@ function toStruct(value: Record<string, unknown>): structPbTypes.Struct {
     return structPb.Struct.fromJavaScript(JSON.parse(JSON.stringify(value)));
 }
 
-function call<Req, Res>(
+/** One unary gRPC call as a Promise. */
+export function call<Req, Res>(
     method: (req: Req, cb: (err: grpcTypes.ServiceError | null, res: Res) => void) => unknown,
     req: Req,
 ): Promise<Res> {

@@ -10,6 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { syntheticGroups } from "./synthetic";
+import { median } from "./median";
 
 const BIN = path.join(__dirname, "..", "..", "bin", "azureml-firewall");
 
@@ -21,11 +22,6 @@ function wall(args: string[]): number {
         throw new Error(`${args.join(" ")} exited ${result.status}: ${result.stderr}`);
     }
     return elapsed;
-}
-
-function median(values: number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** Runs the commands in turn, `runs` times each, and returns each one's median wall time. */

@@ -7,11 +7,7 @@ import { spawn, spawnSync } from "child_process";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { installPack } from "../helpers/installedPack";
-
-function median(values: number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)];
-}
+import { median } from "./median";
 
 /** Milliseconds from spawning the pack to reading its port on stdout. */
 function timeToPort(pack: string): Promise<number> {

@@ -8,13 +8,9 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { getSchema, startPlugin } from "../helpers/pluginHost";
+import { median } from "./median";
 
 const REPO = path.resolve(__dirname, "..", "..");
-
-function median(values: number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)];
-}
 
 async function timeToSchema(): Promise<number> {
     const start = performance.now();

@@ -17,7 +17,7 @@ import * as enginePb from "@pulumi/pulumi/proto/engine_pb";
 import * as engineGrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import { deserializeProperties } from "@pulumi/pulumi/runtime/rpc";
 import { mockCreate } from "../../cli/offline/mocks";
-import { pulumiDependency } from "../../cli/offline/policyServer";
+import { call, pulumiDependency } from "../../cli/offline/policyServer";
 
 const grpc = pulumiDependency<typeof grpcTypes>("@grpc/grpc-js");
 const structPb = pulumiDependency<typeof structPbTypes>("google-protobuf/google/protobuf/struct_pb");
@@ -202,13 +202,6 @@ export function startPlugin(dir: string, engineAddress: string): Promise<Running
             }
         });
     });
-}
-
-function call<Req, Res>(
-    method: (req: Req, cb: (err: grpcTypes.ServiceError | null, res: Res) => void) => unknown,
-    req: Req,
-): Promise<Res> {
-    return new Promise((resolve, reject) => method(req, (err, res) => (err ? reject(err) : resolve(res))));
 }
 
 /** The plugin's package schema, parsed. */
