@@ -75,7 +75,8 @@ export interface AmlFirewallPolicyCommonArgs {
     sourceIpGroups?: pulumi.Input<pulumi.Input<string>[]>;
     /**
      * Optional scenarios of the doc, for every workspace: `automl`, `hbi`, `monitoring`, `python`, `r`,
-     * `rstudio`, `vscode`, `huggingface`, `kubernetes`, and the Kubernetes egress the doc links to: `arc`,
+     * `rstudio`, `posit-workbench`, `vscode`, `huggingface`, `kubernetes`, and the Kubernetes egress the doc
+     * links to: `arc`,
      * `arc-cluster-connect`, `aks-extension`, `aks-extension-marketplace`, `aks-inference`.
      */
     scenarios?: pulumi.Input<pulumi.Input<Scenario>[]>;

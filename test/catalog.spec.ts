@@ -164,6 +164,7 @@ describe("catalog", () => {
             "python",
             "r",
             "rstudio",
+            "posit-workbench",
             "vscode",
             "huggingface",
             "kubernetes",
@@ -181,6 +182,7 @@ describe("catalog", () => {
                 "python",
                 "r",
                 "rstudio",
+                "posit-workbench",
                 "huggingface",
             ]);
         }
@@ -335,12 +337,41 @@ describe("rows from the articles the firewall article relies on", () => {
         assert.match(automl.section, /^how-to-prevent-data-loss-exfiltration\.md > /);
     });
 
+    it("has Posit Workbench's licence host from the compute-instance article's include, in every cloud", () => {
+        for (const cloud of ["AzurePublic", "AzureUSGovernment", "AzureChinaCloud"] as const) {
+            const posit = row(cloud, "www.wyday.com");
+            assert.deepStrictEqual(
+                [posit.kind, posit.protocol, posit.ports, posit.scenario, posit.optional],
+                ["fqdn", "TCP", [443], "posit-workbench", "Posit Workbench"],
+            );
+            assert.strictEqual(
+                posit.section,
+                "how-to-create-compute-instance.md > Add custom applications such as RStudio or Posit Workbench > " +
+                    "Setup Posit Workbench (formerly RStudio Workbench) " +
+                    "(includes/machine-learning-private-link-ports.md)",
+            );
+        }
+        assert.deepStrictEqual(
+            CATALOG_SOURCES.filter((s) => /create-compute-instance|private-link-ports/.test(s.path)).map((s) => [
+                s.path,
+                s.commit.slice(0, 8),
+                s.msDate,
+            ]),
+            [
+                ["articles/machine-learning/how-to-create-compute-instance.md", "0eea71ca", "2024-08-21"],
+                ["articles/machine-learning/includes/machine-learning-private-link-ports.md", "eca7251b", "2022-09-13"],
+            ],
+        );
+    });
+
     it("traces every row to a section, and every other article's section to a recorded source", () => {
         const files = CATALOG_SOURCES.map((s) => s.path.split("/").pop());
         for (const cloud of ["AzurePublic", "AzureUSGovernment", "AzureChinaCloud"] as const) {
             for (const r of CATALOG[cloud]) {
-                const file = /^([\w-]+\.md) > /.exec(r.section)?.[1] ?? /\(includes\/([^)]+)\)/.exec(r.section)?.[1];
-                assert.ok(file === undefined || files.includes(file), `${cloud} ${r.id}: ${r.section}`);
+                const cited = [/^([\w-]+\.md) > /.exec(r.section)?.[1], /\(includes\/([^)]+)\)/.exec(r.section)?.[1]];
+                for (const file of cited.filter((f) => f !== undefined)) {
+                    assert.ok(files.includes(file), `${cloud} ${r.id}: ${file} (${r.section})`);
+                }
             }
         }
     });

@@ -229,7 +229,16 @@ describe("CLI (the real binary)", function () {
                 "json",
             );
             const scenarios = [...new Set(json(run).map((h: any) => h.scenario))].sort();
-            assert.deepStrictEqual(scenarios, ["core", "hbi", "huggingface", "monitoring", "python", "r", "rstudio"]);
+            assert.deepStrictEqual(scenarios, [
+                "core",
+                "hbi",
+                "huggingface",
+                "monitoring",
+                "posit-workbench",
+                "python",
+                "r",
+                "rstudio",
+            ]);
         });
 
         const bad: [string, string[], RegExp][] = [
@@ -266,7 +275,7 @@ describe("CLI (the real binary)", function () {
                     "--scenario",
                     "kubernetes",
                 ],
-                /^azureml-firewall: --scenario: "kubernetes" is not valid; Kubernetes compute is not available in this cloud \(the cloud-parity article marks it NO\), so the kubernetes scenario is not offered here; available in AzureChinaCloud: hbi, monitoring, python, r, rstudio, huggingface\.$/m,
+                /^azureml-firewall: --scenario: "kubernetes" is not valid; Kubernetes compute is not available in this cloud \(the cloud-parity article marks it NO\), so the kubernetes scenario is not offered here; available in AzureChinaCloud: hbi, monitoring, python, r, rstudio, posit-workbench, huggingface\.$/m,
             ],
             [
                 "a missing required flag",

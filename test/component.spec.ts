@@ -6,8 +6,8 @@ import type {
     AmlFirewallPolicyArgs,
 } from "../components/amlFirewallPolicy";
 import { planPolicy } from "../components/policyPlan";
-import { SCENARIO_NAMES } from "../components/requirements";
-import type { Cloud, Scenario } from "../components/catalog/types";
+import { scenariosOffered } from "../components/requirements";
+import type { Cloud } from "../components/catalog/types";
 
 const POLICY = "azure-native:network:FirewallPolicy";
 const RCG = "azure-native:network:FirewallPolicyRuleCollectionGroup";
@@ -149,10 +149,7 @@ describe("AmlFirewallPolicy (azure-native, under mocks)", function () {
         ["AzureChinaCloud", "chinaeast2", "login.chinacloudapi.cn"],
     ] as [Cloud, string, string][]) {
         it(`plans the ${cloud} catalog with every scenario the cloud offers`, async () => {
-            const scenarios =
-                cloud === "AzurePublic"
-                    ? [...SCENARIO_NAMES]
-                    : (["hbi", "monitoring", "python", "r", "rstudio", "huggingface"] as Scenario[]);
+            const scenarios = scenariosOffered(cloud);
             const args = { ...BASE, cloud, region, scenarios };
             await build(`aml-${cloud.toLowerCase()}`, args);
             const rcg = byType(RCG)[0].inputs;

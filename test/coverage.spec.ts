@@ -9,7 +9,8 @@ import {
     tagForms,
 } from "../components/coverage/evaluate";
 import { InputError } from "../components/errors";
-import { Requirement, SCENARIO_NAMES } from "../components/requirements";
+import { Requirement, scenariosOffered } from "../components/requirements";
+import { parseCloud } from "../components/clouds";
 import { planPolicy } from "../components/policyPlan";
 
 // Small builders for azure-native shaped rule collection groups.
@@ -934,10 +935,9 @@ describe("coverage evaluator", () => {
                 for (const dns of [true, false]) {
                     it(`${cloud}, ${configuration}, DNS proxy ${dns ? "on" : "off"}: all allowed, no problems`, () => {
                         // Cluster Connect's 8084 host needs DNS proxy (no tag carries it): without it, leave it out.
-                        const scenarios =
-                            cloud === "public"
-                                ? SCENARIO_NAMES.filter((s) => dns || s !== "arc-cluster-connect")
-                                : ["hbi", "monitoring", "python", "r", "rstudio", "huggingface"];
+                        const scenarios = scenariosOffered(parseCloud(cloud)).filter(
+                            (s) => dns || s !== "arc-cluster-connect",
+                        );
                         const planned = planPolicy("rt", {
                             cloud,
                             region,

@@ -20,7 +20,7 @@ import {
 import { ARGUMENTS, AmlFirewallPolicyArgs, SkuTier } from "../components/args";
 import { Cloud, Scenario } from "../components/catalog/types";
 import { TYPES } from "../components/firewall/tokens";
-import { SCENARIO_NAMES } from "../components/requirements";
+import { SCENARIO_NAMES, scenariosOffered } from "../components/requirements";
 import { CLOUD_NAMES } from "../components/clouds";
 
 const REPO = path.resolve(__dirname, "..");
@@ -306,7 +306,7 @@ describe("the Pulumi package: both components through the Node plugin host", fun
                     cloud: "AzureChinaCloud",
                     resourceGroupName: "rg-net",
                     sourceAddresses: ["10.2.0.0/24"],
-                    scenarios: ["hbi", "monitoring", "python", "r", "rstudio", "huggingface"],
+                    scenarios: scenariosOffered("AzureChinaCloud"),
                 },
             ],
         ];

@@ -193,6 +193,25 @@ describe("resolveRequirements", () => {
         assert.deepStrictEqual(find(all, "archive.ubuntu.com")[0].appProtocol, "Http");
     });
 
+    it("opens Posit Workbench's licence host only with the posit-workbench scenario, in every cloud", () => {
+        for (const [cloud, region] of [
+            ["public", "westeurope"],
+            ["usgovernment", "usgovvirginia"],
+            ["china", "chinaeast2"],
+        ]) {
+            const workspaces = [{ ...WS, region }];
+            const rstudio = resolveRequirements({ cloud, workspaces, scenarios: ["rstudio"] }).requirements;
+            assert.strictEqual(find(rstudio, "www.wyday.com").length, 0, cloud);
+            const posit = resolveRequirements({ cloud, workspaces, scenarios: ["posit-workbench"] }).requirements;
+            const [licence] = find(posit, "www.wyday.com");
+            assert.deepStrictEqual(
+                [licence.protocol, licence.ports, licence.appProtocol, licence.scenario],
+                ["TCP", [443], "Https", "posit-workbench"],
+                cloud,
+            );
+        }
+    });
+
     it("resolves the Kubernetes scenarios the article links to, optional features in their own scenarios", () => {
         const { requirements } = resolveRequirements({
             cloud: "public",
@@ -422,7 +441,7 @@ describe("resolveRequirements", () => {
                 "unknown scenario",
                 () => resolveRequirements({ cloud: "public", workspaces: [WS], scenarios: ["jupyter"] }),
                 "scenarios[0]",
-                /scenarios are: automl, hbi, monitoring, python, r, rstudio, vscode, huggingface, kubernetes, arc, arc-cluster-connect, aks-extension, aks-extension-marketplace, aks-inference\.$/,
+                /scenarios are: automl, hbi, monitoring, python, r, rstudio, posit-workbench, vscode, huggingface, kubernetes, arc, arc-cluster-connect, aks-extension, aks-extension-marketplace, aks-inference\.$/,
             ],
             [
                 "bad configuration",

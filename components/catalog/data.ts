@@ -60,6 +60,18 @@ export const CATALOG_SOURCES: DocSource[] = [
         msDate: "2025-02-10",
     },
     {
+        repository: "MicrosoftDocs/azure-ai-docs",
+        path: "articles/machine-learning/how-to-create-compute-instance.md",
+        commit: "0eea71caf55c6e7bdbfa9b0b3664288200817f6d",
+        msDate: "2024-08-21",
+    },
+    {
+        repository: "MicrosoftDocs/azure-ai-docs",
+        path: "articles/machine-learning/includes/machine-learning-private-link-ports.md",
+        commit: "eca7251b8eaae4862d012e0868ee4ae213cc5ce4",
+        msDate: "2022-09-13",
+    },
+    {
         repository: "MicrosoftDocs/azure-docs",
         path: "articles/azure-monitor/app/custom-endpoints.md",
         commit: "012d58036329313799fae85448fd9ebac6000dd4",
@@ -81,6 +93,9 @@ export const DOC_SECTIONS = {
         "Recommended configuration for training and deploying models > Python packages " +
         "(includes/recommended-network-outbound.md)",
     rstudio: "Scenario: Install RStudio on compute instance",
+    posit:
+        "how-to-create-compute-instance.md > Add custom applications such as RStudio or Posit Workbench > Setup " +
+        "Posit Workbench (formerly RStudio Workbench) (includes/machine-learning-private-link-ports.md)",
     storageFirewall: "Scenario: Firewall between Azure Machine Learning and Azure Storage endpoints",
     hbi: "Scenario: Workspace created with the hbi_workspace flag enabled",
     kubernetes: "Scenario: Use Kubernetes compute",
@@ -325,6 +340,15 @@ function internetScenarioRows(cloud: Cloud): CatalogRow[] {
             "rstudio",
             "rstudio",
             "Layers of the RStudio Docker image.",
+        ),
+        fqdn(
+            "posit-licence",
+            "www.wyday.com",
+            [443],
+            "posit-workbench",
+            "posit",
+            "Licence activation of Posit Workbench (bring your own licence) on a compute instance.",
+            { optional: "Posit Workbench" },
         ),
         // Visual Studio Code.
         fqdn("vscode-dev", "*.vscode.dev", [443], "vscode", "vscode", "vscode.dev (VS Code for the Web)."),

@@ -32,8 +32,10 @@ export const Scenario = {
     Python: "python",
     /** R packages from CRAN. */
     R: "r",
-    /** RStudio (Posit Workbench) on a compute instance. */
+    /** RStudio as a custom application on a compute instance: its Docker image hosts. */
     Rstudio: "rstudio",
+    /** Posit Workbench (bring your own licence) on a compute instance: online licence activation. */
+    PositWorkbench: "posit-workbench",
     /** Visual Studio Code remote connections (Azure public only). */
     Vscode: "vscode",
     /** Hugging Face models. */
@@ -67,6 +69,7 @@ export const RequirementScenario = {
     Python: "python",
     R: "r",
     Rstudio: "rstudio",
+    PositWorkbench: "posit-workbench",
     Vscode: "vscode",
     Huggingface: "huggingface",
     Kubernetes: "kubernetes",
