@@ -90,6 +90,40 @@ describe("catalog check", function () {
         assert.deepStrictEqual(run.out.summary, { docRows: 122, differences: 3, added: 1, removed: 1, changed: 1 });
     });
 
+    it("does not read code blocks: a comment there is no heading, a pipe no table", () => {
+        const file = edited(dir, (text) =>
+            text
+                .replace(
+                    "__Azure Machine Learning hosts__\n",
+                    [
+                        "```bash",
+                        "# Scenario: a shell comment, not a heading",
+                        "| __Hosts__ | __Protocol__ | __Ports__ |",
+                        "| ----- | ----- | ----- |",
+                        "| `*.example.com` | TCP | 443 |",
+                        "~~~",
+                        "```",
+                        "",
+                        "__Azure Machine Learning hosts__\n",
+                    ].join("\n"),
+                )
+                .replace(
+                    "| API | `*.azureml.net` | TCP | 443 |",
+                    "| API | `*.azureml.net` | TCP | 443 |\n| API | `*.inference.azureml.ms` | TCP | 443 |",
+                ),
+        );
+        const run = check(file, INCLUDE);
+        assert.strictEqual(run.code, 1, run.stderr);
+        assert.deepStrictEqual(
+            run.out.differences.map((d: { destination: string; section: string }) => `${d.destination} ${d.section}`),
+            [
+                "*.inference.azureml.ms Scenario: Third party firewall or Azure Firewall without service tags > " +
+                    "Microsoft hosts > Azure Machine Learning hosts",
+            ],
+        );
+        assert.strictEqual(run.out.summary.docRows, 123);
+    });
+
     it("checks an include file's rows against the rows that cite it", () => {
         const include = path.join(dir, path.basename(INCLUDE));
         fs.writeFileSync(

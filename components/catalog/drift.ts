@@ -6,7 +6,7 @@
  * A doc row is in step when the catalog has the destination (or the doc's own spelling of it, for a
  * documented correction) for that cloud with the doc's protocol and ports, or a catalog note explains
  * why it is not a rule there. A catalog row citing a section of a given doc that has tables must be in
- * them. Prose (sentences and bullet lists) is not read: rows from prose are not checked.
+ * them. Prose (sentences and bullet lists) and code blocks are not read: rows from prose are not checked.
  */
 import { CATALOG, CATALOG_NOTES } from "./data";
 import { CatalogRow, Cloud } from "./types";
@@ -152,6 +152,15 @@ function readTable(header: string[], body: string[][], context: TableContext): D
     return rows;
 }
 
+/** The code fence open after `line`, "" outside one; a fence closes on a line of its own marker (or longer) alone. */
+function fenceAfter(open: string, line: string): string {
+    const marker = /^\s*(`{3,}|~{3,})(.*)$/.exec(line);
+    if (!open) {
+        return marker?.[1] ?? "";
+    }
+    return marker && marker[1].startsWith(open) && marker[2].trim() === "" ? "" : open;
+}
+
 /** Parses one markdown article or include file. Throws `DocFormatError` when it is not one. */
 export function parseDoc(text: string, file: string): ParsedDoc {
     const lines = text.replace(/\r\n?/g, "\n").split("\n");
@@ -176,8 +185,15 @@ export function parseDoc(text: string, file: string): ParsedDoc {
             ? `includes/${base}`
             : [...headings.filter(Boolean), ...(caption ? [caption] : [])].join(" > ");
     let sawTitle = kind === "include";
+    let fence = "";
     for (let i = start; i < lines.length; i++) {
         const line = lines[i];
+        // Code blocks are not read: a `#` comment or a `|` there is neither a heading nor a table.
+        const next = fenceAfter(fence, line);
+        if (fence || next) {
+            fence = next;
+            continue;
+        }
         const heading = /^(#{1,6})\s+(?!\[)(.+?)\s*$/.exec(line);
         const tab = /^#\s+\[[^\]]+\]\(#tab\/([a-z0-9-]+)\)/i.exec(line);
         if (tab) {
