@@ -364,6 +364,32 @@ describe("rows from the articles the firewall article relies on", () => {
         );
     });
 
+    it("holds every row the linked docs mark optional, each in an optional scenario of its own", () => {
+        const optional = CATALOG.AzurePublic.filter((r) => r.optional).map(
+            (r) => `${r.scenario} ${r.destination} ${r.ports.join(",")}`,
+        );
+        assert.deepStrictEqual(optional, [
+            "posit-workbench www.wyday.com 443",
+            "arc-cluster-connect guestnotificationservice.azure.com 443",
+            "arc-cluster-connect *.guestnotificationservice.azure.com 443",
+            "arc-cluster-connect sts.windows.net 443",
+            "arc-cluster-connect *.servicebus.windows.net 443",
+            "arc-cluster-connect graph.microsoft.com 443",
+            "arc-cluster-connect <region>.obo.arc.azure.com 8084",
+            "aks-extension-marketplace arcmktplaceprod.azurecr.io 443",
+            "aks-extension-marketplace arcmktplaceprod.centralindia.data.azurecr.io 443",
+            "aks-extension-marketplace arcmktplaceprod.japaneast.data.azurecr.io 443",
+            "aks-extension-marketplace arcmktplaceprod.westus2.data.azurecr.io 443",
+            "aks-extension-marketplace arcmktplaceprod.westeurope.data.azurecr.io 443",
+            "aks-extension-marketplace arcmktplaceprod.eastus.data.azurecr.io 443",
+            "aks-extension-marketplace marketplaceapi.microsoft.com 443",
+        ]);
+        const required = new Set<string>(CATALOG.AzurePublic.filter((r) => !r.optional).map((r) => r.scenario));
+        for (const scenario of ["posit-workbench", "arc-cluster-connect", "aks-extension-marketplace"]) {
+            assert.ok(!required.has(scenario), `${scenario} holds only optional rows`);
+        }
+    });
+
     it("traces every row to a section, and every other article's section to a recorded source", () => {
         const files = CATALOG_SOURCES.map((s) => s.path.split("/").pop());
         for (const cloud of ["AzurePublic", "AzureUSGovernment", "AzureChinaCloud"] as const) {
