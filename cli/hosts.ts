@@ -1,5 +1,6 @@
 /** `hosts`: the resolved catalog for a cloud, storage account, region and scenarios. */
-import { CATALOG_SOURCES } from "../components/catalog/data";
+import { CATALOG_SOURCES, sectionSources } from "../components/catalog/data";
+import { DocSource } from "../components/catalog/types";
 import { InputError } from "../components/errors";
 import { Requirement, resolveRequirements, scenariosOffered, validateScenarios } from "../components/requirements";
 import { parseCloud } from "../components/clouds";
@@ -116,6 +117,13 @@ function networkDestination(rule: PlannedNetworkRule): string[] {
     ];
 }
 
+/** The Microsoft docs the entries come from, in `CATALOG_SOURCES` order. */
+function citedSources(entries: HostEntry[]): DocSource[] {
+    const sections = entries.flatMap((e) => (e.source ?? "").split("; "));
+    const cited = new Set(sections.flatMap(sectionSources));
+    return CATALOG_SOURCES.filter((s) => cited.has(s));
+}
+
 /**
  * The Markdown a network team gets in a change request: the application rules (HTTP/HTTPS, by host
  * name) and the network rules (service tags, and host names that need DNS proxy) apart, protocols in
@@ -132,7 +140,6 @@ function changeRequest(options: HostsOptions, cloud: string, entries: HostEntry[
     const rules = plan.ruleCollections.flatMap((c) => c.rules);
     const application = rules.filter((r): r is PlannedApplicationRule => r.ruleType === "ApplicationRule");
     const network = rules.filter((r): r is PlannedNetworkRule => r.ruleType === "NetworkRule");
-    const source = CATALOG_SOURCES[0];
     return [
         `## Azure Machine Learning egress: ${cloud}, region ${options.region.toLowerCase()}, storage account ` +
             options.storage,
@@ -179,7 +186,11 @@ function changeRequest(options: HostsOptions, cloud: string, entries: HostEntry[
         "",
         ...notes.map((n) => `- ${n}`),
         "",
-        `Source: ${source.repository} \`${source.path}\` (commit ${source.commit.slice(0, 8)}, ${source.msDate}).`,
+        "### Sources",
+        "",
+        ...citedSources(entries).map(
+            (s) => `- ${s.repository} \`${s.path}\` (commit ${s.commit.slice(0, 8)}, ms.date ${s.msDate})`,
+        ),
         "",
     ].join("\n");
 }

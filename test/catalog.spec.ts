@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { CATALOG, CATALOG_SOURCES, DOC_SECTIONS } from "../components/catalog/data";
+import { CATALOG, CATALOG_SOURCES, DOC_SECTIONS, citedFiles, sectionSources } from "../components/catalog/data";
 import { CatalogRow, Cloud } from "../components/catalog/types";
 import { REGIONS, SERVICE_TAGS } from "../components/catalog/regions";
 import { readServiceTagsFile } from "../components/catalog/serviceTagsImport";
@@ -394,10 +394,11 @@ describe("rows from the articles the firewall article relies on", () => {
         const files = CATALOG_SOURCES.map((s) => s.path.split("/").pop());
         for (const cloud of ["AzurePublic", "AzureUSGovernment", "AzureChinaCloud"] as const) {
             for (const r of CATALOG[cloud]) {
-                const cited = [/^([\w-]+\.md) > /.exec(r.section)?.[1], /\(includes\/([^)]+)\)/.exec(r.section)?.[1]];
-                for (const file of cited.filter((f) => f !== undefined)) {
+                const { article, include } = citedFiles(r.section);
+                for (const file of [article, include].filter((f) => f !== undefined)) {
                     assert.ok(files.includes(file), `${cloud} ${r.id}: ${file} (${r.section})`);
                 }
+                assert.ok(sectionSources(r.section).length > 0, `${cloud} ${r.id}: no source`);
             }
         }
     });

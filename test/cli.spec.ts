@@ -144,10 +144,26 @@ describe("CLI (the real binary)", function () {
                 /^Host names in network rules match only when the firewall policy has DNS proxy turned on/m,
             );
             assert.match(md.stdout, /^- Doc corrected: Keyvault\.<region> -> AzureKeyVault\.<region>/m);
-            assert.match(
-                md.stdout,
-                /^Source: MicrosoftDocs\/azure-ai-docs `articles\/machine-learning\/how-to-access-azureml-behind-firewall\.md`/m,
-            );
+            // The docs the rows come from: the article, and for hbi's key vault host nothing else.
+            assert.deepStrictEqual(md.stdout.split("### Sources\n\n")[1].trim().split("\n"), [
+                "- MicrosoftDocs/azure-ai-docs `articles/machine-learning/how-to-access-azureml-behind-firewall.md` " +
+                    "(commit 00bb5540, ms.date 2026-03-19)",
+            ]);
+        });
+
+        it("names in the change request every doc its rows come from", () => {
+            const gov = ["--cloud", "usgovernment", "--storage", "stgov", "--region", "usgovvirginia"];
+            const md = cli("hosts", ...gov, "--scenario", "posit-workbench,monitoring", "--format", "markdown");
+            assert.strictEqual(md.code, 0, md.stderr);
+            assert.match(md.stdout, /^- www\.wyday\.com \(TCP 443\): application rule aml-application\/https-443/m);
+            const aml = "- MicrosoftDocs/azure-ai-docs `articles/machine-learning/";
+            assert.deepStrictEqual(md.stdout.split("### Sources\n\n")[1].trim().split("\n"), [
+                `${aml}how-to-access-azureml-behind-firewall.md\` (commit 00bb5540, ms.date 2026-03-19)`,
+                `${aml}how-to-create-compute-instance.md\` (commit 0eea71ca, ms.date 2024-08-21)`,
+                `${aml}includes/machine-learning-private-link-ports.md\` (commit eca7251b, ms.date 2022-09-13)`,
+                "- MicrosoftDocs/azure-docs `articles/azure-monitor/app/custom-endpoints.md` " +
+                    "(commit 012d5803, ms.date 2019-06-10)",
+            ]);
         });
 
         it("completes the kubernetes rows with --container-registry and --workspace-id", () => {

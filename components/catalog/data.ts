@@ -122,6 +122,24 @@ export const DOC_SECTIONS = {
 
 type SectionKey = keyof typeof DOC_SECTIONS;
 
+/**
+ * The files a row's section cites: the article it names (`other-article.md > ...`) and the include it
+ * names (`(includes/file.md)`). A section that names neither is the firewall article's own.
+ */
+export function citedFiles(section: string): { article?: string; include?: string } {
+    return {
+        article: /^([\w-]+\.md) > /.exec(section)?.[1],
+        include: /\(includes\/([^)]+)\)/.exec(section)?.[1],
+    };
+}
+
+/** The recorded sources a section cites, in `CATALOG_SOURCES` order (the firewall article for its own sections). */
+export function sectionSources(section: string): DocSource[] {
+    const { article, include } = citedFiles(section);
+    const files = article || include ? [article, include] : [CATALOG_SOURCES[0].path.split("/").pop()];
+    return CATALOG_SOURCES.filter((source) => files.includes(source.path.split("/").pop()));
+}
+
 interface RowExtras {
     protocol?: Protocol;
     optional?: string;

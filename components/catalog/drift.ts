@@ -8,7 +8,7 @@
  * why it is not a rule there. A catalog row citing a section of a given doc that has tables must be in
  * them. Prose (sentences and bullet lists) and code blocks are not read: rows from prose are not checked.
  */
-import { CATALOG, CATALOG_NOTES } from "./data";
+import { CATALOG, CATALOG_NOTES, citedFiles } from "./data";
 import { CatalogRow, Cloud } from "./types";
 
 const CLOUDS: Cloud[] = ["AzurePublic", "AzureUSGovernment", "AzureChinaCloud"];
@@ -263,9 +263,10 @@ function describe(checks: Checks): string {
         .join("; ");
 }
 
-/** The doc a catalog row comes from: an include (named in its section), another article, or the main one. */
+/** The doc a catalog row comes from: an include (named in its section), another article, or the main one (""). */
 function rowDoc(row: CatalogRow): string {
-    return /\(includes\/([^)]+)\)/.exec(row.section)?.[1] ?? /^([\w-]+\.md) > /.exec(row.section)?.[1] ?? "";
+    const { article, include } = citedFiles(row.section);
+    return include ?? article ?? "";
 }
 
 function sectionMatches(docSection: string, rowSection: string): boolean {
