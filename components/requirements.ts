@@ -256,11 +256,18 @@ function substitute(text: string, ws: ValidWorkspace): string | undefined {
     if ((text.includes("<acr>") && !ws.acr) || (text.includes("<workspaceId>") && !ws.workspaceId)) {
         return undefined;
     }
-    return text
-        .replace(/<storage>/g, ws.storage)
-        .replace(/<region>/g, ws.region)
-        .replace(/<acr>/g, ws.acr ?? "")
-        .replace(/<workspaceId>/g, ws.workspaceId ?? "");
+    return fillKnown(text, ws);
+}
+
+/** Fills the placeholders the workspace has values for; the others stay as written. */
+function fillKnown(text: string, ws: ValidWorkspace): string {
+    const values: [RegExp, string | undefined][] = [
+        [/<storage>/g, ws.storage],
+        [/<region>/g, ws.region],
+        [/<acr>/g, ws.acr],
+        [/<workspaceId>/g, ws.workspaceId],
+    ];
+    return values.reduce((filled, [placeholder, value]) => (value ? filled.replace(placeholder, value) : filled), text);
 }
 
 function protocolsOf(protocol: Protocol): ("TCP" | "UDP")[] {
@@ -417,7 +424,8 @@ function addRow(
         if (row.kind === "fqdn") {
             const missing = row.destination.includes("<acr>") ? "containerRegistryName" : "workspaceId";
             into.notes.add(
-                `Left out${into.multiple ? ` for workspace ${ws.name}` : ""}: ${row.destination} (${row.scenario}) ` +
+                `Left out${into.multiple ? ` for workspace ${ws.name}` : ""}: ${fillKnown(row.destination, ws)} ` +
+                    `(${row.scenario}) ` +
                     `needs the workspace's ${missing}; give it to include this row.`,
             );
         }

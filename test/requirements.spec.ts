@@ -264,11 +264,17 @@ describe("resolveRequirements", () => {
             without.requirements.some((r) => r.destination.includes("azurecr.io")),
             false,
         );
-        assert.ok(
-            without.notes.includes(
+        // The note names the host with the placeholders it can fill already filled (here the region).
+        assert.deepStrictEqual(
+            without.notes.filter((n) => n.startsWith("Left out")),
+            [
                 "Left out: <acr>.azurecr.io (kubernetes) needs the workspace's containerRegistryName; give it to " +
                     "include this row.",
-            ),
+                "Left out: <acr>.westeurope.data.azurecr.io (kubernetes) needs the workspace's " +
+                    "containerRegistryName; give it to include this row.",
+                "Left out: <workspaceId>.workspace.westeurope.api.azureml.ms (kubernetes) needs the workspace's " +
+                    "workspaceId; give it to include this row.",
+            ],
         );
         const two = resolveRequirements({
             cloud: "public",
