@@ -76,8 +76,7 @@ export interface AmlFirewallPolicyCommonArgs {
     /**
      * Optional scenarios of the doc, for every workspace: `automl`, `hbi`, `monitoring`, `python`, `r`,
      * `rstudio`, `posit-workbench`, `vscode`, `huggingface`, `kubernetes`, and the Kubernetes egress the doc
-     * links to: `arc`,
-     * `arc-cluster-connect`, `aks-extension`, `aks-extension-marketplace`, `aks-inference`.
+     * links to: `arc`, `arc-cluster-connect`, `aks-extension`, `aks-extension-marketplace`, `aks-inference`.
      */
     scenarios?: pulumi.Input<pulumi.Input<Scenario>[]>;
     /**

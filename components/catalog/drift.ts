@@ -8,7 +8,7 @@
  * why it is not a rule there. A catalog row citing a section of a given doc that has tables must be in
  * them. Prose (sentences and bullet lists) and code blocks are not read: rows from prose are not checked.
  */
-import { CATALOG, CATALOG_NOTES, citedFiles } from "./data";
+import { CATALOG, CATALOG_NOTES, CATALOG_SOURCES, citedFiles } from "./data";
 import { CatalogRow, Cloud } from "./types";
 
 const CLOUDS: Cloud[] = ["AzurePublic", "AzureUSGovernment", "AzureChinaCloud"];
@@ -393,5 +393,5 @@ export function compareWithDocs(docs: ParsedDoc[]): Difference[] {
     );
 }
 
-/** The article the catalog is built from; rows whose section names no other file come from it. */
-export const MAIN_ARTICLE = "how-to-access-azureml-behind-firewall.md";
+/** The article the catalog is built from (its first source); rows whose section names no other file come from it. */
+const MAIN_ARTICLE = CATALOG_SOURCES[0].path.split("/").pop();
