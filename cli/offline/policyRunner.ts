@@ -47,6 +47,11 @@ export interface PolicyRun {
     cannotRun: string[];
 }
 
+/** A run of one policy at one level, before anything is reported. */
+function emptyRun(policy: string, enforcementLevel: EnforcementLevel): PolicyRun {
+    return { policy, enforcementLevel, violations: [], notApplicable: [], cannotRun: [] };
+}
+
 /** The resource options of a resource registered without any. */
 function defaultOptions() {
     return {
@@ -157,13 +162,7 @@ export async function runResourcePolicy(
     config?: PackConfig,
 ): Promise<PolicyRun> {
     const { level, props } = policyConfig(policy, config);
-    const run: PolicyRun = {
-        policy: policy.name,
-        enforcementLevel: level,
-        violations: [],
-        notApplicable: [],
-        cannotRun: [],
-    };
+    const run = emptyRun(policy.name, level);
     if (level === "disabled") {
         return run;
     }
@@ -211,13 +210,7 @@ export async function runStackPolicy(
 ): Promise<PolicyRun> {
     const { level: configured, props } = policyConfig(policy, config);
     const level = configured === "remediate" ? "mandatory" : configured;
-    const run: PolicyRun = {
-        policy: policy.name,
-        enforcementLevel: level,
-        violations: [],
-        notApplicable: [],
-        cannotRun: [],
-    };
+    const run = emptyRun(policy.name, level);
     if (level === "disabled") {
         return run;
     }
@@ -258,13 +251,7 @@ export async function runPack(
             runs.push(await runStackPolicy(policy, stack, config));
             continue;
         }
-        const merged: PolicyRun = {
-            policy: policy.name,
-            enforcementLevel: policyConfig(policy, config).level,
-            violations: [],
-            notApplicable: [],
-            cannotRun: [],
-        };
+        const merged = emptyRun(policy.name, policyConfig(policy, config).level);
         for (const spec of specs) {
             const run = await runResourcePolicy(
                 policy as ResourceValidationPolicy,
