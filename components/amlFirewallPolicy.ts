@@ -12,11 +12,15 @@ import { Requirement } from "./requirements";
 import {
     CUSTOM_TIMEOUTS,
     EgressOutputs,
+    earlierWritersOnPolicy,
     groupDependsOn,
     planOutputs,
     preparePlan,
-    stripUndefined,
+    recordWriter,
+    writeOrderKey,
 } from "./componentCore";
+import type { CreatedPolicyPlan } from "./policyPlan";
+import { toNativeCollections } from "./firewall/native";
 
 export type { AmlWorkspace, AmlFirewallPolicyArgs, AmlFirewallPolicyCommonArgs } from "./args";
 
@@ -72,38 +76,45 @@ export class AmlFirewallPolicy extends pulumi.ComponentResource implements Egres
         const attach = args.existingFirewallPolicyName !== undefined;
 
         if (!attach) {
+            const created = plan.apply((p) => p.createdPolicy as CreatedPolicyPlan);
             this.policy = new FirewallPolicy(
                 `${name}-policy`,
-                stripUndefined({
+                {
                     resourceGroupName: args.resourceGroupName,
-                    firewallPolicyName: args.firewallPolicyName,
-                    location: args.location ?? args.region,
-                    sku: { tier: plan.apply((p) => p.skuTier as string) },
-                    dnsSettings: plan.apply((p) => (p.dnsProxy ? { enableProxy: true } : {})),
-                    basePolicy: args.basePolicyId === undefined ? undefined : { id: args.basePolicyId },
-                    threatIntelMode: args.threatIntelMode,
-                }),
+                    firewallPolicyName: created.name,
+                    location: created.location,
+                    sku: { tier: created.skuTier },
+                    threatIntelMode: created.threatIntelMode,
+                    // No DNS block at all without DNS proxy: Azure refuses any on Basic.
+                    dnsSettings: plan.apply((p) => (p.dnsProxy ? { enableProxy: true } : undefined)),
+                    basePolicy: created.apply((c) =>
+                        c.basePolicyId === undefined ? undefined : { id: c.basePolicyId },
+                    ),
+                    tags: created.apply((c) => (Object.keys(c.tags).length ? c.tags : undefined)),
+                },
                 { parent: this, customTimeouts: CUSTOM_TIMEOUTS },
             );
         }
-        const policyName = this.policy
-            ? args.firewallPolicyName !== undefined
-                ? pulumi.output(args.firewallPolicyName)
-                : this.policy.name
-            : pulumi.output(args.existingFirewallPolicyName as pulumi.Input<string>);
+        const policyName = plan.apply((p) => p.policyName as string);
+        const policyKey = writeOrderKey(plan);
 
-        const dependsOn = groupDependsOn(opts, this.policy ? [this.policy] : []);
+        const dependsOn = groupDependsOn(
+            opts,
+            earlierWritersOnPolicy(policyKey).apply((earlier) => (this.policy ? [this.policy, ...earlier] : earlier)),
+        );
         this.ruleCollectionGroup = new FirewallPolicyRuleCollectionGroup(
             `${name}-rcg`,
             {
                 resourceGroupName: args.resourceGroupName,
-                firewallPolicyName: policyName,
+                // The created policy's name output carries the dependency on it (and its ordering).
+                firewallPolicyName: this.policy ? this.policy.name : policyName,
                 ruleCollectionGroupName: plan.apply((p) => p.ruleCollectionGroupName),
                 priority: plan.apply((p) => p.priority),
-                ruleCollections: plan.apply((p) => p.plan.ruleCollections),
+                ruleCollections: plan.apply((p) => toNativeCollections(p.plan.ruleCollections)),
             },
-            { parent: this, customTimeouts: CUSTOM_TIMEOUTS, ...(dependsOn ? { dependsOn } : {}) },
+            { parent: this, customTimeouts: CUSTOM_TIMEOUTS, dependsOn },
         );
+        recordWriter(policyKey, this.ruleCollectionGroup);
 
         const outputs: EgressOutputs & Pick<AmlFirewallPolicy, "firewallPolicyName"> = {
             ...planOutputs(plan),
@@ -111,7 +122,7 @@ export class AmlFirewallPolicy extends pulumi.ComponentResource implements Egres
                 ? this.policy.id
                 : this.ruleCollectionGroup.id.apply((id) => id.replace(/\/ruleCollectionGroups\/[^/]+$/i, "")),
             ruleCollectionGroupId: this.ruleCollectionGroup.id,
-            firewallPolicyName: policyName,
+            firewallPolicyName: this.policy ? this.policy.name : policyName,
         };
         Object.assign(this, outputs);
         this.registerOutputs(outputs);

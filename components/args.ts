@@ -84,29 +84,48 @@ export interface AmlFirewallPolicyCommonArgs {
      * rules, with a service tag only where no host rule can express a row.
      */
     configuration?: pulumi.Input<Configuration>;
-    /** Priority of the rule collection group: a whole number from 100 to 65000. Default 1000. */
+    /**
+     * Priority of the rule collection group: a whole number from 100 to 65000. Default 1000. Give each
+     * group on one policy its own priority: Azure does not document the order of equal priorities.
+     */
     priority?: pulumi.Input<number>;
-    /** Name of the rule collection group. Default: derived from the component name. */
+    /**
+     * Name of the rule collection group, 2-80 letters, digits, `_`, `.` or `-` (written lower-case).
+     * Default: derived from the component name.
+     */
     ruleCollectionGroupName?: pulumi.Input<string>;
     /**
      * Attach mode (required there): whether the existing policy has DNS proxy on. If false, non-HTTP
      * hosts are allowed through the service tags that carry them instead of network FQDN rules.
      */
     existingPolicyDnsProxyEnabled?: pulumi.Input<boolean>;
-    /** Create mode: name of the new policy. Default: auto-named by the provider. */
+    /**
+     * Create mode: name of the new policy, 2-80 letters, digits, `_`, `.` or `-` (written lower-case).
+     * Default: derived from the component name, `<name>-policy`.
+     */
     firewallPolicyName?: pulumi.Input<string>;
-    /** Create mode: location of the new policy. Default: `region`. */
+    /** Create mode: location of the new policy. Default: `region`; required with `basePolicyId`. */
     location?: pulumi.Input<string>;
     /** Create mode: `Standard` (default), `Premium` or `Basic` (refused when the rules need DNS proxy). */
     skuTier?: pulumi.Input<SkuTier>;
-    /** Create mode: resource ID of a base (parent) policy. */
+    /**
+     * Create mode: resource ID of a base (parent) policy. Azure requires the parent in the same region:
+     * give `location` with it. A child may only make threat intelligence stricter, so `Off` is refused.
+     */
     basePolicyId?: pulumi.Input<string>;
-    /** Create mode: threat intelligence mode, `Alert`, `Deny` or `Off`. Default: Azure's (`Alert`). */
+    /**
+     * Create mode: threat intelligence mode, `Alert`, `Deny` or `Off`. Default `Alert` (what Azure sets).
+     * A Basic policy allows only `Alert`.
+     */
     threatIntelMode?: pulumi.Input<ThreatIntelMode>;
+    /**
+     * Create mode: tags of the new policy. Keys are written lower-case, as Azure stores a firewall policy's
+     * tag keys; set here the tags your tenant's Azure Policy requires, so that it does not add them behind
+     * the provider's back.
+     */
+    tags?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
     /** Accept `*` or `0.0.0.0/0` as a source. Off by default. */
     allowAnySource?: pulumi.Input<boolean>;
-    /** Accept IPv6 sources. Off by default (Azure Firewall rules do not support IPv6). */
-    allowIpv6Sources?: pulumi.Input<boolean>;
     /** Accept a well-formed region missing from the built-in list. Off by default. */
     allowUnlistedRegion?: pulumi.Input<boolean>;
 }
@@ -130,15 +149,13 @@ export interface AmlFirewallPolicyClassicArgs extends AmlFirewallPolicyCommonArg
 }
 
 /** How an argument is written in stack config: its value's type. */
-export type ArgumentKind = "string" | "string[]" | "number" | "boolean" | "workspaces";
+export type ArgumentKind = "string" | "string[]" | "number" | "boolean" | "workspaces" | "tags";
 
 interface ArgumentSpec {
     kind: ArgumentKind;
     required?: true;
     /** `create`: only when the component creates the policy; `attach`: names the policy to attach to. */
     mode?: "create" | "attach";
-    /** Set for arguments that only describe the created policy resource: the rule plan never reads them. */
-    resourceOnly?: true;
 }
 
 type AllArguments = Required<AmlFirewallPolicyArgs & AmlFirewallPolicyClassicArgs>;
@@ -150,7 +167,7 @@ export const ARGUMENTS = {
     workspaces: { kind: "workspaces" },
     region: { kind: "string", required: true },
     cloud: { kind: "string" },
-    resourceGroupName: { kind: "string", required: true, resourceOnly: true },
+    resourceGroupName: { kind: "string", required: true },
     sourceAddresses: { kind: "string[]" },
     sourceIpGroups: { kind: "string[]" },
     scenarios: { kind: "string[]" },
@@ -160,13 +177,13 @@ export const ARGUMENTS = {
     existingFirewallPolicyName: { kind: "string", mode: "attach" },
     existingFirewallPolicyId: { kind: "string", mode: "attach" },
     existingPolicyDnsProxyEnabled: { kind: "boolean" },
-    firewallPolicyName: { kind: "string", mode: "create", resourceOnly: true },
-    location: { kind: "string", mode: "create", resourceOnly: true },
+    firewallPolicyName: { kind: "string", mode: "create" },
+    location: { kind: "string", mode: "create" },
     skuTier: { kind: "string", mode: "create" },
-    basePolicyId: { kind: "string", mode: "create", resourceOnly: true },
-    threatIntelMode: { kind: "string", mode: "create", resourceOnly: true },
+    basePolicyId: { kind: "string", mode: "create" },
+    threatIntelMode: { kind: "string", mode: "create" },
+    tags: { kind: "tags", mode: "create" },
     allowAnySource: { kind: "boolean" },
-    allowIpv6Sources: { kind: "boolean" },
     allowUnlistedRegion: { kind: "boolean" },
 } as const satisfies { [K in keyof AllArguments]: ArgumentSpec };
 
@@ -175,8 +192,6 @@ export type ArgumentName = keyof typeof ARGUMENTS;
 type Specs = typeof ARGUMENTS;
 type KeysWhere<Condition> = { [K in ArgumentName]: Specs[K] extends Condition ? K : never }[ArgumentName];
 
-/** Arguments that only describe the created policy resource; the plan does not wait for them. */
-export type ResourceOnlyArgument = KeysWhere<{ resourceOnly: true }>;
 /** Arguments that name the policy to attach to. */
 export type AttachArgument = KeysWhere<{ mode: "attach" }>;
 
@@ -185,5 +200,14 @@ function namesWhere(test: (spec: ArgumentSpec) => boolean): ArgumentName[] {
 }
 
 export const CREATE_ONLY = namesWhere((spec) => spec.mode === "create") as (keyof AmlFirewallPolicyCommonArgs)[];
-export const RESOURCE_ONLY = namesWhere((spec) => spec.resourceOnly === true) as ResourceOnlyArgument[];
 export const ATTACH_ARGUMENTS = namesWhere((spec) => spec.mode === "attach") as AttachArgument[];
+
+/**
+ * Arguments that no longer exist, with why. Given anyway (stack config, untyped callers), they are an
+ * error that says so, never ignored.
+ */
+export const REMOVED_ARGUMENTS: Readonly<Record<string, string>> = {
+    allowIpv6Sources:
+        "removed: Azure Firewall does not support IPv6 (azure-docs articles/firewall/firewall-known-issues.md, " +
+        "'IPv6 not supported'), so IPv6 sources are always refused; give the compute subnets' IPv4 CIDRs.",
+};

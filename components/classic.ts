@@ -14,11 +14,14 @@ import { Requirement } from "./requirements";
 import {
     CUSTOM_TIMEOUTS,
     EgressOutputs,
+    earlierWritersOnPolicy,
     groupDependsOn,
     planOutputs,
     preparePlan,
-    stripUndefined,
+    recordWriter,
+    writeOrderKey,
 } from "./componentCore";
+import type { CreatedPolicyPlan } from "./policyPlan";
 
 export { toClassicCollections } from "./firewall/classic";
 export type { AmlFirewallPolicyClassicArgs } from "./args";
@@ -71,27 +74,34 @@ export class AmlFirewallPolicyClassic extends pulumi.ComponentResource implement
         );
 
         if (args.existingFirewallPolicyId === undefined) {
+            const created = plan.apply((p) => p.createdPolicy as CreatedPolicyPlan);
+            // Named explicitly: pulumi-azure's auto-name (`<name>` + 7 random characters, 24 at most) fails
+            // for any component name over 10 characters.
             this.policy = new FirewallPolicy(
                 `${name}-policy`,
-                stripUndefined({
+                {
                     resourceGroupName: args.resourceGroupName,
-                    name: args.firewallPolicyName,
-                    location: args.location ?? args.region,
-                    sku: plan.apply((p) => p.skuTier as string),
-                    dns: plan.apply((p) => ({ proxyEnabled: p.dnsProxy })),
-                    basePolicyId: args.basePolicyId,
-                    threatIntelligenceMode: args.threatIntelMode,
-                }),
+                    name: created.name,
+                    location: created.location,
+                    sku: created.skuTier,
+                    threatIntelligenceMode: created.threatIntelMode,
+                    // No DNS block at all without DNS proxy: Azure refuses any on Basic.
+                    dns: plan.apply((p) => (p.dnsProxy ? { proxyEnabled: true } : undefined)),
+                    basePolicyId: created.apply((c) => c.basePolicyId),
+                    tags: created.apply((c) => (Object.keys(c.tags).length ? c.tags : undefined)),
+                },
                 { parent: this, customTimeouts: CUSTOM_TIMEOUTS },
             );
         }
-        const policyId = this.policy
-            ? this.policy.id
-            : pulumi.output(args.existingFirewallPolicyId as pulumi.Input<string>);
+        const policyId = this.policy ? this.policy.id : plan.apply((p) => p.policyId as string);
+        const policyKey = writeOrderKey(plan);
         const classic = plan.apply((p) => toClassicCollections(p.plan.ruleCollections));
-        const dependsOn = groupDependsOn(opts, this.policy ? [this.policy] : []);
-        // azurerm serialises writes to one policy inside one provider instance (a lock on the policy
-        // name); separate instances, stacks or tools still need the chaining documented in the README.
+        const dependsOn = groupDependsOn(
+            opts,
+            earlierWritersOnPolicy(policyKey).apply((earlier) => (this.policy ? [this.policy, ...earlier] : earlier)),
+        );
+        // azurerm also serialises writes to one policy inside one provider instance (a lock on the policy
+        // name); the chaining above covers several components, provider instances and both providers.
         this.ruleCollectionGroup = new FirewallPolicyRuleCollectionGroup(
             `${name}-rcg`,
             {
@@ -101,8 +111,9 @@ export class AmlFirewallPolicyClassic extends pulumi.ComponentResource implement
                 networkRuleCollections: classic.apply((c) => c.networkRuleCollections),
                 applicationRuleCollections: classic.apply((c) => c.applicationRuleCollections),
             },
-            { parent: this, customTimeouts: CUSTOM_TIMEOUTS, ...(dependsOn ? { dependsOn } : {}) },
+            { parent: this, customTimeouts: CUSTOM_TIMEOUTS, dependsOn },
         );
+        recordWriter(policyKey, this.ruleCollectionGroup);
 
         const outputs: EgressOutputs = {
             ...planOutputs(plan),

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { InputError } from "./errors";
-import { AmlFirewallPolicyCommonArgs, CREATE_ONLY, RESOURCE_ONLY } from "./args";
+import { ARGUMENTS, AmlFirewallPolicyCommonArgs, CREATE_ONLY, REMOVED_ARGUMENTS } from "./args";
 import { PolicyPlan, PolicyPlanInput, planPolicy } from "./policyPlan";
 import { Requirement } from "./requirements";
 import { RuleSources } from "./sources";
@@ -24,10 +24,6 @@ export function isPlain(value: unknown): boolean {
         return Object.values(value).every(isPlain);
     }
     return true;
-}
-
-export function stripUndefined<T extends object>(value: T): T {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 /**
@@ -100,12 +96,22 @@ export function preparePlan(
             ),
         );
     }
-    const input: Record<string, unknown> = { attach: attaching };
-    for (const [key, value] of Object.entries(args)) {
-        if (!(RESOURCE_ONLY as string[]).includes(key) && key !== attach.argument) {
-            input[key] = value;
+    const given = args as unknown as Record<string, unknown>;
+    for (const key of Object.keys(given)) {
+        if (REMOVED_ARGUMENTS[key] !== undefined) {
+            fail(new InputError(key, given[key], REMOVED_ARGUMENTS[key]));
+        }
+        if (!(key in ARGUMENTS) || (key !== attach.argument && ATTACH_KEYS.includes(key))) {
+            fail(
+                new InputError(
+                    key,
+                    given[key],
+                    `not an argument of ${kind}; its arguments are ${argumentNames(attach.argument).join(", ")}.`,
+                ),
+            );
         }
     }
+    const input: Record<string, unknown> = { ...args, attach: attaching };
     const compute = (resolved: PolicyPlanInput): PolicyPlan => {
         try {
             return planPolicy(name, resolved, defaultCloud);
@@ -120,29 +126,84 @@ export function preparePlan(
               .apply((resolved) => compute(resolved as PolicyPlanInput));
 }
 
+const ATTACH_KEYS = ["existingFirewallPolicyName", "existingFirewallPolicyId"];
+
+/** The arguments one component takes: every argument but the other component's attach argument. */
+function argumentNames(attachArgument: string): string[] {
+    return Object.keys(ARGUMENTS).filter((key) => key === attachArgument || !ATTACH_KEYS.includes(key));
+}
+
+interface Writer {
+    policyKey: pulumi.Output<string | undefined>;
+    group: pulumi.Resource;
+}
+
+/**
+ * The rule collection groups registered so far in this program, per engine connection (the monitor;
+ * a test that installs new mocks starts a new program), in declaration order.
+ */
+const writersByProgram = new WeakMap<object, Writer[]>();
+const NO_MONITOR = {};
+
+function writersOfThisProgram(): Writer[] {
+    const monitor = (pulumi.runtime.getMonitor() as object | undefined) ?? NO_MONITOR;
+    let writers = writersByProgram.get(monitor);
+    if (!writers) {
+        writers = [];
+        writersByProgram.set(monitor, writers);
+    }
+    return writers;
+}
+
+/**
+ * Azure runs one write at a time on a firewall policy (`AnotherOperationInProgress`,
+ * `FirewallPolicyRuleCollectionGroupUpdateNotAllowedWhenUpdatingOrDeleting`), so the groups of this
+ * program that go into one policy are written one after the other, in declaration order: the groups
+ * declared earlier on the same policy (by `policyKey`) that the next group must wait for.
+ */
+export function earlierWritersOnPolicy(policyKey: pulumi.Output<string | undefined>): pulumi.Output<pulumi.Resource[]> {
+    const earlier = [...writersOfThisProgram()];
+    return pulumi
+        .all([policyKey, ...earlier.map((w) => w.policyKey)])
+        .apply(([key, ...keys]) =>
+            key === undefined ? [] : earlier.filter((_, i) => keys[i] === key).map((w) => w.group),
+        );
+}
+
+/** Records a group as a writer of its policy, for the components declared after it. */
+export function recordWriter(policyKey: pulumi.Output<string | undefined>, group: pulumi.Resource): void {
+    writersOfThisProgram().push({ policyKey, group });
+}
+
+/**
+ * The plan's policy key for ordering writes, undefined where the plan failed (its error is reported
+ * once, on the component and its outputs, not again through every group's dependsOn) or is unknown.
+ */
+export function writeOrderKey(plan: pulumi.Output<PolicyPlan>): pulumi.Output<string | undefined> {
+    const resolved = (plan as unknown as { promise(): Promise<PolicyPlan | undefined> }).promise();
+    return pulumi.output(
+        resolved.then(
+            (p) => p?.policyKey,
+            () => undefined,
+        ),
+    );
+}
+
 /**
  * The component's own `dependsOn` plus `extra`, for its rule collection group: a component's
  * dependsOn does not hold back its children, and chaining several instances on one policy must.
  */
 export function groupDependsOn(
     opts: pulumi.ComponentResourceOptions | undefined,
-    extra: pulumi.Resource[],
-): pulumi.Input<pulumi.Input<pulumi.Resource>[]> | undefined {
-    const own = opts?.dependsOn;
-    if (own === undefined) {
-        return extra.length ? extra : undefined;
-    }
-    if (pulumi.Resource.isInstance(own)) {
-        return [...extra, own];
-    }
-    if (Array.isArray(own) && own.every((r) => pulumi.Resource.isInstance(r))) {
-        return [...extra, ...(own as pulumi.Resource[])];
-    }
+    extra: pulumi.Input<pulumi.Resource[]>,
+): pulumi.Input<pulumi.Input<pulumi.Resource>[]> {
+    const own = opts?.dependsOn ?? [];
     return pulumi
-        .output(own as pulumi.Input<pulumi.Input<pulumi.Resource>[] | pulumi.Input<pulumi.Resource>>)
-        .apply((value) => [...extra, ...(Array.isArray(value) ? value : [value])]) as unknown as pulumi.Input<
-        pulumi.Input<pulumi.Resource>[]
-    >;
+        .all([extra, own as pulumi.Input<pulumi.Input<pulumi.Resource>[] | pulumi.Input<pulumi.Resource>>])
+        .apply(([first, value]) => [
+            ...(first as pulumi.Resource[]),
+            ...((Array.isArray(value) ? value : [value]) as pulumi.Resource[]),
+        ]) as unknown as pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
 }
 
 /** Outputs both components expose, derived from the plan. */

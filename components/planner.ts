@@ -12,7 +12,7 @@
  * Destinations with the same protocol/port set share one rule. Output is sorted and named
  * deterministically, so the same input always gives byte-identical rules.
  */
-import { InputError } from "./errors";
+import { shortHash, validateResourceName } from "./names";
 import { Requirement, cmp } from "./requirements";
 import { ValidatedSources } from "./sources";
 
@@ -93,26 +93,6 @@ export interface PlanOptions {
     networkCollectionPriority?: number;
     /** Priority of the application collection inside its group. Default 200. */
     applicationCollectionPriority?: number;
-}
-
-/** Azure's rule collection group / collection / rule name rule: 1-80 chars, no trailing `-` or `.`. */
-export const AZURE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,79}$/;
-
-export function isValidAzureName(name: string): boolean {
-    return AZURE_NAME.test(name) && !/[-.]$/.test(name);
-}
-
-/** Checks a rule collection group, collection or rule name against Azure's rule; throws `InputError` naming ' +
-    '`argument`. */
-export function validateAzureName(name: unknown, argument: string): string {
-    if (typeof name !== "string" || !isValidAzureName(name)) {
-        throw new InputError(
-            argument,
-            name,
-            "1-80 letters, digits, '_', '-' or '.', starting with a letter, digit or '_' and not ending in '-' or '.'.",
-        );
-    }
-    return name;
 }
 
 export function isWildcard(destination: string): boolean {
@@ -205,16 +185,6 @@ function ruleName(parts: string[]): string {
         return name;
     }
     return `${name.slice(0, 71)}-${shortHash(name)}`;
-}
-
-/** A stable 8-hex-digit FNV-1a hash, used to shorten long names deterministically. */
-export function shortHash(text: string): string {
-    let hash = 0x811c9dc5;
-    for (let i = 0; i < text.length; i++) {
-        hash ^= text.charCodeAt(i);
-        hash = Math.imul(hash, 0x01000193) >>> 0;
-    }
-    return hash.toString(16).padStart(8, "0");
 }
 
 function sourceFields(sources: ValidatedSources): { sourceAddresses?: string[]; sourceIpGroups?: string[] } {
@@ -409,8 +379,8 @@ function explain(
 /** Plans the rule collections for a set of requirements. Pure and deterministic. */
 export function planRules(requirements: Requirement[], options: PlanOptions): RulePlan {
     const names: CollectionNames = {
-        network: validateAzureName(options.networkCollectionName ?? "aml-network", "networkCollectionName"),
-        application: validateAzureName(
+        network: validateResourceName(options.networkCollectionName ?? "aml-network", "networkCollectionName"),
+        application: validateResourceName(
             options.applicationCollectionName ?? "aml-application",
             "applicationCollectionName",
         ),

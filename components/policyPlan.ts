@@ -4,15 +4,18 @@
  * turns the result into resources.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { AmlFirewallPolicyCommonArgs, ResourceOnlyArgument, SkuTier } from "./args";
+import { AmlFirewallPolicyArgs, AmlFirewallPolicyClassicArgs, SkuTier, ThreatIntelMode } from "./args";
 import { parseCloud } from "./clouds";
 import { InputError } from "./errors";
-import { RulePlan, isValidAzureName, planRules, shortHash, validateAzureName } from "./planner";
+import { isValidPriority } from "./firewall/model";
+import { derivedName, parseArmId, policyKey, validateResourceName } from "./names";
+import { RulePlan, planRules } from "./planner";
 import { Configuration, Requirement, WorkspaceSpec, resolveRequirements } from "./requirements";
 import { Cloud } from "./catalog/types";
 import { RuleSources, validateSources } from "./sources";
 
 export const SKU_TIERS: readonly SkuTier[] = Object.values(SkuTier);
+export const THREAT_INTEL_MODES: readonly ThreatIntelMode[] = Object.values(ThreatIntelMode);
 
 /** A value as it arrives before validation: enum-typed strings are any string (stack config, JSON, aliases). */
 type Unvalidated<T> = T extends string
@@ -28,10 +31,22 @@ type Unvalidated<T> = T extends string
  * `AmlFirewallPolicyArgs` for their meaning), and whether the component attaches to an existing policy.
  */
 export type PolicyPlanInput = Partial<
-    Unvalidated<pulumi.Unwrap<Omit<AmlFirewallPolicyCommonArgs, ResourceOnlyArgument>>>
+    Unvalidated<pulumi.Unwrap<AmlFirewallPolicyArgs & AmlFirewallPolicyClassicArgs>>
 > & {
     attach: boolean;
 };
+
+/** The firewall policy a component creates, every property as the component writes it. */
+export interface CreatedPolicyPlan {
+    name: string;
+    location: string;
+    skuTier: SkuTier;
+    threatIntelMode: ThreatIntelMode;
+    /** The parent's ID in the REST spec's casing. */
+    basePolicyId?: string;
+    /** Keys lower-cased, as Azure stores them on a firewall policy. */
+    tags: Record<string, string>;
+}
 
 export interface PolicyPlan {
     cloud: Cloud;
@@ -42,6 +57,16 @@ export interface PolicyPlan {
     priority: number;
     /** SKU of a created policy (undefined in attach mode). */
     skuTier?: SkuTier;
+    /** Resource group of the policy, as given (the components always give it; a bare plan may not). */
+    resourceGroupName?: string;
+    /** Name of the policy the group goes into (created, or attached to), lower-cased; unknown to a bare plan. */
+    policyName?: string;
+    /** Attach mode with the classic provider: the policy's ID in the REST spec's casing. */
+    policyId?: string;
+    /** The policy's identity for ordering writes to it (`policyKey`), when resource group and name are known. */
+    policyKey?: string;
+    /** Create mode: the policy to create. */
+    createdPolicy?: CreatedPolicyPlan;
     /** Whether rules were planned with DNS proxy available. */
     dnsProxy: boolean;
     /** The validated, canonical workload sources. */
@@ -52,24 +77,21 @@ export interface PolicyPlan {
 
 export const DEFAULT_PRIORITY = 1000;
 
-/** A valid Azure name derived from the component name; long or odd names get a stable hash suffix. */
+/** The group name a component takes when none is given: derived from the component name. */
 export function defaultGroupName(componentName: string): string {
-    let name = componentName
-        .toLowerCase()
-        .replace(/[^a-z0-9_.-]/g, "-")
-        .replace(/^[-.]+/, "");
-    if (name.length > 80) {
-        name = `${name.slice(0, 71)}-${shortHash(componentName)}`;
-    }
-    name = name.replace(/[-.]+$/, "");
-    return isValidAzureName(name) ? name : `aml-${shortHash(componentName)}`;
+    return derivedName(componentName);
+}
+
+/** The policy name a creating component takes when none is given: `<component name>-policy`. */
+export function defaultPolicyName(componentName: string): string {
+    return derivedName(componentName, "-policy");
 }
 
 function validatePriority(value: unknown): number {
     if (value === undefined) {
         return DEFAULT_PRIORITY;
     }
-    if (typeof value !== "number" || !Number.isInteger(value) || value < 100 || value > 65000) {
+    if (!isValidPriority(value)) {
         throw new InputError(
             "priority",
             value,
@@ -88,6 +110,127 @@ function validateSku(value: unknown): SkuTier {
         throw new InputError("skuTier", value, "use Standard, Premium or Basic.");
     }
     return match;
+}
+
+function validateThreatIntel(value: unknown, skuTier: SkuTier, basePolicyId: string | undefined): ThreatIntelMode {
+    const match = THREAT_INTEL_MODES.find((m) => typeof value === "string" && m.toLowerCase() === value.toLowerCase());
+    if (value !== undefined && !match) {
+        throw new InputError("threatIntelMode", value, "use Alert, Deny or Off.");
+    }
+    const mode = match ?? "Alert";
+    if (skuTier === "Basic" && mode !== "Alert") {
+        throw new InputError(
+            "threatIntelMode",
+            value,
+            "a Basic policy only takes Alert (Azure refuses other modes on Basic); leave it out or use Standard.",
+        );
+    }
+    if (basePolicyId !== undefined && mode === "Off") {
+        throw new InputError(
+            "threatIntelMode",
+            value,
+            "a child policy (basePolicyId) may only make threat intelligence stricter than its parent's; use Alert " +
+                "or Deny.",
+        );
+    }
+    return mode;
+}
+
+/** Azure's tag rules: keys 1-512 characters without `<>%&\\?/`, values up to 256; keys are stored lower-case. */
+function validateTags(value: unknown): Record<string, string> {
+    if (value === undefined) {
+        return {};
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+        throw new InputError("tags", value, "a mapping of tag names to string values.");
+    }
+    const tags: Record<string, string> = {};
+    for (const [key, tag] of Object.entries(value as Record<string, unknown>)) {
+        const lower = key.toLowerCase();
+        if (!/^[^<>%&\\?/]{1,512}$/.test(key) || lower in tags) {
+            throw new InputError(
+                `tags.${key}`,
+                tag,
+                lower in tags
+                    ? `tag names are stored lower-case, so ${JSON.stringify(key)} repeats another name; keep one.`
+                    : "a tag name is 1-512 characters without < > % & \\ ? /.",
+            );
+        }
+        if (typeof tag !== "string" || tag.length > 256) {
+            throw new InputError(`tags.${key}`, tag, "a tag value is a string of at most 256 characters.");
+        }
+        tags[lower] = tag;
+    }
+    return Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function validateResourceGroup(value: unknown): string | undefined {
+    if (value === undefined) {
+        return undefined;
+    }
+    if (typeof value !== "string" || !/^[-\w.()]{0,89}[-\w()]$/.test(value)) {
+        throw new InputError(
+            "resourceGroupName",
+            value,
+            "1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'.",
+        );
+    }
+    return value;
+}
+
+function createdPolicy(componentName: string, input: PolicyPlanInput, skuTier: SkuTier): CreatedPolicyPlan {
+    const basePolicyId =
+        input.basePolicyId === undefined
+            ? undefined
+            : parseArmId(input.basePolicyId, "firewallPolicies", "basePolicyId").id;
+    if (basePolicyId !== undefined && input.location === undefined) {
+        throw new InputError(
+            "location",
+            undefined,
+            "with basePolicyId, give the location: Azure requires a child policy in its parent's region.",
+        );
+    }
+    const location = input.location ?? input.region;
+    if (typeof location !== "string" || !/^[a-z0-9]+$/i.test(location)) {
+        throw new InputError("location", location, "an Azure region in ARM form, such as westeurope.");
+    }
+    return {
+        name: validateResourceName(input.firewallPolicyName ?? defaultPolicyName(componentName), "firewallPolicyName"),
+        location: location.toLowerCase(),
+        skuTier,
+        threatIntelMode: validateThreatIntel(input.threatIntelMode, skuTier, basePolicyId),
+        ...(basePolicyId === undefined ? {} : { basePolicyId }),
+        tags: validateTags(input.tags),
+    };
+}
+
+/** The policy the group goes into: the created one, or the one attached to (by name, or by ID for classic). */
+function targetPolicy(
+    resourceGroupName: string | undefined,
+    input: PolicyPlanInput,
+    created: CreatedPolicyPlan | undefined,
+): { policyName?: string; policyId?: string } {
+    if (created) {
+        return { policyName: created.name };
+    }
+    if (input.existingFirewallPolicyId !== undefined) {
+        const parsed = parseArmId(input.existingFirewallPolicyId, "firewallPolicies", "existingFirewallPolicyId");
+        if (
+            resourceGroupName !== undefined &&
+            parsed.resourceGroupName.toLowerCase() !== resourceGroupName.toLowerCase()
+        ) {
+            throw new InputError(
+                "resourceGroupName",
+                resourceGroupName,
+                `the policy of existingFirewallPolicyId is in resource group ${parsed.resourceGroupName}; give that.`,
+            );
+        }
+        return { policyName: parsed.name.toLowerCase(), policyId: parsed.id };
+    }
+    if (input.existingFirewallPolicyName === undefined) {
+        return {};
+    }
+    return { policyName: validateResourceName(input.existingFirewallPolicyName, "existingFirewallPolicyName") };
 }
 
 /**
@@ -132,13 +275,14 @@ export function planPolicy(componentName: string, input: PolicyPlanInput, defaul
     const { workspaces, single } = workspacesOf(input);
     const sources = validateSources(
         { addresses: input.sourceAddresses, ipGroups: input.sourceIpGroups },
-        { allowAnySource: input.allowAnySource, allowIpv6Sources: input.allowIpv6Sources },
+        { allowAnySource: input.allowAnySource },
     );
     const priority = validatePriority(input.priority);
-    const ruleCollectionGroupName = validateAzureName(
+    const ruleCollectionGroupName = validateResourceName(
         input.ruleCollectionGroupName ?? defaultGroupName(componentName),
         "ruleCollectionGroupName",
     );
+    const resourceGroupName = validateResourceGroup(input.resourceGroupName);
     let skuTier: SkuTier | undefined;
     let dnsProxy: boolean;
     if (input.attach) {
@@ -184,6 +328,8 @@ export function planPolicy(componentName: string, input: PolicyPlanInput, defaul
                 `${unrealised.map((e) => `${e.requirement.destination} (${e.unrealised})`).join("; ")}.`,
         );
     }
+    const createdPolicyPlan = skuTier === undefined ? undefined : createdPolicy(componentName, input, skuTier);
+    const target = targetPolicy(resourceGroupName, input, createdPolicyPlan);
     const notes = [...resolution.notes, ...plan.notes];
     if (input.attach && !dnsProxy) {
         notes.unshift(
@@ -199,6 +345,12 @@ export function planPolicy(componentName: string, input: PolicyPlanInput, defaul
         ruleCollectionGroupName,
         priority,
         skuTier,
+        ...(resourceGroupName === undefined ? {} : { resourceGroupName }),
+        ...target,
+        ...(resourceGroupName === undefined || target.policyName === undefined
+            ? {}
+            : { policyKey: policyKey(resourceGroupName, target.policyName) }),
+        ...(createdPolicyPlan ? { createdPolicy: createdPolicyPlan } : {}),
         dnsProxy,
         sources,
         notes,

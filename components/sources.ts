@@ -1,6 +1,7 @@
 /** Validation of workload sources: the addresses and IP groups that Azure ML compute sends from. */
 import { InputError } from "./errors";
 import { isAnyAddress, isIpv6, parseIpv4 } from "./net";
+import { parseArmId } from "./names";
 
 export interface WorkloadSources {
     /** IPv4 CIDRs, addresses or `a.b.c.d-e.f.g.h` ranges. */
@@ -12,15 +13,13 @@ export interface WorkloadSources {
 export interface SourceOptions {
     /** Accept `*` or `0.0.0.0/0` as a source. Off by default: it lets every subnet out. */
     allowAnySource?: boolean;
-    /** Accept IPv6 sources. Off by default: Azure Firewall rules do not support IPv6. */
-    allowIpv6Sources?: boolean;
 }
 
 /** The sources the rules allow from, as the components output them. */
 export interface RuleSources {
     /** IPv4 CIDRs, addresses or ranges, canonical and sorted. */
     addresses: string[];
-    /** Resource IDs of IP groups, sorted. */
+    /** Resource IDs of IP groups, in the REST spec's casing, sorted. */
     ipGroups: string[];
 }
 
@@ -28,8 +27,6 @@ declare const validated: unique symbol;
 
 /** Sources that passed `validateSources`: canonical, sorted, and at least one. Only `validateSources` makes them. */
 export type ValidatedSources = Required<WorkloadSources> & { readonly [validated]: true };
-
-const IP_GROUP_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/ipGroups\/[^/]+$/i;
 
 /**
  * Checks and canonicalises sources: CIDRs in network form, duplicates removed, sorted. Throws
@@ -73,16 +70,13 @@ export function validateSources(
             }
             return value.trim();
         }
-        if (isIpv6(value)) {
-            if (!options.allowIpv6Sources) {
-                throw new InputError(
-                    at,
-                    value,
-                    "Azure Firewall rules do not support IPv6 sources; use IPv4 CIDRs, or set allowIpv6Sources to " +
-                        "accept it.",
-                );
-            }
-            return value.trim();
+        if (isIpv6(value) || /^[0-9a-f:]*:[0-9a-f:]*(%|\/|$)/i.test(value.trim())) {
+            throw new InputError(
+                at,
+                value,
+                "Azure Firewall does not support IPv6 (azure-docs articles/firewall/firewall-known-issues.md); " +
+                    "give the compute subnets' IPv4 CIDRs.",
+            );
         }
         const parsed = parseIpv4(value);
         if (!parsed) {
@@ -93,17 +87,7 @@ export function validateSources(
         }
         return parsed.canonical;
     });
-    const groups = ipGroups.map((value, index) => {
-        if (typeof value !== "string" || !IP_GROUP_ID.test(value.trim())) {
-            throw new InputError(
-                `${ipGroupArgument}[${index}]`,
-                value,
-                "an IP group resource ID: " +
-                    "/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/ipGroups/<name>.",
-            );
-        }
-        return value.trim();
-    });
+    const groups = ipGroups.map((value, index) => parseArmId(value, "ipGroups", `${ipGroupArgument}[${index}]`).id);
     return { addresses: sortUnique(canonical), ipGroups: sortUnique(groups) } as ValidatedSources;
 }
 

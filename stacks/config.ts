@@ -2,7 +2,13 @@
  * Typed, validated stack configuration (namespace `azureml-firewall`), as a pure function of the raw
  * config strings, so that the program, the CLI `plan` and the tests read it the same way.
  */
-import { ARGUMENTS, AmlFirewallPolicyArgs, AmlFirewallPolicyClassicArgs, ArgumentKind } from "../components/args";
+import {
+    ARGUMENTS,
+    AmlFirewallPolicyArgs,
+    AmlFirewallPolicyClassicArgs,
+    ArgumentKind,
+    REMOVED_ARGUMENTS,
+} from "../components/args";
 
 export const CONFIG_NAMESPACE = "azureml-firewall";
 
@@ -81,6 +87,22 @@ function parseValue(file: string, key: string, kind: Kind, raw: string): unknown
             }
             return value;
         }
+        case "tags": {
+            let value: unknown;
+            try {
+                value = JSON.parse(raw);
+            } catch {
+                value = undefined;
+            }
+            if (value === null || typeof value !== "object" || Array.isArray(value)) {
+                throw new StackConfigError(
+                    file,
+                    key,
+                    `expected a YAML mapping of tag names to values, got ${JSON.stringify(raw)}.`,
+                );
+            }
+            return value;
+        }
     }
 }
 
@@ -90,6 +112,9 @@ function parseValue(file: string, key: string, kind: Kind, raw: string): unknown
  */
 export function readStackConfig(raw: Readonly<Record<string, string | undefined>>, file: string): StackSettings {
     for (const key of Object.keys(raw)) {
+        if (raw[key] !== undefined && REMOVED_ARGUMENTS[key] !== undefined) {
+            throw new StackConfigError(file, key, REMOVED_ARGUMENTS[key]);
+        }
         if (raw[key] !== undefined && !(key in STACK_CONFIG_KEYS)) {
             throw new StackConfigError(
                 file,

@@ -13,7 +13,9 @@ import { runPack } from "../cli/offline/policyRunner";
 
 const CLASSIC_POLICY = "azure:network/firewallPolicy:FirewallPolicy";
 const CLASSIC_RCG = "azure:network/firewallPolicyRuleCollectionGroup:FirewallPolicyRuleCollectionGroup";
-const HUB_ID = "/subscriptions/s/resourceGroups/rg-hub/providers/Microsoft.Network/firewallPolicies/fwp-hub";
+const HUB_ID =
+    "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-hub" +
+    "/providers/Microsoft.Network/firewallPolicies/fwp-hub";
 
 let AmlFirewallPolicyClassic: typeof ClassicType;
 let AmlFirewallPolicy: typeof NativeType;
@@ -118,8 +120,11 @@ describe("classic provider (@pulumi/azure)", () => {
         );
         assert.deepStrictEqual(byType(CLASSIC_POLICY)[0].inputs, {
             resourceGroupName: "rg-net",
+            // Named explicitly: pulumi-azure's 24-character auto-name would fail for most component names.
+            name: "aml-classic-policy",
             location: "westeurope",
             sku: "Standard",
+            threatIntelligenceMode: "Alert",
             dns: { proxyEnabled: true },
         });
         const plan = planPolicy("aml-classic", { ...BASE, attach: false } as never);
@@ -146,6 +151,7 @@ describe("classic provider (@pulumi/azure)", () => {
     it("attaches to an existing policy by ID", async () => {
         const c = new AmlFirewallPolicyClassic("aml-classic-attach", {
             ...BASE,
+            resourceGroupName: "rg-hub",
             existingFirewallPolicyId: HUB_ID,
             existingPolicyDnsProxyEnabled: true,
         });
@@ -208,7 +214,11 @@ describe("classic provider (@pulumi/azure)", () => {
                         region,
                         scenarios: scenariosOffered(parseCloud(cloud)),
                         ...(mode === "attach"
-                            ? { existingFirewallPolicyId: HUB_ID, existingPolicyDnsProxyEnabled: true }
+                            ? {
+                                  resourceGroupName: "rg-hub",
+                                  existingFirewallPolicyId: HUB_ID,
+                                  existingPolicyDnsProxyEnabled: true,
+                              }
                             : {}),
                     });
                     return { id: c.ruleCollectionGroupId };
@@ -234,10 +244,7 @@ describe("classic provider (@pulumi/azure)", () => {
         );
         const runs = await runPack(policies, resources);
         assert.strictEqual(runs[0].violations.length, 1);
-        assert.match(
-            runs[0].violations[0].message,
-            /^Firewall policy aml-broken-policy-generated does not allow 6 of 44 checks/,
-        );
+        assert.match(runs[0].violations[0].message, /^Firewall policy aml-broken-policy does not allow 6 of 44 checks/);
     });
 
     describe("several instances on one policy", () => {
@@ -260,6 +267,7 @@ describe("classic provider (@pulumi/azure)", () => {
                                   name,
                                   {
                                       ...BASE,
+                                      resourceGroupName: "rg-hub",
                                       existingFirewallPolicyId: HUB_ID,
                                       existingPolicyDnsProxyEnabled: true,
                                       priority,

@@ -734,7 +734,7 @@ describe("CLI (the real binary)", function () {
                 /│ aml-network \(100, Allow\)\s+│ fqdns-tcp-445\s+│ network\s+│ TCP 445\s+│ stamlprod001\.file\.core\.windows\.net/,
             );
             assert.match(run.stdout, /^How each requirement is realised$/m);
-            assert.match(run.stdout, /^Policy pack\n  no violations \(6 policies\)$/m);
+            assert.match(run.stdout, /^Policy pack\n  no violations \(7 policies\)$/m);
         });
 
         it("shows a classic-provider stack's rules too", () => {

@@ -1,11 +1,6 @@
 import * as assert from "assert";
-import {
-    PlannedApplicationRule,
-    PlannedNetworkRule,
-    RulePlan,
-    isValidAzureName,
-    planRules,
-} from "../components/planner";
+import { PlannedApplicationRule, PlannedNetworkRule, RulePlan, planRules } from "../components/planner";
+import { derivedName, isValidResourceName, parseArmId } from "../components/names";
 import { Requirement, SCENARIO_NAMES, resolveRequirements } from "../components/requirements";
 import { validateSources } from "../components/sources";
 import { InputError } from "../components/errors";
@@ -211,7 +206,9 @@ describe("planRules", () => {
     });
 
     it("uses IP groups and addresses as given, sorted", () => {
-        const ipGroup = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Network/ipGroups/aml-compute";
+        const ipGroup =
+            "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg" +
+            "/providers/Microsoft.Network/ipGroups/aml-compute";
         const sources = validateSources({
             addresses: ["10.0.2.0/24", "10.0.1.0/24", "10.0.2.0/24"],
             ipGroups: [ipGroup],
@@ -252,10 +249,10 @@ describe("planRules", () => {
             for (const dnsProxy of [true, false]) {
                 const plan = planRules(requirements, { sources: SOURCES, dnsProxy });
                 for (const c of plan.ruleCollections) {
-                    assert.ok(isValidAzureName(c.name));
+                    assert.ok(isValidResourceName(c.name));
                     const names = c.rules.map((r) => r.name);
                     assert.deepStrictEqual([...new Set(names)], names);
-                    names.forEach((n) => assert.ok(isValidAzureName(n), n));
+                    names.forEach((n) => assert.ok(isValidResourceName(n), n));
                 }
                 // Without DNS proxy only the Cluster Connect host on 8084 (no tag carries it) cannot be a rule.
                 assert.deepStrictEqual(
@@ -266,16 +263,20 @@ describe("planRules", () => {
         }
     });
 
-    it("checks Azure's name rules", () => {
-        assert.strictEqual(isValidAzureName("a"), true);
-        assert.strictEqual(isValidAzureName("aml_rules.v1"), true);
-        assert.strictEqual(isValidAzureName("a".repeat(80)), true);
-        assert.strictEqual(isValidAzureName("a".repeat(81)), false);
-        assert.strictEqual(isValidAzureName("ends-"), false);
-        assert.strictEqual(isValidAzureName("ends."), false);
-        assert.strictEqual(isValidAzureName("-starts"), false);
-        assert.strictEqual(isValidAzureName("has space"), false);
-        assert.strictEqual(isValidAzureName(""), false);
+    it("checks Azure's name rules, and azurerm's (two characters at least, no leading '_')", () => {
+        assert.strictEqual(isValidResourceName("a"), false);
+        assert.strictEqual(isValidResourceName("ab"), true);
+        assert.strictEqual(isValidResourceName("_aml"), false);
+        assert.strictEqual(isValidResourceName("aml_"), true);
+        assert.strictEqual(isValidResourceName("fwp.hub."), false);
+        assert.strictEqual(isValidResourceName("aml_rules.v1"), true);
+        assert.strictEqual(isValidResourceName("a".repeat(80)), true);
+        assert.strictEqual(isValidResourceName("a".repeat(81)), false);
+        assert.strictEqual(isValidResourceName("ends-"), false);
+        assert.strictEqual(isValidResourceName("ends."), false);
+        assert.strictEqual(isValidResourceName("-starts"), false);
+        assert.strictEqual(isValidResourceName("has space"), false);
+        assert.strictEqual(isValidResourceName(""), false);
     });
 
     it("in the least-privilege configuration uses tags only for what hosts cannot express", () => {
@@ -312,7 +313,10 @@ describe("validateSources", () => {
     const bad: [string[], RegExp][] = [
         [["*"], /^InputError: sourceAddresses\[0\]: "\*" is not valid; '\*' and '0\.0\.0\.0\/0' let every address out/],
         [["0.0.0.0/0"], /^InputError: sourceAddresses\[0\]: "0\.0\.0\.0\/0" is not valid/],
-        [["fd00::/64"], /Azure Firewall rules do not support IPv6 sources/],
+        [
+            ["fd00::/64"],
+            /Azure Firewall does not support IPv6 \(azure-docs articles\/firewall\/firewall-known-issues\.md\)/,
+        ],
         [["10.0.1.0/33"], /an IPv4 address, CIDR \(10\.0\.1\.0\/24\) or range/],
         [["10.0.1"], /an IPv4 address, CIDR/],
         [["10.0.1.5/24"], /the CIDR has host bits set; its network is 10\.0\.1\.0\/24\.$/],
@@ -322,11 +326,54 @@ describe("validateSources", () => {
     for (const [addresses, message] of bad) {
         it(`rejects ${JSON.stringify(addresses)}`, () => assert.throws(() => validateSources({ addresses }), message));
     }
-    it("accepts any-source and IPv6 only with an explicit opt-in", () => {
+    it("accepts any-source only with an explicit opt-in, and never IPv6 (Azure Firewall does not support it)", () => {
         assert.deepStrictEqual(validateSources({ addresses: ["*"] }, { allowAnySource: true }).addresses, ["*"]);
-        assert.deepStrictEqual(validateSources({ addresses: ["fd00::/64"] }, { allowIpv6Sources: true }).addresses, [
-            "fd00::/64",
+        for (const v6 of ["fd00::/64", "fe80::1%eth0", "::1"]) {
+            assert.throws(
+                () => validateSources({ addresses: [v6] }, { allowAnySource: true }),
+                new RegExp(
+                    `^InputError: sourceAddresses\\[0\\]: "${v6.replace(/[.*/]/g, "\\$&")}" is not valid; Azure Firewall ` +
+                        "does not support IPv6 \\(azure-docs articles/firewall/firewall-known-issues\\.md\\)",
+                ),
+            );
+        }
+    });
+    it("reads IP group IDs in any casing and writes them in the REST spec's", () => {
+        const id =
+            "/SUBSCRIPTIONS/AAAAAAAA-0000-0000-0000-000000000000/resourcegroups/RG-Net" +
+            "/providers/microsoft.network/IPGROUPS/ipg-aml";
+        assert.deepStrictEqual(validateSources({ ipGroups: [id] }).ipGroups, [
+            "/subscriptions/aaaaaaaa-0000-0000-0000-000000000000/resourceGroups/RG-Net" +
+                "/providers/Microsoft.Network/ipGroups/ipg-aml",
         ]);
+        assert.throws(
+            () =>
+                validateSources({
+                    ipGroups: ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/ipGroups/g"],
+                }),
+            /^InputError: sourceIpGroups\[0\]: .* is not valid; an IP group resource ID: \/subscriptions\/<subscription GUID>/,
+        );
+        assert.throws(
+            () => parseArmId(id.replace("IPGROUPS", "firewallPolicies"), "ipGroups", "x"),
+            /an IP group resource ID/,
+        );
+    });
+    it("derives a valid Azure name from any component name", () => {
+        const cases: [string, string, string][] = [
+            ["aml-egress", "", "aml-egress"],
+            ["AML Egress", "-policy", "aml-egress-policy"],
+            ["_egress", "", "egress"],
+            ["x", "-policy", "x-policy"],
+            ["fwp.hub.", "", "fwp.hub"],
+        ];
+        for (const [name, suffix, expected] of cases) {
+            assert.strictEqual(derivedName(name, suffix), expected, name);
+        }
+        assert.match(derivedName("x"), /^aml-[0-9a-f]{8}$/);
+        assert.match(derivedName("___"), /^aml-[0-9a-f]{8}$/);
+        const long = derivedName("a".repeat(200), "-policy");
+        assert.strictEqual(long.length, 80);
+        assert.match(long, /^a{64}-[0-9a-f]{8}-policy$/);
     });
     it("canonicalises addresses and ranges", () => {
         assert.deepStrictEqual(validateSources({ addresses: ["10.0.0.4", "10.0.0.1-10.0.0.9"] }).addresses, [

@@ -78,6 +78,7 @@ describe("policy pack", () => {
                     ["azureml-priority-range", "advisory"],
                     ["azureml-no-empty-rules", "advisory"],
                     ["azureml-no-broad-allow", "advisory"],
+                    ["azureml-groups-ordered-on-policy", "advisory"],
                 ],
             );
         });
@@ -226,7 +227,7 @@ describe("policy pack", () => {
             assert.strictEqual(
                 run.violations[0].message,
                 [
-                    "Firewall policy aml-rt-broken-policy-generated does not allow 3 of 44 checks Azure ML needs:",
+                    "Firewall policy aml-rt-broken-policy does not allow 3 of 44 checks Azure ML needs:",
                     "  missing amlstore.file.core.windows.net TCP 445",
                     "  missing Storage.WestEurope TCP 443",
                     "  missing Storage.WestEurope TCP 445",

@@ -75,7 +75,7 @@ describe("stack program", () => {
         assert.strictEqual(rcg.inputs.priority, 1200);
         const network = rcg.inputs.ruleCollections[0].rules.map((r: any) => [
             r.name,
-            r.destinationAddresses ?? r.destinationFqdns,
+            r.destinationAddresses.length ? r.destinationAddresses : r.destinationFqdns,
         ]);
         assert.deepStrictEqual(network, [
             ["fqdns-tcp-445", ["stamlprod001.file.core.windows.net", "stamlprod002.file.core.windows.net"]],
@@ -217,9 +217,9 @@ describe("stack program", () => {
                 region: "westeurope",
                 resourceGroupName: "rg",
                 allowAnySource: "true",
-                allowIpv6Sources: "false",
                 location: "northeurope",
                 threatIntelMode: "Deny",
+                tags: '{"CostCenter":"aml"}',
             },
             "f.yaml",
         );
@@ -229,11 +229,20 @@ describe("stack program", () => {
                 region: "westeurope",
                 resourceGroupName: "rg",
                 allowAnySource: true,
-                allowIpv6Sources: false,
                 location: "northeurope",
                 threatIntelMode: "Deny",
+                tags: { CostCenter: "aml" },
             },
         });
+        assert.throws(
+            () =>
+                readStackConfig({ region: "westeurope", resourceGroupName: "rg", allowIpv6Sources: "false" }, "f.yaml"),
+            /^StackConfigError: f\.yaml: azureml-firewall:allowIpv6Sources: removed: Azure Firewall does not support IPv6 \(azure-docs articles\/firewall\/firewall-known-issues\.md/,
+        );
+        assert.throws(
+            () => readStackConfig({ region: "westeurope", resourceGroupName: "rg", tags: "[1]" }, "f.yaml"),
+            /^StackConfigError: f\.yaml: azureml-firewall:tags: expected a YAML mapping of tag names to values, got "\[1\]"\.$/,
+        );
     });
 
     it("reads stack files the way Pulumi passes config, and refuses what it cannot use", () => {
