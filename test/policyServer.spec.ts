@@ -180,6 +180,78 @@ describe("the policy pack, packed, installed alone and run by the real policy se
         });
     }
 
+    describe("several groups on one policy", () => {
+        const ORDER = "azureml-groups-ordered-on-policy";
+        const attach = (priority: number) => ({
+            workspaceName: "mlw-dev",
+            storageAccountName: "amlstore",
+            region: "westeurope",
+            resourceGroupName: "rg-hub",
+            sourceAddresses: ["10.0.1.0/24"],
+            existingFirewallPolicyName: "fwp-hub",
+            existingPolicyDnsProxyEnabled: true,
+            priority,
+        });
+        const ordering = async (program: () => unknown) => {
+            pulumi.runtime.setAllConfig({}); // the stacks above leave their config (and cloud) behind
+            await server.configure(packConfig("dev"));
+            const { resources } = await captureProgram("several", program);
+            return (await server.analyzeAll(resources)).diagnostics.filter((d) => d.policy === ORDER);
+        };
+
+        it("two components chain themselves; equal priorities are flagged (advisory)", async () => {
+            const { AmlFirewallPolicy } = await import("../components/amlFirewallPolicy");
+            const diagnostics = await ordering(() => [
+                new AmlFirewallPolicy("team-a", attach(1000)).ruleCount,
+                new AmlFirewallPolicy("team-b", attach(1000)).ruleCount,
+            ]);
+            assert.deepStrictEqual(
+                diagnostics.map((d) => [d.enforcementLevel, d.message.split("\n").pop()]),
+                [
+                    [
+                        "advisory",
+                        "Rule collection groups team-a-rcg, team-b-rcg on firewall policy fwp-hub share priority " +
+                            "1000; Azure does not document their order, so a Deny rule in one may shadow Allow rules " +
+                            "in another. Give each group its own priority.",
+                    ],
+                ],
+            );
+        });
+
+        it("a group of the user's own on the same policy that nothing orders is flagged", async () => {
+            const { AmlFirewallPolicy } = await import("../components/amlFirewallPolicy");
+            const { FirewallPolicyRuleCollectionGroup } =
+                await import("@pulumi/azure-native/network/firewallPolicyRuleCollectionGroup");
+            const diagnostics = await ordering(() => [
+                new AmlFirewallPolicy("team-a", attach(1000)).ruleCount,
+                new FirewallPolicyRuleCollectionGroup("deny-all", {
+                    resourceGroupName: "rg-hub",
+                    firewallPolicyName: "fwp-hub",
+                    ruleCollectionGroupName: "deny-all",
+                    priority: 60000,
+                    ruleCollections: [],
+                }).id,
+            ]);
+            assert.deepStrictEqual(
+                diagnostics.map((d) => d.message.split("\n").pop()),
+                [
+                    "Rule collection groups team-a-rcg and deny-all both write firewall policy fwp-hub, and no " +
+                        "dependency orders them: Azure takes one write per policy at a time, so `pulumi up` may fail " +
+                        "with AnotherOperationInProgress. Make one depend on the other (dependsOn).",
+                ],
+            );
+        });
+
+        it("distinct priorities, chained by the components: nothing to say", async () => {
+            const { AmlFirewallPolicy } = await import("../components/amlFirewallPolicy");
+            const diagnostics = await ordering(() => [
+                new AmlFirewallPolicy("team-a", attach(1000)).ruleCount,
+                new AmlFirewallPolicy("team-b", attach(1100)).ruleCount,
+            ]);
+            assert.deepStrictEqual(diagnostics, []);
+        });
+    });
+
     describe("prod attaches to a hub policy outside the stack", () => {
         it("finds the group's policy from its ARM id: naming it in firewallPolicies passes", async () => {
             const config = packConfig("prod");
