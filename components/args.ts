@@ -67,7 +67,10 @@ export interface AmlFirewallPolicyCommonArgs {
      * `china` or `AzureCloud`.
      */
     cloud?: pulumi.Input<Cloud>;
-    /** Resource group of the firewall policy (created or existing). */
+    /**
+     * Resource group of the firewall policy (created or existing); with the classic
+     * `existingFirewallPolicyId`, the resource group in that ID.
+     */
     resourceGroupName: pulumi.Input<string>;
     /** IPv4 CIDRs, addresses or ranges of the Azure ML compute subnets. At least one source or IP group. */
     sourceAddresses?: pulumi.Input<pulumi.Input<string>[]>;

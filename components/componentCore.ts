@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { InputError } from "./errors";
-import { ARGUMENTS, AmlFirewallPolicyCommonArgs, CREATE_ONLY, REMOVED_ARGUMENTS } from "./args";
+import { ARGUMENTS, ATTACH_ARGUMENTS, AmlFirewallPolicyCommonArgs, CREATE_ONLY, REMOVED_ARGUMENTS } from "./args";
 import { PolicyPlan, PolicyPlanInput, planPolicy } from "./policyPlan";
 import { Requirement } from "./requirements";
 import { RuleSources } from "./sources";
@@ -101,7 +101,7 @@ export function preparePlan(
         if (REMOVED_ARGUMENTS[key] !== undefined) {
             fail(new InputError(key, given[key], REMOVED_ARGUMENTS[key]));
         }
-        if (!(key in ARGUMENTS) || (key !== attach.argument && ATTACH_KEYS.includes(key))) {
+        if (!(key in ARGUMENTS) || (key !== attach.argument && isAttachArgument(key))) {
             fail(
                 new InputError(
                     key,
@@ -126,11 +126,13 @@ export function preparePlan(
               .apply((resolved) => compute(resolved as PolicyPlanInput));
 }
 
-const ATTACH_KEYS = ["existingFirewallPolicyName", "existingFirewallPolicyId"];
+function isAttachArgument(key: string): boolean {
+    return (ATTACH_ARGUMENTS as string[]).includes(key);
+}
 
 /** The arguments one component takes: every argument but the other component's attach argument. */
 function argumentNames(attachArgument: string): string[] {
-    return Object.keys(ARGUMENTS).filter((key) => key === attachArgument || !ATTACH_KEYS.includes(key));
+    return Object.keys(ARGUMENTS).filter((key) => key === attachArgument || !isAttachArgument(key));
 }
 
 interface Writer {

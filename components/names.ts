@@ -82,6 +82,14 @@ export interface ArmId {
 const GUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 /** Resource group names: 1-90 letters, digits, `_`, `-`, `.`, `(`, `)`, not ending in `.`. */
 const RESOURCE_GROUP = "[-\\w.()]{0,89}[-\\w()]";
+
+/** Checks a resource group name (Azure's rule); throws `InputError` naming `argument`. */
+export function validateResourceGroupName(value: unknown, argument: string): string {
+    if (typeof value !== "string" || !new RegExp(`^${RESOURCE_GROUP}$`).test(value)) {
+        throw new InputError(argument, value, "1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'.");
+    }
+    return value;
+}
 const ARM_ID = new RegExp(
     `^/subscriptions/(${GUID})/resourceGroups/(${RESOURCE_GROUP})/providers/Microsoft\\.Network/(\\w+)/([^/]+)$`,
     "i",

@@ -8,7 +8,7 @@ import { AmlFirewallPolicyArgs, AmlFirewallPolicyClassicArgs, SkuTier, ThreatInt
 import { parseCloud } from "./clouds";
 import { InputError } from "./errors";
 import { isValidPriority } from "./firewall/model";
-import { derivedName, parseArmId, policyKey, validateResourceName } from "./names";
+import { derivedName, parseArmId, policyKey, validateResourceGroupName, validateResourceName } from "./names";
 import { RulePlan, planRules } from "./planner";
 import { Configuration, Requirement, WorkspaceSpec, resolveRequirements } from "./requirements";
 import { Cloud } from "./catalog/types";
@@ -76,16 +76,6 @@ export interface PolicyPlan {
 }
 
 export const DEFAULT_PRIORITY = 1000;
-
-/** The group name a component takes when none is given: derived from the component name. */
-export function defaultGroupName(componentName: string): string {
-    return derivedName(componentName);
-}
-
-/** The policy name a creating component takes when none is given: `<component name>-policy`. */
-export function defaultPolicyName(componentName: string): string {
-    return derivedName(componentName, "-policy");
-}
 
 function validatePriority(value: unknown): number {
     if (value === undefined) {
@@ -165,17 +155,7 @@ function validateTags(value: unknown): Record<string, string> {
 }
 
 function validateResourceGroup(value: unknown): string | undefined {
-    if (value === undefined) {
-        return undefined;
-    }
-    if (typeof value !== "string" || !/^[-\w.()]{0,89}[-\w()]$/.test(value)) {
-        throw new InputError(
-            "resourceGroupName",
-            value,
-            "1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'.",
-        );
-    }
-    return value;
+    return value === undefined ? undefined : validateResourceGroupName(value, "resourceGroupName");
 }
 
 function createdPolicy(componentName: string, input: PolicyPlanInput, skuTier: SkuTier): CreatedPolicyPlan {
@@ -190,13 +170,17 @@ function createdPolicy(componentName: string, input: PolicyPlanInput, skuTier: S
             "with basePolicyId, give the location: Azure requires a child policy in its parent's region.",
         );
     }
+    // Without `location` the policy goes to `region`, which the resolver checks against the cloud's regions.
     const location = input.location ?? input.region;
-    if (typeof location !== "string" || !/^[a-z0-9]+$/i.test(location)) {
+    if (input.location !== undefined && (typeof location !== "string" || !/^[a-z0-9]+$/i.test(location))) {
         throw new InputError("location", location, "an Azure region in ARM form, such as westeurope.");
     }
     return {
-        name: validateResourceName(input.firewallPolicyName ?? defaultPolicyName(componentName), "firewallPolicyName"),
-        location: location.toLowerCase(),
+        name: validateResourceName(
+            input.firewallPolicyName ?? derivedName(componentName, "-policy"),
+            "firewallPolicyName",
+        ),
+        location: String(location).toLowerCase(),
         skuTier,
         threatIntelMode: validateThreatIntel(input.threatIntelMode, skuTier, basePolicyId),
         ...(basePolicyId === undefined ? {} : { basePolicyId }),
@@ -279,7 +263,7 @@ export function planPolicy(componentName: string, input: PolicyPlanInput, defaul
     );
     const priority = validatePriority(input.priority);
     const ruleCollectionGroupName = validateResourceName(
-        input.ruleCollectionGroupName ?? defaultGroupName(componentName),
+        input.ruleCollectionGroupName ?? derivedName(componentName),
         "ruleCollectionGroupName",
     );
     const resourceGroupName = validateResourceGroup(input.resourceGroupName);
@@ -298,6 +282,8 @@ export function planPolicy(componentName: string, input: PolicyPlanInput, defaul
         skuTier = validateSku(input.skuTier);
         dnsProxy = skuTier !== "Basic";
     }
+    // The created policy's own arguments first: they do not depend on the rules.
+    const createdPolicyPlan = skuTier === undefined ? undefined : createdPolicy(componentName, input, skuTier);
     const resolution = resolveRequirements({
         cloud,
         workspaces,
@@ -328,7 +314,6 @@ export function planPolicy(componentName: string, input: PolicyPlanInput, defaul
                 `${unrealised.map((e) => `${e.requirement.destination} (${e.unrealised})`).join("; ")}.`,
         );
     }
-    const createdPolicyPlan = skuTier === undefined ? undefined : createdPolicy(componentName, input, skuTier);
     const target = targetPolicy(resourceGroupName, input, createdPolicyPlan);
     const notes = [...resolution.notes, ...plan.notes];
     if (input.attach && !dnsProxy) {
