@@ -1,5 +1,5 @@
 /** `audit`: does a firewall policy (exported from Azure) allow what Azure ML needs? */
-import { CoverageResult, PolicySettings, evaluateCoverage } from "../components/coverage/evaluate";
+import { CoverageResult, PolicySettings, allAllowed, evaluateCoverage } from "../components/coverage/evaluate";
 import { InputError } from "../components/errors";
 import { RawGroup, readGroup, rulesOf } from "../components/firewall";
 import { contains, isAnyAddress, parseIpv4 } from "../components/net";
@@ -149,14 +149,18 @@ export function runAudit(options: AuditOptions, out: OutputOptions): number {
     if (options.format === "json") {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else {
-        const colour = { allowed: "green", denied: "red", missing: "yellow" } as const;
+        const colour = { allowed: "green", denied: "red", missing: "yellow", indeterminate: "magenta" } as const;
         const rows = result.results.map((r) => [
             paint(out, colour[r.status], r.status),
             r.destination,
             r.protocol,
             String(r.port),
             r.decidedBy
-                ? `${r.decidedBy.ruleCollectionGroup} / ${r.decidedBy.ruleCollection} / ${r.decidedBy.rule}`
+                ? `${r.decidedBy.ruleCollectionGroup} / ${r.decidedBy.ruleCollection} / ${r.decidedBy.rule}` +
+                  (r.tiedWith
+                      ? `, or ${r.tiedWith.ruleCollectionGroup} / ${r.tiedWith.ruleCollection} / ` +
+                        `${r.tiedWith.rule} (equal group priority: order undocumented)`
+                      : "")
                 : "(no rule: default deny)",
         ]);
         process.stdout.write(`${table(["Status", "Destination", "Protocol", "Port", "Decided by"], rows, out)}\n`);
@@ -164,7 +168,10 @@ export function runAudit(options: AuditOptions, out: OutputOptions): number {
             process.stdout.write(`\nProblems:\n${result.problems.map((p) => `  - ${p}`).join("\n")}\n`);
         }
         const s = result.summary;
-        process.stdout.write(`\n${s.checks} checks: ${s.allowed} allowed, ${s.denied} denied, ${s.missing} missing\n`);
+        const tied = s.indeterminate ? `, ${s.indeterminate} indeterminate` : "";
+        process.stdout.write(
+            `\n${s.checks} checks: ${s.allowed} allowed, ${s.denied} denied, ${s.missing} missing${tied}\n`,
+        );
     }
-    return result.summary.denied || result.summary.missing ? 1 : 0;
+    return allAllowed(result) ? 0 : 1;
 }

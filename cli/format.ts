@@ -9,7 +9,7 @@ export function useColor(flag: boolean | undefined): boolean {
     return flag !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
 }
 
-const CODES: Record<string, string> = { red: "31", green: "32", yellow: "33", dim: "2", bold: "1" };
+const CODES: Record<string, string> = { red: "31", green: "32", yellow: "33", magenta: "35", dim: "2", bold: "1" };
 
 export function paint(options: OutputOptions, color: keyof typeof CODES, text: string): string {
     return options.color ? `\u001b[${CODES[color]}m${text}\u001b[0m` : text;

@@ -319,7 +319,7 @@ describe("CLI (the real binary)", function () {
             const run = audit("--rules", "az-rcg-list.complete.json", "--policy", "az-policy.json");
             assert.strictEqual(run.code, 0, run.stderr);
             const out = json(run);
-            assert.deepStrictEqual(out.summary, { checks: 44, allowed: 44, denied: 0, missing: 0 });
+            assert.deepStrictEqual(out.summary, { checks: 44, allowed: 44, denied: 0, missing: 0, indeterminate: 0 });
             assert.deepStrictEqual(out.problems, []);
             assert.deepStrictEqual(Object.keys(out.results[0]), [
                 "destination",
@@ -370,6 +370,46 @@ describe("CLI (the real binary)", function () {
                 rule: "deny-https-anywhere",
             });
             assert.strictEqual(out.summary.missing, 0);
+        });
+
+        it("calls checks indeterminate when a Deny group ties with the Azure ML group's priority (exit 1)", () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-tie-"));
+            try {
+                const rules = JSON.parse(fs.readFileSync(path.join(FIX, "az-rcg-list.shadowed.json"), "utf8"));
+                rules[0].priority = 1000; // platform-baseline, now tied with aml
+                const file = path.join(dir, "rules.json");
+                fs.writeFileSync(file, JSON.stringify(rules));
+                const run = audit("--rules", file, "--policy", "az-policy.json");
+                assert.strictEqual(run.code, 1);
+                const out = json(run);
+                assert.deepStrictEqual(out.summary, {
+                    checks: 44,
+                    allowed: 14,
+                    denied: 4,
+                    missing: 0,
+                    indeterminate: 26,
+                });
+                const storage = out.results.find(
+                    (r: any) => r.destination === "*.blob.core.windows.net" && r.port === 443,
+                );
+                assert.deepStrictEqual(
+                    [storage.status, storage.decidedBy, storage.tiedWith],
+                    [
+                        "indeterminate",
+                        {
+                            ruleCollectionGroup: "platform-baseline",
+                            ruleCollection: "block-web",
+                            rule: "deny-https-anywhere",
+                        },
+                        { ruleCollectionGroup: "aml", ruleCollection: "aml-network", rule: "tags-tcp-443-445" },
+                    ],
+                );
+                const text = cli("audit", "--rules", file, "--policy", path.join(FIX, "az-policy.json"), ...WS);
+                assert.match(text.stdout, /44 checks: 14 allowed, 4 denied, 0 missing, 26 indeterminate$/m);
+                assert.match(text.stdout, /equal group priority: order undocumented/);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
         });
 
         it("does not count network FQDN rules when the policy's DNS proxy is off, and says why", () => {
@@ -469,7 +509,13 @@ describe("CLI (the real binary)", function () {
             try {
                 const run = audit("--rules", file);
                 assert.strictEqual(run.code, 0, run.stderr);
-                assert.deepStrictEqual(json(run).summary, { checks: 44, allowed: 44, denied: 0, missing: 0 });
+                assert.deepStrictEqual(json(run).summary, {
+                    checks: 44,
+                    allowed: 44,
+                    denied: 0,
+                    missing: 0,
+                    indeterminate: 0,
+                });
                 assert.strictEqual(
                     json(run).results.find((r: any) => r.port === 445 && r.kind === "fqdn").decidedBy.rule,
                     "fqdns-tcp-445",

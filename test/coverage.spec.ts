@@ -96,7 +96,7 @@ describe("coverage evaluator", () => {
                 "st.file.core.windows.net UDP/443 missing",
                 "st.file.core.windows.net UDP/445 missing",
             ]);
-            assert.deepStrictEqual(out.summary, { checks: 4, allowed: 1, denied: 0, missing: 3 });
+            assert.deepStrictEqual(out.summary, { checks: 4, allowed: 1, denied: 0, missing: 3, indeterminate: 0 });
         });
 
         it("compares names, tags, protocols and actions case-insensitively and ignores a trailing dot", () => {
@@ -150,7 +150,7 @@ describe("coverage evaluator", () => {
             assert.deepStrictEqual(statuses(out.results), ["ml.azure.com TCP/443 denied by parent-rcg/deny/no-ml"]);
         });
 
-        it("orders groups by priority, then collections by priority; ties keep input order", () => {
+        it("orders groups by priority, then collections by priority", () => {
             const deny = coll("deny", 300, [appRule("d", ["ml.azure.com"])], "Deny");
             const allow = coll("allow", 200, [appRule("a", ["ml.azure.com"])]);
             assert.deepStrictEqual(
@@ -164,14 +164,47 @@ describe("coverage evaluator", () => {
                 ),
                 ["ml.azure.com TCP/443 denied by g1/deny/d"],
             );
+        });
+
+        it("a check decided the other way by a group of equal priority is indeterminate (order undocumented)", () => {
+            const deny = coll("deny", 300, [appRule("d", ["ml.azure.com"])], "Deny");
+            const allow = coll("allow", 200, [appRule("a", ["ml.azure.com"])]);
+            const tied = run({
+                groups: [rcg("first", 400, allow), rcg("second", 400, deny)],
+                requirements: [fqdn("ml.azure.com")],
+            });
+            assert.deepStrictEqual(statuses(tied.results), ["ml.azure.com TCP/443 indeterminate by first/allow/a"]);
+            assert.deepStrictEqual(tied.results[0].tiedWith, {
+                ruleCollectionGroup: "second",
+                ruleCollection: "deny",
+                rule: "d",
+            });
+            assert.deepStrictEqual(tied.summary, { checks: 1, allowed: 0, denied: 0, missing: 0, indeterminate: 1 });
+            // The same action in both: the order does not matter.
+            const agree = run({
+                groups: [
+                    rcg("first", 400, allow),
+                    rcg("second", 400, coll("allow2", 100, [appRule("b", ["*.azure.com"])])),
+                ],
+                requirements: [fqdn("ml.azure.com")],
+            });
+            assert.deepStrictEqual(statuses(agree.results), ["ml.azure.com TCP/443 allowed by first/allow/a"]);
+            // Inside one group, collection order is by priority, not a tie.
+            assert.deepStrictEqual(
+                statuses(run({ groups: [rcg("g", 400, allow, deny)], requirements: [fqdn("ml.azure.com")] }).results),
+                ["ml.azure.com TCP/443 allowed by g/allow/a"],
+            );
+            // Parent groups run before the child's whatever their priority: not a tie either.
             assert.deepStrictEqual(
                 statuses(
                     run({
-                        groups: [rcg("first", 400, deny), rcg("second", 400, allow)],
+                        groups: [rcg("child", 400, deny)],
+                        parentGroups: [rcg("parent", 400, allow)],
+                        policy: { dnsProxy: true, basePolicyId: "/x/base" },
                         requirements: [fqdn("ml.azure.com")],
                     }).results,
                 ),
-                ["ml.azure.com TCP/443 denied by first/deny/d"],
+                ["ml.azure.com TCP/443 allowed by parent/allow/a"],
             );
         });
 

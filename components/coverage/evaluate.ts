@@ -31,7 +31,11 @@ import {
 
 export type { PolicySettings };
 
-export type CheckStatus = "allowed" | "denied" | "missing";
+/**
+ * `indeterminate`: the first matching rule's group shares its priority with another group whose matching
+ * rule has the other action; Azure does not document the order of equal priorities (§2).
+ */
+export type CheckStatus = "allowed" | "denied" | "missing" | "indeterminate";
 
 export interface DecidingRule {
     ruleCollectionGroup: string;
@@ -46,6 +50,8 @@ export interface CheckResult {
     port: number;
     status: CheckStatus;
     decidedBy: DecidingRule | null;
+    /** For `indeterminate`: the rule of a group of equal priority that would decide the other way. */
+    tiedWith?: DecidingRule;
 }
 
 export interface CoverageSummary {
@@ -53,6 +59,12 @@ export interface CoverageSummary {
     allowed: number;
     denied: number;
     missing: number;
+    indeterminate: number;
+}
+
+/** Whether every check is allowed (none denied, missing or indeterminate). */
+export function allAllowed(result: CoverageResult): boolean {
+    return result.summary.allowed === result.summary.checks;
 }
 
 export interface CoverageResult {
@@ -233,6 +245,17 @@ function portMatches(rule: NormalRule, port: number): boolean {
 
 function protocolMatches(rule: NormalRule, protocol: string): boolean {
     return rule.protocols.has(protocol) || rule.protocols.has("ANY");
+}
+
+/** A check's deciding rule, and a rule of an equally ranked group that decides it the other way. */
+interface Decision {
+    rule?: NormalRule;
+    tie?: NormalRule;
+}
+
+/** Two groups Azure ranks equally: same priority, same level (parent or child); a firewall's own have none. */
+function tiedGroups(a: NormalGroup, b: NormalGroup): boolean {
+    return a.priority > 0 && a.priority === b.priority && a.fromParent === b.fromParent;
 }
 
 function describeRule(rule: NormalRule): DecidingRule {
@@ -521,9 +544,17 @@ class CoverageRun {
         const protocols: ("TCP" | "UDP")[] = req.protocol === "Any" ? ["TCP", "UDP"] : [req.protocol];
         for (const protocol of protocols) {
             for (const port of req.ports) {
-                const decided =
-                    this.decideNetwork(prepared, protocol, port) ?? this.decideApplication(prepared, protocol, port);
-                const status: CheckStatus = decided ? (decided.action === "allow" ? "allowed" : "denied") : "missing";
+                const network = this.decideNetwork(prepared, protocol, port);
+                const { rule: decided, tie } = network.rule
+                    ? network
+                    : this.decideApplication(prepared, protocol, port);
+                const status: CheckStatus = tie
+                    ? "indeterminate"
+                    : decided
+                      ? decided.action === "allow"
+                          ? "allowed"
+                          : "denied"
+                      : "missing";
                 this.results.push({
                     index,
                     destination: req.destination,
@@ -532,39 +563,60 @@ class CoverageRun {
                     port,
                     status,
                     decidedBy: decided ? describeRule(decided) : null,
+                    ...(tie ? { tiedWith: describeRule(tie) } : {}),
                 });
                 this.overlaps.report(prepared, protocol, port, decided);
             }
         }
     }
 
-    private decideNetwork(p: PreparedRequirement, protocol: string, port: number): NormalRule | undefined {
-        for (const seq of p.netCandidates) {
-            const rule = this.index.reader.normal(this.index.net, seq);
-            if (protocolMatches(rule, protocol) && portMatches(rule, port) && sourceMatches(rule, this.workload)) {
-                return rule;
-            }
-        }
-        return undefined;
+    private decideNetwork(p: PreparedRequirement, protocol: string, port: number): Decision {
+        return this.firstMatch(
+            this.index.net,
+            p.netCandidates,
+            (rule) => protocolMatches(rule, protocol) && portMatches(rule, port) && sourceMatches(rule, this.workload),
+        );
     }
 
-    private decideApplication(p: PreparedRequirement, protocol: string, port: number): NormalRule | undefined {
+    private decideApplication(p: PreparedRequirement, protocol: string, port: number): Decision {
         if (protocol !== "TCP" || !p.req.appProtocol || !p.pattern) {
-            return undefined;
+            return {};
         }
         const wanted = p.req.appProtocol.toLowerCase();
         p.appCandidates ??= this.index.applicationCandidates(p.pattern);
-        for (const seq of p.appCandidates) {
-            const rule = this.index.reader.normal(this.index.app, seq);
-            if (
+        return this.firstMatch(
+            this.index.app,
+            p.appCandidates,
+            (rule) =>
                 rule.appProtocols.some((a) => a.type === wanted && a.port === port) &&
                 sourceMatches(rule, this.workload) &&
-                patternsOf(rule).some((a) => covers(a, p.pattern!))
-            ) {
-                return rule;
+                patternsOf(rule).some((a) => covers(a, p.pattern!)),
+        );
+    }
+
+    /**
+     * The first candidate that matches decides (§2); when a group of the same priority (and level) as the
+     * deciding rule's has a matching rule with the other action, the order Azure applies is undocumented,
+     * and that rule is returned as the tie.
+     */
+    private firstMatch(table: RuleTable, candidates: number[], matches: (rule: NormalRule) => boolean): Decision {
+        let decided: { rule: NormalRule; group: NormalGroup } | undefined;
+        for (const seq of candidates) {
+            const { group } = slotAt(table, seq);
+            if (decided && !tiedGroups(decided.group, group)) {
+                break;
+            }
+            const rule = this.index.reader.normal(table, seq);
+            if (!matches(rule)) {
+                continue;
+            }
+            if (!decided) {
+                decided = { rule, group };
+            } else if (group !== decided.group && rule.action !== decided.rule.action) {
+                return { rule: decided.rule, tie: rule };
             }
         }
-        return undefined;
+        return decided ? { rule: decided.rule } : {};
     }
 
     /** Results sorted by (destination lower-cased, protocol, port), then input order; and their summary. */
@@ -579,7 +631,13 @@ class CoverageRun {
                 a.index - b.index
             );
         });
-        const summary: CoverageSummary = { checks: results.length, allowed: 0, denied: 0, missing: 0 };
+        const summary: CoverageSummary = {
+            checks: results.length,
+            allowed: 0,
+            denied: 0,
+            missing: 0,
+            indeterminate: 0,
+        };
         results.forEach((r) => summary[r.status]++);
         return { results: results.map(({ index: _index, ...r }) => r), summary, problems };
     }

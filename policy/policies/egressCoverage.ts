@@ -3,7 +3,7 @@
  * required destination. One violation per policy, listing each missing or denied check.
  */
 import type { StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { CoverageResult, evaluateCoverage } from "../../components/coverage/evaluate";
+import { CoverageResult, allAllowed, evaluateCoverage } from "../../components/coverage/evaluate";
 import { InputError } from "../../components/errors";
 import {
     FirewallTarget,
@@ -76,7 +76,11 @@ export function formatCoverage(label: string, result: CoverageResult): string {
         const by = r.decidedBy
             ? ` (by ${r.decidedBy.ruleCollectionGroup}/${r.decidedBy.ruleCollection}/${r.decidedBy.rule})`
             : "";
-        lines.push(`  ${r.status.padEnd(7)} ${r.destination} ${r.protocol} ${r.port}${by}`);
+        const tie = r.tiedWith
+            ? ` (or by ${r.tiedWith.ruleCollectionGroup}/${r.tiedWith.ruleCollection}/${r.tiedWith.rule}: equal ` +
+              `group priority, order undocumented)`
+            : "";
+        lines.push(`  ${r.status.padEnd(7)} ${r.destination} ${r.protocol} ${r.port}${by}${tie}`);
     }
     if (result.problems.length) {
         lines.push("Problems:");
@@ -149,7 +153,7 @@ function checkTarget(target: FirewallTarget, context: Context, report: (message:
         }
         throw error;
     }
-    if (result && (result.summary.missing || result.summary.denied)) {
+    if (result && !allAllowed(result)) {
         const label = target.legacy
             ? `Firewall ${target.name} (its own rule collections)`
             : `Firewall policy ${target.name}`;
