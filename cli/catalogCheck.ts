@@ -13,17 +13,23 @@ export function catalogCheck(options: CatalogCheckOptions): { differences: Diffe
     if (!options.doc?.length) {
         throw new UsageError("missing --doc FILE: give the article (and its include files) as markdown");
     }
-    const docs = options.doc.map((file) => {
-        try {
-            return parseDoc(readText(file), file);
-        } catch (error) {
-            if (error instanceof DocFormatError) {
-                throw new UsageError(error.message);
-            }
-            throw error;
+    const docs = options.doc.map((file) => asUsageError(() => parseDoc(readText(file), file)));
+    return {
+        differences: asUsageError(() => compareWithDocs(docs)),
+        rows: docs.reduce((n, d) => n + d.rows.length, 0),
+    };
+}
+
+/** A document that is not what `catalog check` reads is a usage error (exit 2), not a difference. */
+function asUsageError<T>(run: () => T): T {
+    try {
+        return run();
+    } catch (error) {
+        if (error instanceof DocFormatError) {
+            throw new UsageError(error.message);
         }
-    });
-    return { differences: compareWithDocs(docs), rows: docs.reduce((n, d) => n + d.rows.length, 0) };
+        throw error;
+    }
 }
 
 export function runCatalogCheck(options: CatalogCheckOptions, out: OutputOptions): number {

@@ -5,3 +5,11 @@ export class UsageError extends Error {
         this.name = "UsageError";
     }
 }
+
+/** `plan` without one of the Pulumi SDKs it runs: the one line that names what to install. */
+export function missingPeer(name: string): UsageError {
+    return new UsageError(
+        `plan needs ${name}: install @pulumi/pulumi, @pulumi/azure-native and @pulumi/policy beside ` +
+            `azureml-firewall (npm install @pulumi/pulumi @pulumi/azure-native @pulumi/policy)`,
+    );
+}

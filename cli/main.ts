@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { SCENARIO_NAMES } from "../components/requirements";
-import { UsageError } from "./errors";
+import { UsageError, missingPeer } from "./errors";
 
 /** A repeatable flag: each use adds its value. */
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -246,10 +246,7 @@ async function loadPlan(): Promise<typeof import("./plan")> {
     } catch (error) {
         const missing = /Cannot find module '(@pulumi\/[a-z-]+)/.exec((error as Error).message)?.[1];
         if ((error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND" && missing) {
-            throw new UsageError(
-                `plan needs ${missing}: install @pulumi/pulumi, @pulumi/azure-native and @pulumi/policy beside ` +
-                    `azureml-firewall`,
-            );
+            throw missingPeer(missing);
         }
         throw error;
     }

@@ -12,7 +12,7 @@ import { FirewallRule, isComponent, isRcg, rcgGroup, readGroup, rulesOf } from "
 import { StackConfigError } from "../stacks/config";
 import { runProgram } from "../stacks/program";
 import { StackFileError, readStackFile, readStackFileAt } from "../stacks/stackFile";
-import { UsageError } from "./errors";
+import { UsageError, missingPeer } from "./errors";
 import { OutputOptions, paint, table } from "./format";
 import { CapturedResource, captureProgram } from "./offline/mocks";
 import { Diagnostic, PackConfig, PolicyConfigError, PolicyServer } from "./offline/policyServer";
@@ -28,6 +28,11 @@ export interface PlanOptions {
 export function projectRoot(): string {
     const here = path.resolve(__dirname, "..");
     return path.basename(here) === "dist" ? path.resolve(here, "..") : here;
+}
+
+/** A clone has its stack files beside the code; the npm package ships only compiled code. */
+function isClone(root: string): boolean {
+    return fs.existsSync(path.join(root, "stacks", "program.ts"));
 }
 
 interface StackInput {
@@ -50,6 +55,18 @@ function fileReading<T>(read: () => T): T {
     }
 }
 
+/**
+ * The compiled pack loads `@pulumi/policy` in a process of its own, where a missing peer would surface as
+ * a trace from the policy server; say it in one line before starting it.
+ */
+function requirePeer(name: string, root: string): void {
+    try {
+        require.resolve(`${name}/package.json`, { paths: [root] });
+    } catch {
+        throw missingPeer(name);
+    }
+}
+
 /** Finds the stack file and the pack config: a stack of the clone (`--stack`), or any file (`--stack-file`). */
 function locateStack(options: PlanOptions): StackInput {
     if ((options.stack === undefined) === (options.stackFile === undefined)) {
@@ -64,6 +81,12 @@ function locateStack(options: PlanOptions): StackInput {
         input = { name, shown: file, config: fileReading(() => readStackFileAt(file)) };
     } else {
         const root = projectRoot();
+        if (!fs.existsSync(path.join(root, "stacks", `Pulumi.${options.stack}.yaml`)) && !isClone(root)) {
+            throw new UsageError(
+                `--stack ${options.stack} names a stack of a clone of this project, and this is an installed ` +
+                    `package; give your stack file with --stack-file PATH (Pulumi.<name>.yaml)`,
+            );
+        }
         const read = fileReading(() => readStackFile(path.join(root, "stacks"), options.stack!));
         const packConfig = path.join(root, "policy", `config.${options.stack}.json`);
         input = {
@@ -239,6 +262,7 @@ function printTable(stack: StackInput, resources: CapturedResource[], verdict: V
 }
 
 export async function runPlan(options: PlanOptions, out: OutputOptions): Promise<number> {
+    requirePeer("@pulumi/policy", projectRoot());
     const stack = locateStack(options);
     const packConfig = readPackConfig(stack.packConfigFile);
     const resources = await captureStack(stack);

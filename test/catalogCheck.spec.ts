@@ -170,8 +170,42 @@ describe("catalog check", function () {
         assert.strictEqual(notArticle.status, 2);
         assert.match(
             notArticle.stderr,
-            /README\.md: not an article of the kind expected: no title or no tables of hosts or service tags$/m,
+            /README\.md: not a Microsoft Learn article or include: it has no front matter \(--- with ms\.topic, ms\.date\)$/m,
         );
+        // Another Microsoft article, in the article format, with a table of hosts in sections the catalog
+        // does not come from (the shape of AKS's outbound-rules article): not the firewall article, exit 2.
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-other-"));
+        try {
+            const other = path.join(dir, "outbound-rules-control-egress.md");
+            fs.writeFileSync(
+                other,
+                [
+                    "---",
+                    "title: Outbound network rules for a Kubernetes cluster",
+                    "ms.topic: concept-article",
+                    "ms.date: 01/02/2026",
+                    "---",
+                    "",
+                    "# Outbound network rules",
+                    "",
+                    "## Required FQDNs",
+                    "",
+                    "| Host name | Protocol | Ports | Use |",
+                    "| ----- | ----- | ----- | ----- |",
+                    "| `mcr.microsoft.com` | TCP | 443 | Container images. |",
+                    "| `management.azure.com` | TCP | 443 | Kubernetes operations. |",
+                    "",
+                ].join("\n"),
+            );
+            const run = spawnSync(process.execPath, [BIN, "catalog", "check", "--doc", other], { encoding: "utf8" });
+            assert.deepStrictEqual([run.status, run.stdout], [2, ""]);
+            assert.match(
+                run.stderr,
+                /^azureml-firewall: outbound-rules-control-egress\.md: not the firewall article \(how-to-access-azureml-behind-firewall\.md\): none of its tables is in a section the catalog comes from, such as "/m,
+            );
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
         const missing = spawnSync(process.execPath, [BIN, "catalog", "check", "--doc", "nope.md"], {
             encoding: "utf8",
         });

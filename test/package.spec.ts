@@ -172,7 +172,7 @@ describe("npm package", function () {
             assert.strictEqual(noSdk.status, 2);
             assert.match(
                 noSdk.stderr,
-                /^azureml-firewall: plan needs @pulumi\/pulumi: install @pulumi\/pulumi, @pulumi\/azure-native and @pulumi\/policy beside azureml-firewall$/m,
+                /^azureml-firewall: plan needs @pulumi\/pulumi: install @pulumi\/pulumi, @pulumi\/azure-native and @pulumi\/policy beside azureml-firewall \(npm install @pulumi\/pulumi @pulumi\/azure-native @pulumi\/policy\)$/m,
             );
             // With @pulumi/pulumi but not @pulumi/azure, the classic sub-path names the package to install.
             const scoped = path.join(app, "node_modules", "@pulumi");
@@ -186,6 +186,25 @@ describe("npm package", function () {
             assert.match(
                 classic.stderr,
                 /Error: azureml-firewall\/classic needs @pulumi\/azure \(the classic component uses the @pulumi\/azure provider\), which is not installed: npm install @pulumi\/azure@"\^6\.0\.0"/,
+            );
+            // With @pulumi/pulumi and @pulumi/azure-native but not @pulumi/policy (which the pack runs in a
+            // process of its own), plan names it in one line instead of the policy server's trace.
+            fs.symlinkSync(
+                path.join(ROOT, "node_modules", "@pulumi", "azure-native"),
+                path.join(scoped, "azure-native"),
+            );
+            const noPolicy = spawnSync("npx", ["--no-install", "azureml-firewall", "plan", "--stack-file", stackFile], {
+                cwd: app,
+                encoding: "utf8",
+            });
+            assert.deepStrictEqual(
+                [noPolicy.status, noPolicy.stderr.trim()],
+                [
+                    2,
+                    "azureml-firewall: plan needs @pulumi/policy: install @pulumi/pulumi, @pulumi/azure-native and " +
+                        "@pulumi/policy beside azureml-firewall (npm install @pulumi/pulumi @pulumi/azure-native " +
+                        "@pulumi/policy)",
+                ],
             );
             fs.rmSync(scoped, { recursive: true });
             // With the peer SDKs beside it (linked from this checkout), plan runs the compiled program and pack: no
@@ -210,6 +229,19 @@ describe("npm package", function () {
                 ],
             );
             assert.deepStrictEqual(out.policy.violations, []);
+            // --stack names a stack of a clone; the installed package has none and says what to give instead.
+            const byName = spawnSync("npx", ["--no-install", "azureml-firewall", "plan", "--stack", "dev"], {
+                cwd: app,
+                encoding: "utf8",
+            });
+            assert.deepStrictEqual(
+                [byName.status, byName.stderr.trim()],
+                [
+                    2,
+                    "azureml-firewall: --stack dev names a stack of a clone of this project, and this is an " +
+                        "installed package; give your stack file with --stack-file PATH (Pulumi.<name>.yaml)",
+                ],
+            );
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

@@ -164,16 +164,23 @@ function fenceAfter(open: string, line: string): string {
 /** Parses one markdown article or include file. Throws `DocFormatError` when it is not one. */
 export function parseDoc(text: string, file: string): ParsedDoc {
     const lines = text.replace(/\r\n?/g, "\n").split("\n");
-    let start = 0;
-    let kind: ParsedDoc["kind"] = "article";
-    if (lines[0]?.trim() === "---") {
-        const end = lines.indexOf("---", 1);
-        if (end < 0) {
-            throw new DocFormatError(`${file}: the front matter (---) is not closed`);
-        }
-        kind = lines.slice(1, end).some((l) => /^ms\.topic:\s*include\s*$/.test(l.trim())) ? "include" : "article";
-        start = end + 1;
+    if (lines[0]?.trim() !== "---") {
+        throw new DocFormatError(
+            `${file}: not a Microsoft Learn article or include: it has no front matter (--- with ms.topic, ms.date)`,
+        );
     }
+    const end = lines.indexOf("---", 1);
+    if (end < 0) {
+        throw new DocFormatError(`${file}: the front matter (---) is not closed`);
+    }
+    const frontMatter = lines.slice(1, end).map((l) => l.trim());
+    if (!frontMatter.some((l) => /^ms\.topic:/.test(l))) {
+        throw new DocFormatError(`${file}: not a Microsoft Learn article or include: its front matter has no ms.topic`);
+    }
+    const kind: ParsedDoc["kind"] = frontMatter.some((l) => /^ms\.topic:\s*include\s*$/.test(l))
+        ? "include"
+        : "article";
+    const start = end + 1;
     const base = file.split(/[\\/]/).pop() ?? file;
     const headings: string[] = [];
     let caption = "";
@@ -297,8 +304,27 @@ function docChecks(docs: ParsedDoc[], cloud: Cloud): Map<string, { checks: Check
     return result;
 }
 
+/**
+ * An article given must be the firewall article: one of its tables must stand in a section the catalog's
+ * rows come from. Another article with a hosts table would otherwise read as rows "added upstream".
+ */
+function checkIsTheArticle(docs: ParsedDoc[]): void {
+    const sections = CLOUDS.flatMap((cloud) =>
+        CATALOG[cloud].filter((row) => rowDoc(row) === "").map((r) => r.section),
+    );
+    for (const doc of docs.filter((d) => d.kind === "article")) {
+        if (!doc.tableSections.some((t) => sections.some((s) => sectionMatches(t, s)))) {
+            throw new DocFormatError(
+                `${doc.file}: not the firewall article (${MAIN_ARTICLE}): none of its tables is in a section the ` +
+                    `catalog comes from, such as "${sections[0]}"`,
+            );
+        }
+    }
+}
+
 /** Compares the catalog with the docs given: every difference, per cloud, sorted. */
 export function compareWithDocs(docs: ParsedDoc[]): Difference[] {
+    checkIsTheArticle(docs);
     const differences: Difference[] = [];
     const isGiven = (row: CatalogRow) => {
         const doc = rowDoc(row);
