@@ -1,6 +1,6 @@
 /** `catalog check`: is the catalog in step with Microsoft's article (and its include files)? */
 import { DocFormatError, Difference, compareWithDocs, parseDoc } from "../components/catalog/drift";
-import { UsageError } from "./errors";
+import { UsageError, asUsageError } from "./errors";
 import { OutputOptions, paint, table } from "./format";
 import { readText } from "./inputs";
 
@@ -13,23 +13,11 @@ export function catalogCheck(options: CatalogCheckOptions): { differences: Diffe
     if (!options.doc?.length) {
         throw new UsageError("missing --doc FILE: give the article (and its include files) as markdown");
     }
-    const docs = options.doc.map((file) => asUsageError(() => parseDoc(readText(file), file)));
+    const docs = options.doc.map((file) => asUsageError(() => parseDoc(readText(file), file), DocFormatError));
     return {
-        differences: asUsageError(() => compareWithDocs(docs)),
+        differences: asUsageError(() => compareWithDocs(docs), DocFormatError),
         rows: docs.reduce((n, d) => n + d.rows.length, 0),
     };
-}
-
-/** A document that is not what `catalog check` reads is a usage error (exit 2), not a difference. */
-function asUsageError<T>(run: () => T): T {
-    try {
-        return run();
-    } catch (error) {
-        if (error instanceof DocFormatError) {
-            throw new UsageError(error.message);
-        }
-        throw error;
-    }
 }
 
 export function runCatalogCheck(options: CatalogCheckOptions, out: OutputOptions): number {

@@ -13,3 +13,18 @@ export function missingPeer(name: string): UsageError {
             `azureml-firewall (npm install @pulumi/pulumi @pulumi/azure-native @pulumi/policy)`,
     );
 }
+
+/**
+ * Runs `run`, turning an error of one of `kinds` (a reader's own error type: the input is not what the
+ * command reads) into a usage error with the same message; anything else is left as it is.
+ */
+export function asUsageError<T>(run: () => T, ...kinds: (new (...args: never[]) => Error)[]): T {
+    try {
+        return run();
+    } catch (error) {
+        if (kinds.some((kind) => error instanceof kind)) {
+            throw new UsageError((error as Error).message);
+        }
+        throw error;
+    }
+}

@@ -12,7 +12,7 @@ import {
     readRulesDocument,
 } from "../components/firewall";
 import type { Requirement } from "../components/requirements";
-import { UsageError } from "./errors";
+import { UsageError, asUsageError } from "./errors";
 
 type Json = Record<string, unknown>;
 
@@ -75,14 +75,7 @@ function isObject(value: unknown): value is Json {
 
 /** Runs a document reader, turning its errors into usage errors. */
 function reading<T>(read: () => T): T {
-    try {
-        return read();
-    } catch (error) {
-        if (error instanceof DocumentError) {
-            throw new UsageError(error.message);
-        }
-        throw error;
-    }
+    return asUsageError(read, DocumentError);
 }
 
 /** Reads one `--rules` / `--parent-rules` file in any of the supported shapes. */

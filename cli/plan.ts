@@ -12,7 +12,7 @@ import { FirewallRule, isComponent, isRcg, rcgGroup, readGroup, rulesOf } from "
 import { StackConfigError } from "../stacks/config";
 import { runProgram } from "../stacks/program";
 import { StackFileError, readStackFile, readStackFileAt } from "../stacks/stackFile";
-import { UsageError, missingPeer } from "./errors";
+import { UsageError, asUsageError, missingPeer } from "./errors";
 import { OutputOptions, paint, table } from "./format";
 import { CapturedResource, captureProgram } from "./offline/mocks";
 import { Diagnostic, PackConfig, PolicyConfigError, PolicyServer } from "./offline/policyServer";
@@ -45,14 +45,7 @@ interface StackInput {
 }
 
 function fileReading<T>(read: () => T): T {
-    try {
-        return read();
-    } catch (error) {
-        if (error instanceof StackFileError) {
-            throw new UsageError(error.message);
-        }
-        throw error;
-    }
+    return asUsageError(read, StackFileError);
 }
 
 /**
