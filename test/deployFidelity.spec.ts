@@ -23,6 +23,7 @@ import {
     azurermFlatten,
     azurermGroupErrors,
     azurermPolicyErrors,
+    azureLimitErrors,
     nativeErrors,
     nativeRefreshChanges,
     terraformChanges,
@@ -103,7 +104,21 @@ describe("deploy fidelity: what the providers and Azure accept and return", func
         assert.strictEqual(plans.length, 18);
     });
 
-    describe("azurerm's validators and the REST spec accept every planned group", () => {
+    it("counts Azure's limits as documented: 20,000 network combinations, 1 MB of rules", () => {
+        const rule = (ports: number) => ({
+            ruleType: "NetworkRule",
+            ipProtocols: ["TCP", "UDP"],
+            sourceAddresses: Array.from({ length: 100 }, (_, i) => `10.0.${i}.0/24`),
+            destinationAddresses: Array.from({ length: 100 }, (_, i) => `192.168.${i}.1`),
+            destinationPorts: Array.from({ length: ports }, (_, i) => String(1000 + i)),
+        });
+        assert.deepStrictEqual(azureLimitErrors([{ rules: [rule(14)] }]), []);
+        assert.deepStrictEqual(azureLimitErrors([{ rules: [rule(15)] }]), [
+            "40000 unique source-destination combinations in network rules, over 20,000",
+        ]);
+    });
+
+    describe("azurerm's validators, the REST spec and Azure's limits accept every planned group", () => {
         for (const { label, plan } of everyPlan()) {
             it(label, () => {
                 const classic = {
@@ -120,6 +135,7 @@ describe("deploy fidelity: what the providers and Azure accept and return", func
                     ruleCollections: toNativeCollections(plan.plan.ruleCollections),
                 };
                 assert.deepStrictEqual(nativeErrors(undefined, native), []);
+                assert.deepStrictEqual(azureLimitErrors(native.ruleCollections), []);
             });
         }
     });

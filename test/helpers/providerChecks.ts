@@ -149,6 +149,40 @@ export function nativeErrors(policyInputs: Record<string, any> | undefined, rcgI
 }
 
 /**
+ * Azure Firewall's documented limits (azure-docs `includes/firewall-limits.md`), at the stricter value
+ * where they differ by policy age: a rule collection group's rules total at most 1 MB (policies created
+ * before July 2022; 2 MB after), and a policy's network rules at most 20,000 unique source-destination
+ * combinations, each rule counting protocols × sources × destinations × ⌈ports ÷ 14⌉ (a service tag or
+ * an FQDN counted as one destination here; Azure may count a tag's prefixes).
+ */
+export function azureLimitErrors(ruleCollections: Record<string, any>[]): string[] {
+    const errors: string[] = [];
+    const bytes = Buffer.byteLength(JSON.stringify(ruleCollections));
+    if (bytes > 1024 * 1024) {
+        errors.push(`rules total ${bytes} bytes, over 1 MB`);
+    }
+    let combinations = 0;
+    for (const c of ruleCollections) {
+        for (const r of c.rules ?? []) {
+            if (r.ruleType !== "NetworkRule") {
+                continue;
+            }
+            const sources = (r.sourceAddresses?.length ?? 0) + (r.sourceIpGroups?.length ?? 0);
+            const destinations =
+                (r.destinationAddresses?.length ?? 0) +
+                (r.destinationFqdns?.length ?? 0) +
+                (r.destinationIpGroups?.length ?? 0);
+            combinations +=
+                r.ipProtocols.length * sources * destinations * Math.ceil((r.destinationPorts?.length ?? 0) / 14);
+        }
+    }
+    if (combinations > 20000) {
+        errors.push(`${combinations} unique source-destination combinations in network rules, over 20,000`);
+    }
+    return errors;
+}
+
+/**
  * What Azure returns for a rule it was written, as recorded in responses others captured: the az CLI
  * firewall extension's recordings (`test/fixtures/azure/rcg-network-rules.response.json`: every list
  * field of a network rule comes back, `[]` when not given) and portal "Export template" files of
