@@ -1,7 +1,5 @@
 /** `diagnose`: which denials in Azure Firewall logs break Azure ML? */
-import * as fs from "fs";
-import * as readline from "readline";
-import { LogEvent, eventOf } from "../components/diagnose/records";
+import { LogEvent, RowError, eventOf } from "../components/diagnose/records";
 import {
     Diagnoser,
     Diagnosis,
@@ -15,162 +13,104 @@ import { CatalogFlags, requirementsFor } from "./audit";
 import { UsageError } from "./errors";
 import { OutputOptions, paint, table } from "./format";
 import { HostsOptions, resolveHosts } from "./hosts";
-import { readJson, readText, unreadable } from "./inputs";
-import { JsonArraySplitter } from "./jsonArray";
+import { readJson } from "./inputs";
+import { FileShape, Row, readLogFile } from "./logFiles";
 
 export interface DiagnoseOptions extends CatalogFlags {
     logs?: string[];
     source?: string[];
     serviceTags?: string;
+    /** Any unreadable row fails the run (exit 2). */
+    strict?: boolean;
     format: string;
 }
 
-/** Splits one CSV record (RFC 4180 quoting; a record on one line). */
-export function splitCsv(line: string): string[] {
-    const fields: string[] = [];
-    let field = "";
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-        const c = line[i];
-        if (quoted) {
-            if (c === '"' && line[i + 1] === '"') {
-                field += '"';
-                i++;
-            } else if (c === '"') {
-                quoted = false;
-            } else {
-                field += c;
-            }
-        } else if (c === '"') {
-            quoted = true;
-        } else if (c === ",") {
-            fields.push(field);
-            field = "";
-        } else {
-            field += c;
-        }
-    }
-    if (quoted) {
-        throw new Error("a quoted field is not closed on this line");
-    }
-    fields.push(field);
-    return fields;
+/** How many unreadable rows of a reason to locate in the output. */
+const LOCATED = 3;
+
+export interface UnreadableRows {
+    reason: string;
+    count: number;
+    /** The first few, `file:line: detail`. */
+    first: string[];
 }
 
-/** Reads lines one at a time: JSON lines (`{` first) or CSV with a header. */
-class LineReader {
-    private header?: string[];
-    private mode?: "jsonl" | "csv";
+/** Counts unreadable rows by reason, with the first few places of each. */
+class Unreadable {
+    private readonly byReason = new Map<string, UnreadableRows>();
 
-    constructor(
-        private readonly emit: (event: LogEvent) => void,
-        private readonly wanted: (line: string) => boolean = () => true,
-    ) {}
+    add(reason: string, at: string, detail: string): void {
+        const entry = this.byReason.get(reason) ?? { reason, count: 0, first: [] };
+        entry.count += 1;
+        if (entry.first.length < LOCATED) {
+            entry.first.push(`${at}: ${detail}`);
+        }
+        this.byReason.set(reason, entry);
+    }
 
-    line(raw: string): void {
-        const line = raw.trim();
-        if (!line) {
-            return;
-        }
-        this.mode = this.mode ?? (line.startsWith("{") ? "jsonl" : "csv");
-        if ((this.mode === "jsonl" || this.header) && !this.wanted(line)) {
-            return;
-        }
-        if (this.mode === "jsonl") {
-            this.emit(eventOf(JSON.parse(line)));
-        } else if (!this.header) {
-            this.header = splitCsv(line);
-        } else {
-            const values = splitCsv(line);
-            this.emit(eventOf(Object.fromEntries(this.header.map((name, i) => [name, values[i] ?? ""]))));
-        }
+    get total(): number {
+        return [...this.byReason.values()].reduce((n, e) => n + e.count, 0);
+    }
+
+    list(): UnreadableRows[] {
+        return [...this.byReason.values()].sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
     }
 }
 
-function where(file: string, line: number | undefined, error: unknown): UsageError {
-    const at = line === undefined ? file : `${file}:${line}`;
-    return new UsageError(`${at}: ${(error as Error).message}`);
-}
+const SUPPORTED =
+    "supported: Azure Firewall rows of AZFWApplicationRule, AZFWNetworkRule, AZFWDnsQuery, AZFWNatRule, AZFWThreatIntel, " +
+    "AZFWIdpsSignature, AZFWInternalFqdnResolutionFailure and the *Aggregation tables (Fqdn / DestinationIp, " +
+    "DestinationPort, Action), legacy AzureDiagnostics rows (msg_s), diagnostic-setting archives (time, category, " +
+    "properties), Event Hubs messages (records), and Sentinel's normalized NetworkSession / WebSession exports " +
+    "(DstIpAddr / DstFqdn / Url, DstPortNumber, DvcAction); as a JSON array, JSON lines or CSV with a header";
 
-function headOf(file: string): Buffer {
-    try {
-        const fd = fs.openSync(file, "r");
-        const buffer = Buffer.alloc(4096);
-        const read = fs.readSync(fd, buffer, 0, buffer.length, 0);
-        fs.closeSync(fd);
-        return buffer.subarray(0, read);
-    } catch (error) {
-        throw unreadable(file, error);
+/** Exit 2 for a file that gives nothing to judge: empty, or not one row understood. */
+function checkUsable(file: string, shape: FileShape, used: number): void {
+    if (shape.rows === 0 && used === 0) {
+        throw new UsageError(
+            `${file}: no rows (${shape.container === "csv" ? "a header only" : "empty"}); ${SUPPORTED}`,
+        );
     }
-}
-
-/** Feeds lines (a stream's, or a decoded text's) to `reader`, naming the file and line of a bad one. */
-async function readLines(file: string, lines: AsyncIterable<string> | Iterable<string>, reader: LineReader) {
-    let number = 0;
-    for await (const line of lines) {
-        number += 1;
-        try {
-            reader.line(number === 1 ? line.replace(/^\uFEFF/, "") : line);
-        } catch (error) {
-            throw where(file, number, error);
-        }
+    if (used === 0) {
+        const fields = shape.fields.slice(0, 12).join(", ") + (shape.fields.length > 12 ? ", ..." : "");
+        throw new UsageError(
+            `${file}: none of its ${shape.rows} rows is an Azure Firewall log row; it is ${shape.container} ` +
+                `with ${shape.container === "csv" ? "columns" : "keys"} ${fields || "(none)"}; ${SUPPORTED}`,
+        );
     }
 }
 
 /**
- * Feeds the rows of one log file to `emit`; JSON arrays, JSON lines and CSV are streamed (UTF-16 files are
- * read whole). `wanted` is a cheap test on a row's text: rows it refuses are not parsed.
+ * Reads one log file into `emit`, row by row: a row that is not a firewall row, or not readable, is
+ * counted in `unreadable` and skipped. Returns how many rows were used.
  */
-export async function readLogFile(
+export async function readLogEvents(
     file: string,
     emit: (event: LogEvent) => void,
+    unreadable: Unreadable,
     wanted?: (line: string) => boolean,
-): Promise<void> {
-    const head = headOf(file);
-    const utf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
-    // UTF-16 (what Windows PowerShell 5.1 `>` writes) is decoded whole, up to the size limit.
-    const text = utf16 ? readText(file) : undefined;
-    const start = text ?? head.toString("utf8").replace(/^\uFEFF/, "");
-    if (start.trimStart().startsWith("[")) {
-        await readArray(
-            file,
-            text !== undefined ? [text] : fs.createReadStream(file, { encoding: "utf8" }),
-            emit,
-            wanted,
-        );
-    } else {
-        const lines =
-            text?.split(/\r?\n/) ??
-            readline.createInterface({ input: fs.createReadStream(file, { encoding: "utf8" }), crlfDelay: Infinity });
-        await readLines(file, lines, new LineReader(emit, wanted));
-    }
-}
-
-/** A JSON array of rows, element by element, from the pieces of its text. */
-async function readArray(
-    file: string,
-    pieces: AsyncIterable<string | Buffer> | Iterable<string>,
-    emit: (event: LogEvent) => void,
-    wanted?: (line: string) => boolean,
-): Promise<void> {
-    const splitter = new JsonArraySplitter();
-    let first = true;
-    let row = 0;
-    try {
-        for await (const piece of pieces) {
-            const chunk = first ? String(piece).replace(/^\uFEFF/, "") : String(piece);
-            first = false;
-            splitter.feed(chunk, (text, index) => {
-                row = index;
-                if (!wanted || wanted(text)) {
-                    emit(eventOf(JSON.parse(text)));
+): Promise<{ shape: FileShape; used: number }> {
+    let used = 0;
+    const shape = await readLogFile(
+        file,
+        {
+            row(row: Row, at: string) {
+                let event: LogEvent;
+                try {
+                    event = eventOf(row);
+                } catch (error) {
+                    const { reason, detail } = rowProblem(error);
+                    unreadable.add(reason, at, detail);
+                    return;
                 }
-            });
-        }
-        splitter.end();
-    } catch (error) {
-        throw new UsageError(`${file}: ${row ? `row ${row}: ` : ""}${(error as Error).message}`);
-    }
+                used += 1;
+                emit(event);
+            },
+            bad: (reason, at, detail) => unreadable.add(reason, at, detail),
+        },
+        wanted,
+    );
+    return { shape, used };
 }
 
 /** What the chosen catalog needs and, to name scenarios, what every scenario of the cloud needs. */
@@ -188,25 +128,37 @@ function readServiceTags(file: string): ServiceTagRanges[] {
     try {
         return serviceTagRanges(readJson(file));
     } catch (error) {
-        throw error instanceof UsageError ? error : where(file, undefined, error);
+        throw error instanceof UsageError ? error : new UsageError(`${file}: ${(error as Error).message}`);
     }
 }
 
-/** First pass: the DNS proxy queries in the logs (only rows that can be DNS rows are parsed). */
+/** The reason and detail of a row that could not be read. */
+function rowProblem(error: unknown): { reason: string; detail: string } {
+    return error instanceof RowError
+        ? { reason: error.reason, detail: error.detail }
+        : { reason: (error as Error).message, detail: "" };
+}
+
+/**
+ * First pass: the DNS proxy queries in the logs (only rows that can be DNS rows are parsed; their
+ * problems are counted by the second pass, which reads every row).
+ */
 async function dnsQueries(files: string[]): Promise<DnsIndex | undefined> {
     const index = new DnsIndex();
     const maybeDns = (line: string) => /QueryName|DNS Request/.test(line);
+    const ignored = new Unreadable();
     for (const file of files) {
-        await readLogFile(
+        await readLogEvents(
             file,
             (event) => event.type === "dns" && index.add(event.sourceIp, event.time, event.name),
+            ignored,
             maybeDns,
         );
     }
     return index.size ? index : undefined;
 }
 
-export async function diagnose(options: DiagnoseOptions): Promise<Diagnosis> {
+export async function diagnose(options: DiagnoseOptions): Promise<Diagnosis & { unreadable: UnreadableRows[] }> {
     if (!options.logs?.length) {
         throw new UsageError("missing --logs FILE: give the firewall log export(s) to read");
     }
@@ -218,10 +170,13 @@ export async function diagnose(options: DiagnoseOptions): Promise<Diagnosis> {
     } catch (error) {
         throw error instanceof UsageError ? error : new UsageError((error as Error).message);
     }
+    const unreadable = new Unreadable();
     for (const file of options.logs) {
-        await readLogFile(file, (event) => diagnoser.add(event));
+        const { shape, used } = await readLogEvents(file, (event) => diagnoser.add(event), unreadable);
+        checkUsable(file, shape, used);
     }
-    return diagnoser.result();
+    const result = diagnoser.result();
+    return { ...result, summary: { ...result.summary, unreadable: unreadable.total }, unreadable: unreadable.list() };
 }
 
 function advice(flow: DiagnosedFlow): string {
@@ -265,17 +220,34 @@ export async function runDiagnose(options: DiagnoseOptions, out: OutputOptions):
         const head = ["Verdict", "Destination", "Protocol", "Port", "Count", "Last seen", "What to do"];
         process.stdout.write(`${table(head, rows, out)}\n`);
         if (result.apart.length) {
-            const lines = result.apart.map((a) => `  - ${a.reason} (${a.count}x): ${a.message}`);
+            const lines = result.apart.map(
+                (a) => `  - ${a.reason} (${a.count}x): ${a.message}${a.sources ? ` from ${a.sources.join(", ")}` : ""}`,
+            );
             process.stdout.write(`\nNot fixed by an allow rule:\n${lines.join("\n")}\n`);
+        }
+        if (result.unreadable.length) {
+            const lines = result.unreadable.flatMap((u) => [
+                `  - ${u.reason}: ${u.count} row(s)`,
+                ...u.first.map((at) => `      ${at}`),
+            ]);
+            process.stdout.write(`\nRows not understood (skipped):\n${lines.join("\n")}\n`);
         }
         if (result.notes.length) {
             process.stdout.write(`\nNotes:\n${result.notes.map((n) => `  - ${n}`).join("\n")}\n`);
         }
         const s = result.summary;
         process.stdout.write(
-            `\n${s.rows} rows, ${s.denied} denied (${s.outsideSources} from other sources): ` +
+            `\n${s.rows + s.unreadable} rows read: ${s.rows} used, ${s.unreadable} not understood; ` +
+                `${s.denied} denied (${s.outsideSources} from other sources): ` +
                 `${s.required} required, ${s.scenario} scenario, ${s.unrelated} unrelated\n`,
         );
+    }
+    if (options.strict && result.summary.unreadable) {
+        process.stderr.write(
+            `azureml-firewall: --strict: ${result.summary.unreadable} row(s) could not be read ` +
+                `(${result.unreadable.map((u) => u.reason).join("; ")})\n`,
+        );
+        return 2;
     }
     return result.summary.required ? 1 : 0;
 }

@@ -175,13 +175,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
         .option(
             "--logs <file>",
-            "firewall logs: az monitor log-analytics query output (JSON), the portal's CSV export, or " +
-                "diagnostic-setting JSON lines (repeatable) (required)",
+            "firewall logs: az monitor log-analytics query output (JSON), the portal's CSV export, " +
+                "diagnostic-setting JSON lines, Event Hubs messages, or Sentinel's normalized exports " +
+                "(repeatable) (required)",
             collect,
         )
         .option("--requirements <file>", "a JSON array of requirements to check instead of the catalog")
         .option("--source <cidr>", "only flows from this workload CIDR (repeatable) (or comma-separated)", collectList)
         .option("--service-tags <file>", "Microsoft's ServiceTags_*.json, to name IP destinations")
+        .option("--strict", "exit 2 when any row cannot be read (by default such rows are counted and skipped)")
         .addOption(formatOption(["table", "json"]))
         .addHelpText(
             "after",

@@ -58,8 +58,10 @@ describe("diagnose", () => {
             required: 4,
             scenario: 1,
             unrelated: 2,
+            dns: 1,
+            unreadable: 0,
             apart: 0,
-            skipped: 1,
+            skipped: 0,
         });
     });
 
@@ -93,7 +95,7 @@ describe("diagnose", () => {
             "scenario files.pythonhosted.org HTTPS/443 x1 <- *.pythonhosted.org (python)",
             "unrelated www.example.com HTTPS/443 x1",
         ]);
-        assert.strictEqual(result.flows[1].lastSeen, "2026-11-20 10:00:05.100");
+        assert.strictEqual(result.flows[1].lastSeen, "2026-11-20T10:00:05.100Z");
     });
 
     it("orders first and last seen by instant across shapes that write times differently", () => {
@@ -137,7 +139,8 @@ describe("diagnose", () => {
             "required 20.60.40.7 TCP/445 x1 [Storage.WestEurope] <- Storage.WestEurope (core)",
             "required login.microsoftonline.com HTTPS/443 x2 <- login.microsoftonline.com (core)",
         ]);
-        assert.strictEqual(result.summary.skipped, 1);
+        // The DNS proxy row names IPs; it is counted as such, not as skipped.
+        assert.deepStrictEqual([result.summary.dns, result.summary.skipped], [1, 0]);
     });
 
     it("names an IP by the DNS query the same client made at most 2 s before (rows in any order)", () => {
@@ -182,11 +185,14 @@ describe("diagnose", () => {
             table.stdout,
             /add application rule: \*\.pythonhosted\.org Https:443 \(if you use scenario python\)/,
         );
-        assert.match(table.stdout, /2 rows, 2 denied \(0 from other sources\): 0 required, 1 scenario, 1 unrelated/);
+        assert.match(
+            table.stdout,
+            /2 rows read: 2 used, 0 not understood; 2 denied \(0 from other sources\): 0 required, 1 scenario, 1 unrelated/,
+        );
         fs.rmSync(dir, { recursive: true });
     });
 
-    it("names the file and line of an unreadable row, and exits 2", () => {
+    it("skips and counts an unreadable row, naming its file and line; --strict makes it exit 2", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "diagnose-"));
         const file = path.join(dir, "bad.jsonl");
         const good = fs.readFileSync(path.join(LOGS, "archive.jsonl"), "utf8").split("\n")[0];
@@ -198,11 +204,25 @@ describe("diagnose", () => {
                 properties: { DestinationIp: "1.2.3.4", DestinationPort: "99999" },
             })}\n`,
         );
-        const run = cli("diagnose", "--logs", file, ...WS);
-        assert.strictEqual(run.code, 2);
+        const run = cli("diagnose", "--logs", file, ...WS, "--format", "json");
+        assert.deepStrictEqual([run.code, run.stderr], [1, ""]);
+        const out = JSON.parse(run.stdout);
+        assert.deepStrictEqual(out.unreadable, [
+            {
+                reason: "a port that is not a whole number from 0 to 65535",
+                count: 1,
+                first: [`${file}:2: DestinationPort "99999"`],
+            },
+        ]);
+        assert.deepStrictEqual([out.summary.rows, out.summary.unreadable], [1, 1]);
+        const table = cli("diagnose", "--logs", file, ...WS);
+        assert.match(table.stdout, /Rows not understood \(skipped\):\n {2}- a port that is not a whole number/);
+        assert.match(table.stdout, /2 rows read: 1 used, 1 not understood;/);
+        const strict = cli("diagnose", "--logs", file, ...WS, "--strict");
+        assert.strictEqual(strict.code, 2);
         assert.strictEqual(
-            run.stderr,
-            `azureml-firewall: ${file}:2: DestinationPort: port "99999" is not a whole number from 0 to 65535\n`,
+            strict.stderr,
+            "azureml-firewall: --strict: 1 row(s) could not be read (a port that is not a whole number from 0 to 65535)\n",
         );
         const missing = cli("diagnose", ...WS);
         assert.strictEqual(missing.code, 2);
@@ -253,7 +273,13 @@ describe("diagnose records", () => {
             "TCP request from 10.30.1.4:40000 to 203.0.113.5:443. Action: Alert. Signature: 2008581. " +
             "IDS: ET P2P BitTorrent DHT ping request. Priority: 1. " +
             "Classification: Potential Corporate Privacy Violation";
-        assert.deepStrictEqual(legacyMessage(idps, "t"), { type: "apart", time: "t", reason: "IDPS", message: idps });
+        assert.deepStrictEqual(legacyMessage(idps, "t"), {
+            type: "apart",
+            time: "t",
+            reason: "IDPS",
+            message: idps,
+            sourceIp: "10.30.1.4",
+        });
         const url = legacyMessage(
             "HTTP request from 10.30.1.4:40000 to cloud.r-project.org:80. Url: cloud.r-project.org/src. Action: Deny.",
             "t",
@@ -276,7 +302,7 @@ describe("diagnose records", () => {
 
     it("refuses a row that is not a firewall log row, saying why", () => {
         assert.throws(() => eventOf({ foo: "bar" }), /not an Azure Firewall log row/);
-        assert.throws(() => eventOf({ msg_s: "hello" }), /the message "hello" is not a firewall flow/);
+        assert.throws(() => eventOf({ msg_s: "hello" }), /a message that is not a firewall flow: "hello"/);
     });
 });
 
@@ -311,17 +337,38 @@ describe("JSON array streaming", () => {
         assert.throws(() => split('[{"a":1}, {"b":', 4), /the JSON array is not closed \(the file ends inside row 2\)/);
     });
 
-    it("names the row of a bad element in a JSON array file, and exits 2", () => {
+    it("names the row of a bad element in a JSON array file and goes on; a file with no firewall row exits 2", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "diagnose-"));
         const file = path.join(dir, "bad.json");
         fs.writeFileSync(file, JSON.stringify([{ Fqdn: "a.example", DestinationPort: "443" }, { foo: 1 }]));
-        const run = cli("diagnose", "--logs", file, ...WS);
-        assert.strictEqual(run.code, 2);
-        assert.strictEqual(
-            run.stderr,
-            `azureml-firewall: ${file}: row 2: not an Azure Firewall log row ` +
-                "(no Fqdn, DestinationIp, msg_s or category)\n",
+        const run = cli("diagnose", "--logs", file, ...WS, "--format", "json");
+        assert.strictEqual(run.code, 0, run.stderr);
+        assert.deepStrictEqual(JSON.parse(run.stdout).unreadable, [
+            {
+                reason: "not an Azure Firewall log row (no Fqdn, DestinationIp, msg_s, category or DvcAction)",
+                count: 1,
+                first: [`${file}:row 2: keys foo`],
+            },
+        ]);
+        const none = path.join(dir, "none.json");
+        fs.writeFileSync(none, JSON.stringify([{ foo: 1, bar: 2 }]));
+        const nothing = cli("diagnose", "--logs", none, ...WS);
+        assert.strictEqual(nothing.code, 2);
+        assert.match(
+            nothing.stderr,
+            new RegExp(
+                `^azureml-firewall: ${none.replace(/[.]/g, "\\.")}: none of its 1 rows is an Azure Firewall log row; ` +
+                    "it is json-array with keys foo, bar; supported: ",
+            ),
         );
+        const empty = path.join(dir, "empty.csv");
+        fs.writeFileSync(empty, "");
+        const emptyRun = cli("diagnose", "--logs", empty, ...WS);
+        assert.strictEqual(emptyRun.code, 2);
+        assert.match(emptyRun.stderr, /empty\.csv: no rows \(empty\); supported: /);
+        const headerOnly = path.join(dir, "header.csv");
+        fs.writeFileSync(headerOnly, "TimeGenerated,Fqdn,Action\n");
+        assert.match(cli("diagnose", "--logs", headerOnly, ...WS).stderr, /header\.csv: no rows \(a header only\)/);
         fs.rmSync(dir, { recursive: true });
     });
 });

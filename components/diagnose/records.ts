@@ -8,9 +8,21 @@
  *   or as the portal's CSV export (time column `TimeGenerated [UTC]`);
  * - legacy `AzureDiagnostics` rows (`Category` `AzureFirewallApplicationRule` /
  *   `AzureFirewallNetworkRule`, the flow written out in `msg_s`);
- * - diagnostic-setting archives (`time`, `category`, `properties`), in either of the two forms above.
+ * - diagnostic-setting archives (`time`, `category`, `properties`), in either of the two forms above;
+ * - the aggregation tables (`AZFWApplicationRuleAggregation`, `AZFWNetworkRuleAggregation`,
+ *   `AZFWNatRuleAggregation`), each row standing for `ApplicationRuleCount` / `NetworkRuleCount` /
+ *   `NatRuleCount` flows;
+ * - decisions no allow rule changes, kept apart: `AZFWNatRule`, `AZFWThreatIntel`, `AZFWIdpsSignature`,
+ *   `AZFWInternalFqdnResolutionFailure`, and their legacy messages (DNAT, ThreatIntel, IDPS `Signature:`);
+ *   TLS without SNI (an empty `Fqdn`, or the legacy "Reason: SNI TLS extension was missing"), which no
+ *   application rule can allow, is kept apart too, with its sources;
+ * - legacy messages as Azure writes them: the protocol padded to five characters (`HTTP  request`),
+ *   `Url:` parts, ICMP without ports (`ICMP Type=8 request from a to b.`);
+ * - Sentinel's normalized (ASIM) NetworkSession and WebSession exports, by their own columns
+ *   (`SrcIpAddr`, `DstIpAddr`, `DstFqdn`, `Url`, `DstPortNumber`, `NetworkProtocol`, `DvcAction`).
  * DNS proxy rows (`AZFWDnsQuery` with `QueryName`, legacy `AzureFirewallDnsProxy` messages) give the
  * name a client asked for, used to name the IP of a network-rule flow that follows it.
+ * Every time is given back as ISO-8601 UTC (`isoTime`).
  */
 
 /** One firewall decision about one flow. */
@@ -24,6 +36,8 @@ export interface FlowEvent {
     protocol: string;
     port: number;
     action: string;
+    /** How many flows the row stands for (aggregation tables); 1 otherwise. */
+    count?: number;
 }
 
 /** A firewall decision no allow rule changes (DNAT, threat intelligence, IDPS): reported apart. */
@@ -32,6 +46,7 @@ export interface ApartEvent {
     time: string;
     reason: string;
     message: string;
+    sourceIp?: string;
 }
 
 /** A DNS proxy query: which name a client asked for, and when. */
@@ -52,9 +67,31 @@ export type LogEvent = FlowEvent | ApartEvent | DnsEvent | SkippedEvent;
 
 type Row = Record<string, unknown>;
 
-const APPLICATION = ["azfwapplicationrule", "azurefirewallapplicationrule"];
-const NETWORK = ["azfwnetworkrule", "azurefirewallnetworkrule"];
+/** A row that cannot be read: `reason` groups such rows, `detail` is this row's. */
+export class RowError extends Error {
+    constructor(
+        readonly reason: string,
+        readonly detail = "",
+    ) {
+        super(detail ? `${reason}: ${detail}` : reason);
+        this.name = "RowError";
+    }
+}
+
+const APPLICATION = ["azfwapplicationrule", "azurefirewallapplicationrule", "azfwapplicationruleaggregation"];
+const NETWORK = ["azfwnetworkrule", "azurefirewallnetworkrule", "azfwnetworkruleaggregation"];
 const DNS = ["azfwdnsquery", "azurefirewalldnsproxy"];
+/** Tables of decisions no allow rule changes, and how they are reported. */
+const APART: Record<string, string> = {
+    azfwnatrule: "DNAT",
+    azfwnatruleaggregation: "DNAT",
+    azfwthreatintel: "threat intelligence",
+    azfwidpssignature: "IDPS",
+    azfwinternalfqdnresolutionfailure: "FQDN resolution failure",
+};
+/** The count column of each aggregation table. */
+const COUNT_COLUMNS = ["ApplicationRuleCount", "NetworkRuleCount", "NatRuleCount"];
+export const NO_SNI = "no host name (TLS without SNI)";
 
 function text(row: Row, ...names: string[]): string | undefined {
     for (const name of names) {
@@ -69,28 +106,82 @@ function text(row: Row, ...names: string[]): string | undefined {
 function portOf(value: string | undefined, what: string): number {
     const port = Number(value);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        throw new Error(`${what}: port ${JSON.stringify(value)} is not a whole number from 0 to 65535`);
+        throw new RowError("a port that is not a whole number from 0 to 65535", `${what} ${JSON.stringify(value)}`);
     }
     return port;
 }
 
-function timeOf(row: Row): string {
-    return text(row, "TimeGenerated", "TimeGenerated [UTC]", "time", "timeGenerated") ?? "";
+const MONTHS_FIRST = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),? (\d{1,2}):(\d{2}):(\d{2})(\.\d+)? ?([AP]M)?$/i;
+
+/**
+ * A log time as ISO-8601 UTC. Shapes: ISO with or without a zone (`2025-11-21T20:11:29.3195690Z`), with a
+ * space for `T` and no zone (Log Analytics' CSV, UTC), and the portal's `7/18/2025, 12:26:46.737 PM` (its
+ * `[UTC]` columns). Fractions beyond milliseconds are kept. A time none of these read is left as written.
+ */
+export function isoTime(raw: string): string {
+    const value = raw.trim();
+    const us = MONTHS_FIRST.exec(value);
+    if (us) {
+        const [, month, day, year, h, minute, second, fraction = "", half] = us;
+        let hour = Number(h) % (half ? 12 : 24);
+        if (half?.toUpperCase() === "PM") {
+            hour += 12;
+        }
+        const two = (n: number | string) => String(n).padStart(2, "0");
+        return `${year}-${two(month)}-${two(day)}T${two(hour)}:${minute}:${second}${fraction}Z`;
+    }
+    const iso = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:?\d{2})?$/i.exec(value);
+    if (!iso) {
+        return value;
+    }
+    const [, date, clock, zone] = iso;
+    if (!zone || /^(Z|[+-]00:?00)$/i.test(zone)) {
+        return `${date}T${clock}Z`;
+    }
+    const at = new Date(`${date}T${clock}${zone}`);
+    return Number.isNaN(at.getTime()) ? value : at.toISOString();
 }
 
-/** The category of a row: the table (`Type`), the legacy `Category`, or the archive's `category`. */
+function timeOf(row: Row): string {
+    return isoTime(text(row, "TimeGenerated", "TimeGenerated [UTC]", "time", "timeGenerated") ?? "");
+}
+
+/**
+ * The category of a row: the resource-specific table (`Type`, which IDPS rows carry beside a `Category`
+ * column of their own), the legacy `Category`, or the archive's `category`.
+ */
 function categoryOf(row: Row): string | undefined {
+    const type = text(row, "Type");
+    if (type && /^azfw/i.test(type)) {
+        return type.toLowerCase();
+    }
     return text(row, "Category", "category", "Type")?.toLowerCase();
 }
 
-function structured(row: Row, category: string, time: string): FlowEvent {
+function countOf(row: Row): number | undefined {
+    const raw = text(row, ...COUNT_COLUMNS);
+    if (raw === undefined) {
+        return undefined;
+    }
+    const count = Number(raw);
+    if (!Number.isInteger(count) || count < 1) {
+        throw new RowError("a count that is not a whole number of at least 1", JSON.stringify(raw));
+    }
+    return count;
+}
+
+function structured(row: Row, category: string, time: string): FlowEvent | ApartEvent {
     const application =
         APPLICATION.includes(category) ||
         (!NETWORK.includes(category) && row.Fqdn !== undefined && row.DestinationIp === undefined);
     const destination = application ? text(row, "Fqdn") : text(row, "DestinationIp");
     if (!destination) {
-        throw new Error(`${application ? "Fqdn" : "DestinationIp"} is missing`);
+        if (application) {
+            return { type: "apart", time, reason: "TLS without SNI", message: NO_SNI, sourceIp: text(row, "SourceIp") };
+        }
+        throw new RowError("a network rule row without DestinationIp");
     }
+    const count = countOf(row);
     return {
         type: "flow",
         time,
@@ -100,14 +191,75 @@ function structured(row: Row, category: string, time: string): FlowEvent {
         protocol: (text(row, "Protocol") ?? "").toUpperCase(),
         port: portOf(text(row, "DestinationPort"), "DestinationPort"),
         action: text(row, "Action") ?? "",
+        ...(count === undefined ? {} : { count }),
     };
 }
 
-const LEGACY = /^(\w+) request from ([^\s:]+):(\d+) to ([^\s:]+):(\d+)(.*)$/;
+/** A decision of a table no allow rule changes, in words. */
+function apartRow(row: Row, category: string, time: string): ApartEvent {
+    const what = [
+        text(row, "SourceIp") && `from ${text(row, "SourceIp")}`,
+        (text(row, "DestinationIp") ?? text(row, "Fqdn")) &&
+            `to ${text(row, "Fqdn") ?? text(row, "DestinationIp")}:${text(row, "DestinationPort") ?? ""}`,
+        text(row, "Action") && `action ${text(row, "Action")}`,
+        text(row, "Description", "ThreatDescription", "Error"),
+    ].filter(Boolean);
+    return { type: "apart", time, reason: APART[category], message: what.join(", "), sourceIp: text(row, "SourceIp") };
+}
 
-/** Reads a legacy `msg_s` message; DNAT, threat-intelligence and IDPS lines become `ApartEvent`s. */
-export function legacyMessage(message: string, time: string): FlowEvent | ApartEvent | undefined {
-    const match = LEGACY.exec(message.trim());
+/** Sentinel's normalized (ASIM) NetworkSession / WebSession rows, by their own columns. */
+function normalized(row: Row, time: string): FlowEvent {
+    const url = text(row, "Url");
+    const host = text(row, "DstFqdn", "DstHostname") ?? (url ? /^(?:\w+:\/\/)?([^/:?#]+)/.exec(url)?.[1] : undefined);
+    const ip = text(row, "DstIpAddr");
+    const destination = host ?? ip;
+    if (!destination) {
+        throw new RowError("a normalized (ASIM) row without DstFqdn, Url or DstIpAddr");
+    }
+    const count = row.EventCount === undefined ? undefined : Number(text(row, "EventCount"));
+    return {
+        type: "flow",
+        time,
+        sourceIp: text(row, "SrcIpAddr"),
+        destination: host ? host.toLowerCase().replace(/\.$/, "") : destination,
+        kind: host ? "fqdn" : "ip",
+        protocol: (text(row, "NetworkApplicationProtocol", "NetworkProtocol") ?? "").toUpperCase(),
+        port: portOf(text(row, "DstPortNumber"), "DstPortNumber"),
+        action: text(row, "DvcAction") ?? "",
+        ...(count !== undefined && Number.isInteger(count) && count > 1 ? { count } : {}),
+    };
+}
+
+/** `HTTPS request from a:p to host:443. ...`; the protocol is padded to five characters (`HTTP  request`). */
+const LEGACY = /^(\w+)\s+request from ([^\s:]+):(\d+) to ([^\s:]+):(\d+)(.*)$/;
+/** ICMP has no ports: `ICMP Type=8 request from 192.168.0.2 to 89.160.20.156. Action: Deny.` */
+const LEGACY_ICMP = /^ICMP\s+Type=(\d+)\s+request from (\S+?) to (\S+?)\.?\s+Action: (\w+)/i;
+/** TLS without SNI: `HTTPS request from a:p. Action: Deny. Reason: SNI ...` or `... from a:p was denied. Reason: SNI ...`. */
+const LEGACY_NO_SNI =
+    /^(\w+)\s+request from ([^\s:]+):(\d+)(?:\.\s+Action: \w+\.| was \w+\.)\s+Reason: SNI TLS extension was missing/i;
+
+/** Reads a legacy `msg_s` message; DNAT, threat-intelligence, IDPS and SNI-less lines become `ApartEvent`s. */
+export function legacyMessage(raw: string, time: string): FlowEvent | ApartEvent | undefined {
+    const message = raw.trim();
+    const noSni = LEGACY_NO_SNI.exec(message);
+    if (noSni) {
+        return { type: "apart", time, reason: "TLS without SNI", message: NO_SNI, sourceIp: noSni[2] };
+    }
+    const icmp = LEGACY_ICMP.exec(message);
+    if (icmp) {
+        const ip = /^\d+\.\d+\.\d+\.\d+$/.test(icmp[3]);
+        return {
+            type: "flow",
+            time,
+            sourceIp: icmp[2],
+            destination: ip ? icmp[3] : icmp[3].toLowerCase(),
+            kind: ip ? "ip" : "fqdn",
+            protocol: "ICMP",
+            port: 0,
+            action: icmp[4],
+        };
+    }
+    const match = LEGACY.exec(message);
     if (!match) {
         return undefined;
     }
@@ -121,7 +273,7 @@ export function legacyMessage(message: string, time: string): FlowEvent | ApartE
             ? "IDPS"
             : undefined;
     if (reason) {
-        return { type: "apart", time, reason, message: message.trim() };
+        return { type: "apart", time, reason, message, sourceIp: match[2] };
     }
     const ip = /^\d+\.\d+\.\d+\.\d+$/.test(match[4]);
     return {
@@ -152,15 +304,24 @@ export function eventOf(input: Row): LogEvent {
     const archived = properties !== null && typeof properties === "object" && !Array.isArray(properties);
     const row = archived ? (properties as Row) : input;
     const category = archived ? text(input, "category")?.toLowerCase() : categoryOf(input);
-    const time = archived ? (text(input, "time") ?? "") : timeOf(input);
+    const time = archived ? isoTime(text(input, "time") ?? "") : timeOf(input);
     const message = text(row, "msg_s", "msg");
     if (category && DNS.includes(category)) {
         return dnsOf(row, message, time) ?? { type: "skipped", category };
     }
+    if (category && APART[category]) {
+        return apartRow(row, category, time);
+    }
+    if (
+        row.DvcAction !== undefined &&
+        (row.DstIpAddr !== undefined || row.DstFqdn !== undefined || row.Url !== undefined)
+    ) {
+        return normalized(row, time);
+    }
     if (message !== undefined) {
         const event = legacyMessage(message, time);
         if (!event) {
-            throw new Error(`the message ${JSON.stringify(message.slice(0, 120))} is not a firewall flow`);
+            throw new RowError("a message that is not a firewall flow", JSON.stringify(message.slice(0, 120)));
         }
         return event;
     }
@@ -170,5 +331,8 @@ export function eventOf(input: Row): LogEvent {
     if (category) {
         return { type: "skipped", category };
     }
-    throw new Error("not an Azure Firewall log row (no Fqdn, DestinationIp, msg_s or category)");
+    throw new RowError(
+        "not an Azure Firewall log row (no Fqdn, DestinationIp, msg_s, category or DvcAction)",
+        `keys ${Object.keys(input).slice(0, 8).join(", ")}`,
+    );
 }

@@ -9,7 +9,7 @@
 import { covers, parsePattern } from "../coverage/evaluate";
 import { Ipv4Interval, contains, parseIpv4 } from "../net";
 import type { Requirement } from "../requirements";
-import { ApartEvent, FlowEvent, LogEvent } from "./records";
+import { ApartEvent, FlowEvent, LogEvent, NO_SNI } from "./records";
 
 export type Verdict = "required" | "scenario" | "unrelated";
 
@@ -38,12 +38,25 @@ export interface DiagnosisSummary {
     scenario: number;
     unrelated: number;
     apart: number;
+    /** DNS proxy rows (used to name IPs, not judged). */
+    dns: number;
+    /** Firewall rows of categories this tool does not judge. */
     skipped: number;
+    /** Rows that could not be read (counted by the reader). */
+    unreadable: number;
+}
+
+export interface ApartGroup {
+    reason: string;
+    message: string;
+    count: number;
+    /** The sources, where the rows name them (TLS without SNI). */
+    sources?: string[];
 }
 
 export interface Diagnosis {
     flows: DiagnosedFlow[];
-    apart: { reason: string; message: string; count: number }[];
+    apart: ApartGroup[];
     summary: DiagnosisSummary;
 }
 
@@ -159,7 +172,7 @@ export class Diagnoser {
     private readonly groups = new Map<string, DiagnosedFlow>();
     /** Each group's first and last instant (ms), so that each row's time is parsed once. */
     private readonly spans = new Map<DiagnosedFlow, { first: number; last: number }>();
-    private readonly apartGroups = new Map<string, { reason: string; message: string; count: number }>();
+    private readonly apartGroups = new Map<string, ApartGroup & { sourceSet?: Set<string> }>();
     private readonly summary: DiagnosisSummary = {
         rows: 0,
         denied: 0,
@@ -169,7 +182,9 @@ export class Diagnoser {
         scenario: 0,
         unrelated: 0,
         apart: 0,
+        dns: 0,
         skipped: 0,
+        unreadable: 0,
     };
     private readonly sources: Ipv4Interval[];
     private readonly knownTags: Set<string>;
@@ -192,7 +207,9 @@ export class Diagnoser {
 
     add(event: LogEvent): void {
         this.summary.rows += 1;
-        if (event.type === "skipped" || event.type === "dns") {
+        if (event.type === "dns") {
+            this.summary.dns += 1;
+        } else if (event.type === "skipped") {
             this.summary.skipped += 1;
         } else if (event.type === "apart") {
             this.addApart(event);
@@ -206,6 +223,9 @@ export class Diagnoser {
         const key = `${event.reason}\u0000${event.message}`;
         const group = this.apartGroups.get(key) ?? { reason: event.reason, message: event.message, count: 0 };
         group.count += 1;
+        if (event.message === NO_SNI && event.sourceIp) {
+            (group.sourceSet ??= new Set()).add(event.sourceIp);
+        }
         this.apartGroups.set(key, group);
     }
 
@@ -218,9 +238,10 @@ export class Diagnoser {
     }
 
     private addDenied(denied: FlowEvent): void {
-        this.summary.denied += 1;
+        const flows = denied.count ?? 1;
+        this.summary.denied += flows;
         if (!this.fromWorkload(denied)) {
-            this.summary.outsideSources += 1;
+            this.summary.outsideSources += flows;
             return;
         }
         const name = denied.kind === "ip" ? this.input.dns?.nameFor(denied.sourceIp, denied.time) : undefined;
@@ -232,12 +253,12 @@ export class Diagnoser {
         const at = timeMs(flow.time);
         const group = this.groups.get(key);
         if (!group) {
-            const judged = this.judge(flow);
+            const judged = { ...this.judge(flow), count: flows };
             this.groups.set(key, judged);
             this.spans.set(judged, { first: at, last: at });
             return;
         }
-        group.count += 1;
+        group.count += flows;
         const span = this.spans.get(group)!;
         if (at < span.first) {
             span.first = at;
@@ -320,9 +341,9 @@ export class Diagnoser {
         for (const flow of flows) {
             summary[flow.verdict] += 1;
         }
-        const apart = [...this.apartGroups.values()].sort(
-            (a, b) => a.reason.localeCompare(b.reason) || a.message.localeCompare(b.message),
-        );
+        const apart = [...this.apartGroups.values()]
+            .map(({ sourceSet, ...group }) => (sourceSet ? { ...group, sources: [...sourceSet].sort() } : group))
+            .sort((a, b) => a.reason.localeCompare(b.reason) || a.message.localeCompare(b.message));
         return { flows, apart, summary };
     }
 }

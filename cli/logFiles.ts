@@ -1,0 +1,253 @@
+/**
+ * Log-file containers: the rows of a firewall log export, whatever holds them, one at a time. Shapes:
+ * a JSON array (streamed element by element), JSON lines, CSV with a header line (RFC 4180 quoting, a
+ * record on one line), an Event Hubs message (`{"records":[...]}`, on one line or across many, one
+ * message or many lines of them), and UTF-16 files (read whole, up to the size limit). A row that
+ * cannot be read is handed to `bad` with why and where, and reading goes on: rows fail, files do not.
+ */
+import * as fs from "fs";
+import * as readline from "readline";
+import { readText, unreadable } from "./inputs";
+import { JsonArraySplitter } from "./jsonArray";
+
+export type Row = Record<string, unknown>;
+
+export interface RowSink {
+    /** One row, and where it is (`file:line`, or `file:row N` in a JSON array). */
+    row(row: Row, at: string): void;
+    /** A row that is no row: why (grouping reason), where, and the detail. */
+    bad(reason: string, at: string, detail: string): void;
+}
+
+/** What a file looked like, to say what it is when none of its rows could be used. */
+export interface FileShape {
+    container: "json-array" | "json-lines" | "json-document" | "csv" | "empty";
+    /** The CSV header's columns, or the first row's keys. */
+    fields: string[];
+    rows: number;
+}
+
+/** Splits one CSV record (RFC 4180 quoting; a record on one line). */
+export function splitCsv(line: string): string[] {
+    const fields: string[] = [];
+    let field = "";
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+        const c = line[i];
+        if (quoted) {
+            if (c === '"' && line[i + 1] === '"') {
+                field += '"';
+                i++;
+            } else if (c === '"') {
+                quoted = false;
+            } else {
+                field += c;
+            }
+        } else if (c === '"') {
+            quoted = true;
+        } else if (c === ",") {
+            fields.push(field);
+            field = "";
+        } else {
+            field += c;
+        }
+    }
+    if (quoted) {
+        throw new Error("a quoted field is not closed on this line");
+    }
+    fields.push(field);
+    return fields;
+}
+
+function isObject(value: unknown): value is Row {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** Hands a parsed JSON value's rows to the sink: an object, or an Event Hubs message's `records`. */
+function emitValue(value: unknown, at: string, sink: RowSink, shape: FileShape): void {
+    if (isObject(value) && Array.isArray(value.records)) {
+        value.records.forEach((record: unknown, i: number) => emitValue(record, `${at} record ${i + 1}`, sink, shape));
+        return;
+    }
+    if (!isObject(value)) {
+        sink.bad("not a JSON object", at, JSON.stringify(value)?.slice(0, 80) ?? String(value));
+        return;
+    }
+    if (shape.rows === 0) {
+        shape.fields = Object.keys(value);
+    }
+    shape.rows += 1;
+    sink.row(value, at);
+}
+
+/** Reads lines one at a time: JSON lines (`{` first), CSV with a header, or one JSON document across lines. */
+class LineReader {
+    private header?: string[];
+    /** A JSON document that spans lines (a pretty-printed Event Hubs message), gathered whole. */
+    private document?: string[];
+
+    constructor(
+        private readonly file: string,
+        private readonly sink: RowSink,
+        readonly shape: FileShape,
+        private readonly wanted: (line: string) => boolean,
+    ) {}
+
+    line(raw: string, number: number): void {
+        const line = raw.trim();
+        if (this.document) {
+            this.document.push(raw);
+            return;
+        }
+        if (!line) {
+            return;
+        }
+        const at = `${this.file}:${number}`;
+        if (this.shape.container === "empty") {
+            this.shape.container = line.startsWith("{") ? "json-lines" : "csv";
+        }
+        if (this.shape.container === "json-lines") {
+            this.jsonLine(line, raw, at);
+        } else if (!this.header) {
+            this.header = splitCsv(line);
+            this.shape.fields = this.header;
+        } else if (this.wanted(line)) {
+            this.csvLine(line, at);
+        }
+    }
+
+    private jsonLine(line: string, raw: string, at: string): void {
+        if (!this.wanted(line)) {
+            return;
+        }
+        let value: unknown;
+        try {
+            value = JSON.parse(line);
+        } catch (error) {
+            if (this.shape.rows === 0 && line === "{") {
+                // Not JSON lines: one document written across lines.
+                this.shape.container = "json-document";
+                this.document = [raw];
+                return;
+            }
+            this.sink.bad("not JSON", at, (error as Error).message);
+            return;
+        }
+        emitValue(value, at, this.sink, this.shape);
+    }
+
+    private csvLine(line: string, at: string): void {
+        let values: string[];
+        try {
+            values = splitCsv(line);
+        } catch (error) {
+            this.sink.bad("not a CSV record", at, (error as Error).message);
+            return;
+        }
+        const header = this.header!;
+        const row: Row = {};
+        for (let i = 0; i < header.length; i++) {
+            row[header[i]] = values[i] ?? "";
+        }
+        this.shape.rows += 1;
+        this.sink.row(row, at);
+    }
+
+    end(): void {
+        if (!this.document) {
+            return;
+        }
+        const text = this.document.join("\n");
+        let value: unknown;
+        try {
+            value = JSON.parse(text);
+        } catch (error) {
+            this.sink.bad("not JSON", `${this.file}:1`, (error as Error).message);
+            return;
+        }
+        emitValue(value, `${this.file}:1`, this.sink, this.shape);
+    }
+}
+
+function headOf(file: string): Buffer {
+    try {
+        const fd = fs.openSync(file, "r");
+        const buffer = Buffer.alloc(4096);
+        const read = fs.readSync(fd, buffer, 0, buffer.length, 0);
+        fs.closeSync(fd);
+        return buffer.subarray(0, read);
+    } catch (error) {
+        throw unreadable(file, error);
+    }
+}
+
+/**
+ * Feeds the rows of one log file to `sink` and says what the file looked like. `wanted` is a cheap test
+ * on a row's text: rows it refuses are not parsed (and not counted).
+ */
+export async function readLogFile(
+    file: string,
+    sink: RowSink,
+    wanted: (line: string) => boolean = () => true,
+): Promise<FileShape> {
+    const head = headOf(file);
+    const utf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
+    // UTF-16 (what Windows PowerShell 5.1 `>` writes) is decoded whole, up to the size limit.
+    const text = utf16 ? readText(file) : undefined;
+    const start = text ?? head.toString("utf8").replace(/^\uFEFF/, "");
+    const shape: FileShape = { container: "empty", fields: [], rows: 0 };
+    if (start.trimStart().startsWith("[")) {
+        shape.container = "json-array";
+        await readArray(file, text !== undefined ? [text] : fs.createReadStream(file, { encoding: "utf8" }), sink, {
+            shape,
+            wanted,
+        });
+        return shape;
+    }
+    const lines =
+        text?.split(/\r?\n/) ??
+        readline.createInterface({ input: fs.createReadStream(file, { encoding: "utf8" }), crlfDelay: Infinity });
+    const reader = new LineReader(file, sink, shape, wanted);
+    let number = 0;
+    for await (const line of lines) {
+        number += 1;
+        reader.line(number === 1 ? line.replace(/^\uFEFF/, "") : line, number);
+    }
+    reader.end();
+    return shape;
+}
+
+/** A JSON array of rows, element by element, from the pieces of its text. */
+async function readArray(
+    file: string,
+    pieces: AsyncIterable<string | Buffer> | Iterable<string>,
+    sink: RowSink,
+    { shape, wanted }: { shape: FileShape; wanted: (text: string) => boolean },
+): Promise<void> {
+    const splitter = new JsonArraySplitter();
+    let first = true;
+    let row = 0;
+    try {
+        for await (const piece of pieces) {
+            const chunk = first ? String(piece).replace(/^\uFEFF/, "") : String(piece);
+            first = false;
+            splitter.feed(chunk, (text, index) => {
+                row = index;
+                if (wanted(text)) {
+                    let value: unknown;
+                    try {
+                        value = JSON.parse(text);
+                    } catch (error) {
+                        sink.bad("not JSON", `${file}:row ${index}`, (error as Error).message);
+                        return;
+                    }
+                    emitValue(value, `${file}:row ${index}`, sink, shape);
+                }
+            });
+        }
+        splitter.end();
+    } catch (error) {
+        // The array itself is broken (not one row): nothing after this point can be read.
+        sink.bad("not a JSON array of rows", `${file}${row ? `:row ${row}` : ""}`, (error as Error).message);
+    }
+}
