@@ -58,7 +58,8 @@ class Unreadable {
 }
 
 const SUPPORTED =
-    "supported: Azure Firewall rows of AZFWApplicationRule, AZFWNetworkRule, AZFWDnsQuery, AZFWNatRule, AZFWThreatIntel, " +
+    "supported: Azure Firewall rows of AZFWApplicationRule, AZFWNetworkRule, AZFWDnsQuery, AZFWNatRule, " +
+    "AZFWThreatIntel, " +
     "AZFWIdpsSignature, AZFWInternalFqdnResolutionFailure and the *Aggregation tables (Fqdn / DestinationIp, " +
     "DestinationPort, Action), legacy AzureDiagnostics rows (msg_s), diagnostic-setting archives (time, category, " +
     "properties), Event Hubs messages (records), and Sentinel's normalized NetworkSession / WebSession exports " +

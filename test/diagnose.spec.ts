@@ -222,7 +222,8 @@ describe("diagnose", () => {
         assert.strictEqual(strict.code, 2);
         assert.strictEqual(
             strict.stderr,
-            "azureml-firewall: --strict: 1 row(s) could not be read (a port that is not a whole number from 0 to 65535)\n",
+            "azureml-firewall: --strict: 1 row(s) could not be read " +
+                "(a port that is not a whole number from 0 to 65535)\n",
         );
         const missing = cli("diagnose", ...WS);
         assert.strictEqual(missing.code, 2);

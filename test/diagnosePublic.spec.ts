@@ -1,0 +1,189 @@
+/**
+ * `diagnose` on Azure Firewall rows others wrote (test/fixtures/logs/public, sources in SOURCES.md), through
+ * the real binary. Every verdict, count, first/last seen and exit code here was worked out by hand: the
+ * workspace's storage is `testblobprod003` in eastus, and Microsoft's firewall article makes
+ * `login.microsoftonline.com` and `<storage>.blob.core.windows.net` on HTTPS 443 core rows.
+ */
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { eventOf, isoTime } from "../components/diagnose/records";
+
+const BIN = path.join(__dirname, "..", "bin", "azureml-firewall");
+const PUBLIC = path.join(__dirname, "fixtures", "logs", "public");
+const WS = ["--cloud", "public", "--storage", "testblobprod003", "--region", "eastus"];
+
+interface Flow {
+    verdict: string;
+    destination: string;
+    protocol: string;
+    port: number;
+    count: number;
+    firstSeen: string;
+    lastSeen: string;
+    requirement?: { scenario: string };
+}
+
+function diagnose(file: string) {
+    const run = spawnSync(
+        process.execPath,
+        [BIN, "diagnose", "--logs", path.join(PUBLIC, file), ...WS, "--format", "json"],
+        {
+            encoding: "utf8",
+        },
+    );
+    assert.strictEqual(run.stderr, "", run.stderr);
+    const out = JSON.parse(run.stdout);
+    return {
+        code: run.status,
+        out,
+        flows: (out.flows as Flow[]).map(
+            (f) =>
+                `${f.verdict} ${f.destination} ${f.protocol}/${f.port} x${f.count} ${f.firstSeen}..${f.lastSeen}` +
+                (f.requirement ? ` (${f.requirement.scenario})` : ""),
+        ),
+    };
+}
+
+const BLOB =
+    "testblobprod003.blob.core.windows.net HTTPS/443 x2 2025-11-21T20:12:33.2644700Z..2025-11-21T20:12:39.5117340Z";
+const LOGIN = "login.microsoftonline.com HTTPS/443 x1 2025-11-21T20:12:33.5600520Z..2025-11-21T20:12:33.5600520Z";
+
+describe("diagnose on public Azure Firewall samples", () => {
+    it("AZFWApplicationRule as found (Sentinel sample data): 5 rows read and used, no denial, exit 0", () => {
+        const { code, out } = diagnose("sentinel-AZFWApplicationRule.csv");
+        assert.strictEqual(code, 0);
+        assert.deepStrictEqual(
+            [out.summary.rows, out.summary.unreadable, out.summary.denied, out.flows],
+            [5, 0, 0, []],
+        );
+    });
+
+    it("two Azure ML hosts denied: both required, counted, first/last seen by instant (exit 1)", () => {
+        const { code, flows, out } = diagnose("sentinel-AZFWApplicationRule.denied.csv");
+        assert.strictEqual(code, 1);
+        assert.deepStrictEqual(flows, [`required ${LOGIN} (core)`, `required ${BLOB} (core)`]);
+        assert.deepStrictEqual([out.summary.denied, out.summary.required], [3, 2]);
+    });
+
+    it("the same rows as an Event Hubs message give the same verdicts", () => {
+        const { code, flows } = diagnose("eventhubs-AZFWApplicationRule.denied.json");
+        assert.strictEqual(code, 1);
+        assert.deepStrictEqual(flows, [`required ${LOGIN} (core)`, `required ${BLOB} (core)`]);
+    });
+
+    it("AZFWNetworkRule as found: three default denials, none to Azure ML (exit 0)", () => {
+        const { code, flows } = diagnose("sentinel-AZFWNetworkRule.csv");
+        assert.strictEqual(code, 0);
+        assert.deepStrictEqual(flows, [
+            "unrelated 10.2.253.244 TCP/9090 x1 2025-11-21T20:12:25.3632550Z..2025-11-21T20:12:25.3632550Z",
+            "unrelated 10.3.122.184 TCP/179 x1 2025-11-21T20:15:39.8269850Z..2025-11-21T20:15:39.8269850Z",
+            "unrelated 203.0.113.36 UDP/53 x1 2025-11-21T20:12:44.4557270Z..2025-11-21T20:12:44.4557270Z",
+        ]);
+    });
+
+    it("AZFWIdpsSignature as found: alerts set apart (its Category column is IDPS's own, not the table)", () => {
+        const { code, out } = diagnose("sentinel-AZFWIdpsSignature.csv");
+        assert.strictEqual(code, 0);
+        assert.deepStrictEqual(
+            out.apart.map((a: { reason: string; count: number }) => `${a.reason} x${a.count}`),
+            ["IDPS x1", "IDPS x1", "IDPS x1"],
+        );
+        assert.deepStrictEqual([out.summary.rows, out.summary.denied, out.summary.unreadable], [3, 0, 0]);
+    });
+
+    it("a Sentinel normalized (ASIM) NetworkSession export is read by its own columns, portal times as UTC", () => {
+        const { code, flows, out } = diagnose("sentinel-asim-NetworkSession.csv");
+        assert.strictEqual(code, 0);
+        assert.deepStrictEqual(flows, [
+            "unrelated 13.89.231.38 TCP/443 x2 2025-07-18T08:44:14.962Z..2025-07-18T08:44:15.975Z",
+            "unrelated 168.61.215.74 UDP/123 x1 2025-07-18T12:26:46.737Z..2025-07-18T12:26:46.737Z",
+        ]);
+        assert.strictEqual(out.summary.denied, 3);
+    });
+
+    it("legacy messages: padded protocols with Url, ICMP without ports, TLS without SNI in both forms", () => {
+        const at = (second: number) => `2025-11-21T20:00:0${second}.0000000Z`;
+        const { code, flows, out } = diagnose("legacy-messages.az.json");
+        assert.strictEqual(code, 1);
+        assert.deepStrictEqual(flows, [
+            `required login.microsoftonline.com HTTPS/443 x1 ${at(8)}..${at(8)} (core)`,
+            `unrelated 89.160.20.156 ICMP/0 x1 ${at(6)}..${at(6)}`,
+            `unrelated au.download.windowsupdate.com HTTP/80 x1 ${at(2)}..${at(2)}`,
+            `unrelated checkip.dyndns.org HTTP/80 x1 ${at(7)}..${at(7)}`,
+            `unrelated md-zz400hv4xnwl.z32.blob.storage.azure.net HTTPS/443 x1 ${at(3)}..${at(3)}`,
+        ]);
+        assert.deepStrictEqual(out.apart, [
+            {
+                reason: "TLS without SNI",
+                message: "no host name (TLS without SNI)",
+                count: 2,
+                sources: ["10.0.1.4", "10.0.1.5"],
+            },
+        ]);
+        // Eight rows: one allowed, five denied flows, two without SNI; none unreadable.
+        assert.deepStrictEqual([out.summary.rows, out.summary.denied, out.summary.unreadable], [8, 5, 0]);
+    });
+});
+
+describe("log shapes from the Azure Monitor table reference", () => {
+    it("reads an aggregation row as the number of flows it stands for", () => {
+        // AZFWApplicationRuleAggregation columns: Action, ApplicationRuleCount, DestinationPort, Fqdn, Protocol,
+        // SourceIp, TimeGenerated, Type (azure-reference-other, azure-monitor-ref/tables).
+        assert.deepStrictEqual(
+            eventOf({
+                TimeGenerated: "2025-11-21T20:00:00Z",
+                Type: "AZFWApplicationRuleAggregation",
+                Action: "Deny",
+                ApplicationRuleCount: "12",
+                DestinationPort: "443",
+                Fqdn: "login.microsoftonline.com",
+                Protocol: "HTTPS",
+                SourceIp: "10.0.1.4",
+            }),
+            {
+                type: "flow",
+                time: "2025-11-21T20:00:00Z",
+                sourceIp: "10.0.1.4",
+                destination: "login.microsoftonline.com",
+                kind: "fqdn",
+                protocol: "HTTPS",
+                port: 443,
+                action: "Deny",
+                count: 12,
+            },
+        );
+    });
+
+    it("sets NAT, threat-intelligence and FQDN-resolution rows apart", () => {
+        for (const [Type, reason] of [
+            ["AZFWNatRule", "DNAT"],
+            ["AZFWThreatIntel", "threat intelligence"],
+            ["AZFWInternalFqdnResolutionFailure", "FQDN resolution failure"],
+        ]) {
+            const event = eventOf({ TimeGenerated: "2025-11-21 20:00:00", Type, SourceIp: "10.0.1.4" });
+            assert.deepStrictEqual([event.type, (event as { reason: string }).reason], ["apart", reason], Type);
+        }
+    });
+
+    it("writes every time shape as ISO-8601 UTC", () => {
+        assert.deepStrictEqual(
+            [
+                "2025-11-21 20:11:29.3195690",
+                "2025-11-21T20:11:29.3195690Z",
+                "11/19/2026, 8:00:01.250 AM",
+                "11/19/2026, 12:05:01.250 AM",
+                "7/18/2025, 12:26:46.737 PM",
+                "2025-11-21T21:11:29+01:00",
+            ].map(isoTime),
+            [
+                "2025-11-21T20:11:29.3195690Z",
+                "2025-11-21T20:11:29.3195690Z",
+                "2026-11-19T08:00:01.250Z",
+                "2026-11-19T00:05:01.250Z",
+                "2025-07-18T12:26:46.737Z",
+                "2025-11-21T20:11:29.000Z",
+            ],
+        );
+    });
+});
