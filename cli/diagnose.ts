@@ -185,7 +185,13 @@ function advice(flow: DiagnosedFlow): string {
     if (!flow.requirement) {
         return flow.serviceTag ? `in service tag ${flow.serviceTag}` : dns.trim();
     }
-    const scenario = flow.verdict === "scenario" ? ` (if you use scenario ${flow.requirement.scenario})` : "";
+    const scenarios = flow.requirement.scenarios;
+    const scenario =
+        flow.verdict === "scenario"
+            ? ` (if you use scenario ${scenarios.join(" or ")})`
+            : scenarios.includes("core")
+              ? ""
+              : ` (required by scenario ${scenarios.join(" or ")}, which you use)`;
     const [kind, rule, protocol] = flow.requirement.rule.split(" ");
     return `add ${kind} ${rule}: ${flow.requirement.destination} ${protocol}${scenario}${dns}`;
 }

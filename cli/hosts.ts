@@ -63,7 +63,19 @@ export function resolveHosts(options: HostsOptions): { entries: HostEntry[]; not
     }
 }
 
-const HEAD = ["Destination", "Kind", "Protocol", "Ports", "App protocol", "Service tags", "Scenario", "Doc section"];
+const HEAD = [
+    "Destination",
+    "Kind",
+    "Protocol",
+    "Ports",
+    "App protocol",
+    "Service tags",
+    "Scenarios",
+    "Why",
+    "Doc section",
+];
+/** The table shows all but the service tags and the doc section (in CSV, JSON and Markdown). */
+const TABLE_COLUMNS = [0, 1, 2, 3, 4, 6, 7];
 
 function rows(entries: HostEntry[]): string[][] {
     return entries.map((e) => [
@@ -73,7 +85,8 @@ function rows(entries: HostEntry[]): string[][] {
         e.ports.join(", "),
         e.appProtocol ?? "",
         (e.serviceTags ?? []).join(", "),
-        e.scenario ?? "",
+        (e.scenarios ?? [e.scenario ?? ""]).join(", "),
+        e.purpose ?? "",
         e.source ?? "",
     ]);
 }
@@ -95,8 +108,8 @@ export function runHosts(options: HostsOptions, out: OutputOptions): number {
         default:
             process.stdout.write(
                 `${table(
-                    HEAD.slice(0, 7),
-                    rows(entries).map((r) => r.slice(0, 7)),
+                    TABLE_COLUMNS.map((i) => HEAD[i]),
+                    rows(entries).map((r) => TABLE_COLUMNS.map((i) => r[i])),
                     out,
                 )}\n`,
             );
@@ -173,6 +186,14 @@ function changeRequest(options: HostsOptions, cloud: string, entries: HostEntry[
             ? "Host names in network rules match only when the firewall policy has DNS proxy turned on and the " +
               "compute subnets use the firewall as their DNS server."
             : "No network rule uses host names, so DNS proxy is not required.",
+        "",
+        "### Why each host is needed",
+        "",
+        ...entries.map(
+            (e) =>
+                `- ${e.destination} (${PROTOCOL_WORDS[e.protocol]} ${e.ports.join(", ")}; ` +
+                `${(e.scenarios ?? [e.scenario]).join(", ")}): ${e.purpose ?? ""} Doc: ${e.source ?? ""}.`,
+        ),
         "",
         "### Why each rule is there",
         "",

@@ -32,8 +32,14 @@ export interface Requirement {
     appProtocol?: AppProtocol;
     /** For hosts: service tags whose network rules also carry this host (resolved names). */
     serviceTags?: string[];
-    /** `core`, or the scenario that needs it. */
+    /**
+     * `core`, or the first (in `Scenario` order) of the scenarios that need it; `scenarios` lists them all.
+     */
     scenario?: RequirementScenario;
+    /** Every scenario whose rows need it (`core` first), e.g. `python` and `kubernetes` for `pypi.org`. */
+    scenarios?: RequirementScenario[];
+    /** Why it is needed: the purpose of each catalog row it comes from, in our words. */
+    purpose?: string;
     /** Doc section(s) the requirement traces to. */
     source?: string;
     /** Workspaces that need it (when resolved for named workspaces). */
@@ -355,10 +361,12 @@ export function cmp(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
-type MergedRequirement = Requirement & {
+type MergedRequirement = Omit<Requirement, "scenarios"> & {
     sections: Set<string>;
     wsSet: Set<string>;
-    scenarios: Set<RequirementScenario>;
+    scenarioSet: Set<RequirementScenario>;
+    /** Each row's purpose, with the scenario of its row (to order them as the scenarios). */
+    purposes: Map<string, RequirementScenario>;
 };
 
 /** What a resolution collects: merged requirements by key, and notes (a set: one line per distinct note). */
@@ -467,7 +475,8 @@ function merge(into: Resolving, part: Part, row: CatalogRow, ws: ValidWorkspace)
             ports: [],
             sections: new Set(),
             wsSet: new Set(),
-            scenarios: new Set(),
+            scenarioSet: new Set(),
+            purposes: new Map(),
         };
         into.merged.set(key, entry);
     }
@@ -480,8 +489,14 @@ function merge(into: Resolving, part: Part, row: CatalogRow, ws: ValidWorkspace)
     }
     entry.sections.add(row.section);
     entry.wsSet.add(ws.name);
-    entry.scenarios.add(row.scenario);
+    entry.scenarioSet.add(row.scenario);
+    if (!entry.purposes.has(row.purpose)) {
+        entry.purposes.set(row.purpose, row.scenario);
+    }
 }
+
+/** Scenarios in the catalog's order: `core`, then `Scenario`'s declaration order. */
+const SCENARIO_ORDER: readonly string[] = ["core", ...Object.values(Scenario)];
 
 /** The doc's notes that are not rules, for a workspace's scenarios in a cloud. */
 function addCatalogNotes(cloud: Cloud, ws: ValidWorkspace, into: Resolving): void {
@@ -509,7 +524,14 @@ function finished(entry: MergedRequirement): Requirement {
     if (entry.serviceTags) {
         requirement.serviceTags = entry.serviceTags;
     }
-    requirement.scenario = entry.scenarios.has("core") ? "core" : [...entry.scenarios].sort()[0];
+    const scenarios = [...entry.scenarioSet].sort((a, b) => SCENARIO_ORDER.indexOf(a) - SCENARIO_ORDER.indexOf(b));
+    requirement.scenario = scenarios[0];
+    requirement.scenarios = scenarios;
+    const rank = (scenario: string) => SCENARIO_ORDER.indexOf(scenario);
+    requirement.purpose = [...entry.purposes]
+        .sort(([, a], [, b]) => rank(a) - rank(b))
+        .map(([purpose]) => purpose)
+        .join(" ");
     requirement.source = [...entry.sections].sort().join("; ");
     requirement.workspaces = [...entry.wsSet].sort();
     return requirement;

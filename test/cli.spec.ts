@@ -85,12 +85,20 @@ describe("CLI (the real binary)", function () {
                     ports: [445],
                     serviceTags: ["Storage.WestEurope"],
                     scenario: "core",
+                    scenarios: ["core"],
+                    purpose:
+                        "Workspace file share (notebooks, compute); 445 is SMB. Your storage account's file share, " +
+                        "from compute; 445 is SMB.",
                     source:
                         "Microsoft hosts > Azure Machine Learning compute instance and compute cluster hosts; " +
                         "Microsoft hosts > Azure Machine Learning hosts",
                 },
             );
             assert.deepStrictEqual(hosts.find((h: any) => h.destination === "pypi.org").scenario, "python");
+            // Every scenario that lists it, not the alphabetically first (pypi.org was labelled kubernetes).
+            const all = json(cli("hosts", ...WS, "--all-scenarios", "--format", "json"));
+            const pypi = all.find((h: any) => h.destination === "pypi.org");
+            assert.deepStrictEqual([pypi.scenario, pypi.scenarios], ["python", ["python", "kubernetes"]]);
             assert.deepStrictEqual(
                 hosts.find((h: any) => h.destination === "westeurope.tundra.azureml.ms").protocol,
                 "UDP",
@@ -106,7 +114,7 @@ describe("CLI (the real binary)", function () {
             const csv = cli("hosts", ...WS, "--format", "csv");
             assert.strictEqual(
                 csv.stdout.split("\n")[0],
-                "Destination,Kind,Protocol,Ports,App protocol,Service tags,Scenario,Doc section",
+                "Destination,Kind,Protocol,Ports,App protocol,Service tags,Scenarios,Why,Doc section",
             );
             assert.match(csv.stdout, /^amlstore\.file\.core\.windows\.net,fqdn,TCP,445,,Storage\.WestEurope,core,/m);
             const md = cli(

@@ -192,6 +192,38 @@ describe("diagnose", () => {
         fs.rmSync(dir, { recursive: true });
     });
 
+    it("names every scenario that needs a denied host, and says which selected scenario requires it", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "diagnose-"));
+        const file = path.join(dir, "pypi.json");
+        fs.writeFileSync(
+            file,
+            JSON.stringify([
+                {
+                    TimeGenerated: "2026-11-20T10:00:00Z",
+                    Type: "AZFWApplicationRule",
+                    SourceIp: "10.30.1.4",
+                    Fqdn: "pypi.org",
+                    DestinationPort: "443",
+                    Protocol: "HTTPS",
+                    Action: "Deny",
+                },
+            ]),
+        );
+        const unselected = cli("diagnose", "--logs", file, ...WS);
+        assert.strictEqual(unselected.code, 0);
+        assert.match(
+            unselected.stdout,
+            /add application rule: pypi\.org Https:443 \(if you use scenario python or kubernetes\)/,
+        );
+        const selected = cli("diagnose", "--logs", file, ...WS, "--scenario", "python");
+        assert.strictEqual(selected.code, 1);
+        assert.match(
+            selected.stdout,
+            /add application rule: pypi\.org Https:443 \(required by scenario python, which you use\)/,
+        );
+        fs.rmSync(dir, { recursive: true });
+    });
+
     it("skips and counts an unreadable row, naming its file and line; --strict makes it exit 2", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "diagnose-"));
         const file = path.join(dir, "bad.jsonl");

@@ -50,6 +50,10 @@ describe("parseCloud", () => {
 
 describe("resolveRequirements", () => {
     it("resolves placeholders for the workspace's storage account and region", () => {
+        // Both rows' purposes: the compute hosts section's and the workspace hosts section's.
+        const PURPOSE =
+            "Workspace file share (notebooks, compute); 445 is SMB. Your storage account's file share, from compute; " +
+            "445 is SMB.";
         const { requirements } = resolveRequirements({ cloud: "public", workspaces: [WS] });
         assert.deepStrictEqual(find(requirements, "amlstore.file.core.windows.net"), [
             {
@@ -60,6 +64,8 @@ describe("resolveRequirements", () => {
                 appProtocol: "Https",
                 serviceTags: ["Storage.WestEurope"],
                 scenario: "core",
+                scenarios: ["core"],
+                purpose: PURPOSE,
                 source:
                     "Microsoft hosts > Azure Machine Learning compute instance and compute cluster hosts; " +
                     "Microsoft hosts > Azure Machine Learning hosts",
@@ -72,6 +78,8 @@ describe("resolveRequirements", () => {
                 ports: [445],
                 serviceTags: ["Storage.WestEurope"],
                 scenario: "core",
+                scenarios: ["core"],
+                purpose: PURPOSE,
                 source:
                     "Microsoft hosts > Azure Machine Learning compute instance and compute cluster hosts; " +
                     "Microsoft hosts > Azure Machine Learning hosts",
@@ -159,7 +167,10 @@ describe("resolveRequirements", () => {
         });
         const pypi = find(requirements, "pypi.org");
         assert.strictEqual(pypi.length, 1);
-        assert.strictEqual(pypi[0].scenario, "kubernetes");
+        // Both the Python include and the Kubernetes section list it: every scenario that needs it, the
+        // first in the catalog's order as `scenario`, and both rows' purposes.
+        assert.deepStrictEqual([pypi[0].scenario, pypi[0].scenarios], ["python", ["python", "kubernetes"]]);
+        assert.strictEqual(pypi[0].purpose, "The Python package index. pip packages for training environments.");
         assert.match(pypi[0].source ?? "", /Python packages.*; Scenario: Use Kubernetes compute/);
         const table = find(requirements, "*.table.core.windows.net");
         assert.strictEqual(table.length, 1);
@@ -218,9 +229,12 @@ describe("resolveRequirements", () => {
             workspaces: [{ ...WS, containerRegistryName: "crmldev01" }],
             scenarios: ["arc", "aks-extension", "aks-inference"],
         });
-        const hosts = requirements.map((r) => `${r.destination} ${r.protocol} ${r.ports.join(",")} ${r.scenario}`);
+        const hosts = requirements.map(
+            (r) => `${r.destination} ${r.protocol} ${r.ports.join(",")} ${(r.scenarios ?? []).join("+")}`,
+        );
         for (const expected of [
-            "westeurope.dp.kubernetesconfiguration.azure.com TCP 443 aks-extension",
+            // The Arc agents' and the AKS extensions' docs both list it: it carries both scenarios.
+            "westeurope.dp.kubernetesconfiguration.azure.com TCP 443 arc+aks-extension",
             "*.his.arc.azure.com TCP 443 arc",
             "linuxgeneva-microsoft.azurecr.io TCP 443 arc",
             "*.ingestion.msftcloudes.com TCP 443 aks-extension",

@@ -25,8 +25,11 @@ export interface DiagnosedFlow {
     /** Set when the name came from DNS correlation: the IP the flow went to. */
     resolvedFrom?: { ip: string; by: "dns-correlation" };
     verdict: Verdict;
-    /** The requirement the flow falls under, and the kind of rule that allows it. */
-    requirement?: { destination: string; scenario: string; rule: string };
+    /**
+     * The requirement the flow falls under, the scenarios that need it (all of them, `core` first), why,
+     * and the kind of rule that allows it.
+     */
+    requirement?: { destination: string; scenario: string; scenarios: string[]; purpose?: string; rule: string };
 }
 
 export interface DiagnosisSummary {
@@ -164,7 +167,14 @@ function requirementOf(requirement: Requirement, port: number): NonNullable<Diag
         requirement.appProtocol && requirement.kind === "fqdn"
             ? `application rule ${requirement.appProtocol}:${port}`
             : `network rule ${requirement.protocol}/${port}`;
-    return { destination: requirement.destination, scenario: requirement.scenario ?? "core", rule };
+    const scenarios = requirement.scenarios ?? [requirement.scenario ?? "core"];
+    return {
+        destination: requirement.destination,
+        scenario: scenarios[0],
+        scenarios,
+        ...(requirement.purpose ? { purpose: requirement.purpose } : {}),
+        rule,
+    };
 }
 
 /** Accumulates log events; `result()` gives the diagnosis. */
