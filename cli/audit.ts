@@ -1,11 +1,17 @@
 /** `audit`: does a firewall policy (exported from Azure) allow what Azure ML needs? */
-import { CoverageResult, PolicySettings, allAllowed, evaluateCoverage } from "../components/coverage/evaluate";
+import {
+    CheckResult,
+    CoverageResult,
+    PolicySettings,
+    allAllowed,
+    evaluateCoverage,
+} from "../components/coverage/evaluate";
 import { InputError } from "../components/errors";
 import { RawGroup, readGroup, rulesOf } from "../components/firewall";
 import { contains, isAnyAddress, parseIpv4 } from "../components/net";
 import type { Requirement } from "../components/requirements";
 import { UsageError } from "./errors";
-import { OutputOptions, paint, table } from "./format";
+import { OutputOptions, markdownTable, paint, table } from "./format";
 import { resolveHosts } from "./hosts";
 import { readPolicy, readRequirements, readRules } from "./inputs";
 
@@ -142,12 +148,51 @@ function sourceHint(options: AuditOptions, result: CoverageResult): string | und
         : undefined;
 }
 
+/** Who decided a check, in words. */
+function decidedBy(r: CheckResult): string {
+    if (!r.decidedBy) {
+        return "no rule: default deny";
+    }
+    const by = `${r.decidedBy.ruleCollectionGroup} / ${r.decidedBy.ruleCollection} / ${r.decidedBy.rule}`;
+    return r.tiedWith
+        ? `${by}, or ${r.tiedWith.ruleCollectionGroup} / ${r.tiedWith.ruleCollection} / ${r.tiedWith.rule} ` +
+              "(equal group priority: order undocumented)"
+        : by;
+}
+
+/** The audit as Markdown for a ticket or a pull-request comment: what Azure ML lacks first, passes folded. */
+export function auditMarkdown(result: CoverageResult): string {
+    const s = result.summary;
+    const failing = result.results.filter((r) => r.status !== "allowed");
+    const row = (r: CheckResult) => [r.status, r.destination, r.protocol, String(r.port), decidedBy(r)];
+    const head = ["Status", "Destination", "Protocol", "Port", "Decided by"];
+    return [
+        "## Azure Machine Learning egress audit",
+        "",
+        `${s.checks} checks: ${s.allowed} allowed, **${s.checks - s.allowed} not allowed** ` +
+            `(${s.denied} denied, ${s.missing} missing, ${s.indeterminate} indeterminate).`,
+        "",
+        ...(failing.length
+            ? ["### Not allowed: what Azure ML lacks", "", markdownTable(head, failing.map(row)), ""]
+            : ["Every check is allowed.", ""]),
+        ...(result.problems.length ? ["### Problems", "", ...result.problems.map((p) => `- ${p}`), ""] : []),
+        `<details><summary>Allowed (${s.allowed})</summary>`,
+        "",
+        markdownTable(head, result.results.filter((r) => r.status === "allowed").map(row)),
+        "",
+        "</details>",
+        "",
+    ].join("\n");
+}
+
 export function runAudit(options: AuditOptions, out: OutputOptions): number {
     const audited = audit(options);
     const hint = sourceHint(options, audited);
     const result = hint ? { ...audited, problems: [...audited.problems, hint] } : audited;
     if (options.format === "json") {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    } else if (options.format === "markdown") {
+        process.stdout.write(auditMarkdown(result));
     } else {
         const colour = { allowed: "green", denied: "red", missing: "yellow", indeterminate: "magenta" } as const;
         const rows = result.results.map((r) => [
@@ -155,13 +200,7 @@ export function runAudit(options: AuditOptions, out: OutputOptions): number {
             r.destination,
             r.protocol,
             String(r.port),
-            r.decidedBy
-                ? `${r.decidedBy.ruleCollectionGroup} / ${r.decidedBy.ruleCollection} / ${r.decidedBy.rule}` +
-                  (r.tiedWith
-                      ? `, or ${r.tiedWith.ruleCollectionGroup} / ${r.tiedWith.ruleCollection} / ` +
-                        `${r.tiedWith.rule} (equal group priority: order undocumented)`
-                      : "")
-                : "(no rule: default deny)",
+            r.decidedBy ? decidedBy(r) : "(no rule: default deny)",
         ]);
         process.stdout.write(`${table(["Status", "Destination", "Protocol", "Port", "Decided by"], rows, out)}\n`);
         if (result.problems.length) {

@@ -1,6 +1,7 @@
 /** `diagnose`: which denials in Azure Firewall logs break Azure ML? */
 import { LogEvent, RowError, eventOf } from "../components/diagnose/records";
 import {
+    ApartGroup,
     Diagnoser,
     Diagnosis,
     DiagnosedFlow,
@@ -11,7 +12,7 @@ import {
 import type { Requirement } from "../components/requirements";
 import { CatalogFlags, requirementsFor } from "./audit";
 import { UsageError } from "./errors";
-import { OutputOptions, paint, table } from "./format";
+import { OutputOptions, markdownTable, paint, table } from "./format";
 import { HostsOptions, resolveHosts } from "./hosts";
 import { readJson } from "./inputs";
 import { FileShape, Row, readLogFile } from "./logFiles";
@@ -208,11 +209,74 @@ function notesOf(options: DiagnoseOptions, result: Diagnosis): string[] {
     return [`${unnamed} IP destination(s) could not be named, so they count as unrelated: ${how}.`];
 }
 
+/** A group of decisions no allow rule changes, in one line. */
+function apartLine(a: ApartGroup): string {
+    return `${a.reason} (${a.count}x): ${a.message}${a.sources ? ` from ${a.sources.join(", ")}` : ""}`;
+}
+
+/** The diagnosis as Markdown for a ticket or a pull-request comment: what breaks Azure ML first. */
+export function diagnosisMarkdown(result: Diagnosis & { unreadable: UnreadableRows[]; notes: string[] }): string {
+    const s = result.summary;
+    const section = (title: string, verdict: DiagnosedFlow["verdict"], empty: string) => {
+        const flows = result.flows.filter((f) => f.verdict === verdict);
+        return [
+            `### ${title} (${flows.length})`,
+            "",
+            flows.length
+                ? markdownTable(
+                      ["Destination", "Protocol", "Port", "Count", "First seen", "Last seen", "What to do"],
+                      flows.map((f) => [
+                          f.destination,
+                          f.protocol,
+                          String(f.port),
+                          String(f.count),
+                          f.firstSeen,
+                          f.lastSeen,
+                          advice(f),
+                      ]),
+                  )
+                : empty,
+            "",
+        ];
+    };
+    return [
+        `## Azure Firewall denials and Azure Machine Learning`,
+        "",
+        `${s.rows + s.unreadable} rows read (${s.unreadable} not understood), ${s.denied} denied ` +
+            `(${s.outsideSources} from other sources): **${s.required} break Azure ML**, ${s.scenario} matter only ` +
+            `for scenarios not chosen, ${s.unrelated} unrelated.`,
+        "",
+        ...section("Breaks Azure ML: add these rules", "required", "Nothing the chosen catalog needs was denied."),
+        ...section("Needed only by scenarios not chosen", "scenario", "None."),
+        "<details><summary>Unrelated denials (" +
+            result.flows.filter((f) => f.verdict === "unrelated").length +
+            ")</summary>",
+        "",
+        ...section("Unrelated", "unrelated", "None.").slice(2),
+        "</details>",
+        "",
+        ...(result.apart.length
+            ? ["### Not fixed by an allow rule", "", ...result.apart.map((a) => `- ${apartLine(a)}`), ""]
+            : []),
+        ...(result.unreadable.length
+            ? [
+                  "### Rows not understood (skipped)",
+                  "",
+                  ...result.unreadable.map((u) => `- ${u.reason}: ${u.count} row(s), first at ${u.first.join("; ")}`),
+                  "",
+              ]
+            : []),
+        ...(result.notes.length ? ["### Notes", "", ...result.notes.map((n) => `- ${n}`), ""] : []),
+    ].join("\n");
+}
+
 export async function runDiagnose(options: DiagnoseOptions, out: OutputOptions): Promise<number> {
     const diagnosis = await diagnose(options);
     const result = { ...diagnosis, notes: notesOf(options, diagnosis) };
     if (options.format === "json") {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    } else if (options.format === "markdown") {
+        process.stdout.write(diagnosisMarkdown(result));
     } else {
         const colour = { required: "red", scenario: "yellow", unrelated: "green" } as const;
         const rows = result.flows.map((f) => [
@@ -227,9 +291,7 @@ export async function runDiagnose(options: DiagnoseOptions, out: OutputOptions):
         const head = ["Verdict", "Destination", "Protocol", "Port", "Count", "Last seen", "What to do"];
         process.stdout.write(`${table(head, rows, out)}\n`);
         if (result.apart.length) {
-            const lines = result.apart.map(
-                (a) => `  - ${a.reason} (${a.count}x): ${a.message}${a.sources ? ` from ${a.sources.join(", ")}` : ""}`,
-            );
+            const lines = result.apart.map((a) => `  - ${apartLine(a)}`);
             process.stdout.write(`\nNot fixed by an allow rule:\n${lines.join("\n")}\n`);
         }
         if (result.unreadable.length) {

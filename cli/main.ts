@@ -144,7 +144,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
                 oneOf("--dns-proxy", ["on", "off"]),
             ),
         )
-        .addOption(formatOption(["table", "json"]))
+        .addOption(formatOption(["table", "json", "markdown"]))
         .addHelpText(
             "after",
             [
@@ -184,7 +184,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         .option("--source <cidr>", "only flows from this workload CIDR (repeatable) (or comma-separated)", collectList)
         .option("--service-tags <file>", "Microsoft's ServiceTags_*.json, to name IP destinations")
         .option("--strict", "exit 2 when any row cannot be read (by default such rows are counted and skipped)")
-        .addOption(formatOption(["table", "json"]))
+        .addOption(formatOption(["table", "json", "markdown"]))
         .addHelpText(
             "after",
             [

@@ -126,6 +126,59 @@ describe("diagnose on public Azure Firewall samples", () => {
     });
 });
 
+describe("Markdown for a ticket or a pull-request comment", () => {
+    it("diagnose: what breaks Azure ML first, with the rule to add; unrelated denials folded", () => {
+        const run = spawnSync(
+            process.execPath,
+            [BIN, "diagnose", "--logs", path.join(PUBLIC, "legacy-messages.az.json"), ...WS, "--format", "markdown"],
+            { encoding: "utf8" },
+        );
+        assert.strictEqual(run.status, 1);
+        const lines = run.stdout.split("\n");
+        const breaks = lines.indexOf("### Breaks Azure ML: add these rules (1)");
+        const unrelated = lines.indexOf("<details><summary>Unrelated denials (4)</summary>");
+        assert.ok(breaks > 0 && unrelated > breaks, run.stdout);
+        assert.strictEqual(
+            lines[breaks + 4],
+            "| login.microsoftonline.com | HTTPS | 443 | 1 | 2025-11-21T20:00:08.0000000Z | " +
+                "2025-11-21T20:00:08.0000000Z | add application rule: login.microsoftonline.com Https:443 |",
+        );
+        assert.ok(lines.includes("- TLS without SNI (2x): no host name (TLS without SNI) from 10.0.1.4, 10.0.1.5"));
+        assert.strictEqual(
+            lines[2],
+            "8 rows read (0 not understood), 5 denied (0 from other sources): **1 break Azure ML**, 0 matter only " +
+                "for scenarios not chosen, 4 unrelated.",
+        );
+    });
+
+    it("audit: the checks Azure ML lacks first, the allowed ones folded", () => {
+        const fixtures = path.join(__dirname, "fixtures");
+        const run = spawnSync(
+            process.execPath,
+            [
+                BIN,
+                "audit",
+                "--rules",
+                path.join(fixtures, "az-rcg-list.missing-445.json"),
+                "--policy",
+                path.join(fixtures, "az-policy.json"),
+                ...["--cloud", "public", "--storage", "amlstore", "--region", "westeurope", "--source", "10.0.1.0/24"],
+                "--format",
+                "markdown",
+            ],
+            { encoding: "utf8" },
+        );
+        assert.strictEqual(run.status, 1);
+        const lines = run.stdout.split("\n");
+        const lacks = lines.indexOf("### Not allowed: what Azure ML lacks");
+        assert.deepStrictEqual(lines.slice(lacks + 4, lacks + 6), [
+            "| missing | amlstore.file.core.windows.net | TCP | 445 | no rule: default deny |",
+            "| missing | Storage.WestEurope | TCP | 445 | no rule: default deny |",
+        ]);
+        assert.ok(lines.indexOf("<details><summary>Allowed (42)</summary>") > lacks);
+    });
+});
+
 describe("log shapes from the Azure Monitor table reference", () => {
     it("reads an aggregation row as the number of flows it stands for", () => {
         // AZFWApplicationRuleAggregation columns: Action, ApplicationRuleCount, DestinationPort, Fqdn, Protocol,
