@@ -5,7 +5,6 @@ import {
     Diagnoser,
     Diagnosis,
     DiagnosedFlow,
-    DnsIndex,
     ServiceTagRanges,
     serviceTagRanges,
 } from "../components/diagnose/verdict";
@@ -15,7 +14,7 @@ import { UsageError } from "./errors";
 import { OutputOptions, markdownTable, paint, table } from "./format";
 import { HostsOptions, resolveHosts } from "./hosts";
 import { readJson } from "./inputs";
-import { FileShape, Row, readLogFile } from "./logFiles";
+import { FileShape, Place, Row, located, readLogFile } from "./logFiles";
 
 export interface DiagnoseOptions extends CatalogFlags {
     logs?: string[];
@@ -90,28 +89,23 @@ export async function readLogEvents(
     file: string,
     emit: (event: LogEvent) => void,
     unreadable: Unreadable,
-    wanted?: (line: string) => boolean,
 ): Promise<{ shape: FileShape; used: number }> {
     let used = 0;
-    const shape = await readLogFile(
-        file,
-        {
-            row(row: Row, at: string) {
-                let event: LogEvent;
-                try {
-                    event = eventOf(row);
-                } catch (error) {
-                    const { reason, detail } = rowProblem(error);
-                    unreadable.add(reason, at, detail);
-                    return;
-                }
-                used += 1;
-                emit(event);
-            },
-            bad: (reason, at, detail) => unreadable.add(reason, at, detail),
+    const shape = await readLogFile(file, {
+        row(row: Row, at: string, place: Place) {
+            let event: LogEvent;
+            try {
+                event = eventOf(row);
+            } catch (error) {
+                const { reason, detail } = rowProblem(error);
+                unreadable.add(reason, located(at, place), detail);
+                return;
+            }
+            used += 1;
+            emit(event);
         },
-        wanted,
-    );
+        bad: (reason, at, detail) => unreadable.add(reason, at, detail),
+    });
     return { shape, used };
 }
 
@@ -141,34 +135,14 @@ function rowProblem(error: unknown): { reason: string; detail: string } {
         : { reason: (error as Error).message, detail: "" };
 }
 
-/**
- * First pass: the DNS proxy queries in the logs (only rows that can be DNS rows are parsed; their
- * problems are counted by the second pass, which reads every row).
- */
-async function dnsQueries(files: string[]): Promise<DnsIndex | undefined> {
-    const index = new DnsIndex();
-    const maybeDns = (line: string) => /QueryName|DNS Request/.test(line);
-    const ignored = new Unreadable();
-    for (const file of files) {
-        await readLogEvents(
-            file,
-            (event) => event.type === "dns" && index.add(event.sourceIp, event.time, event.name),
-            ignored,
-            maybeDns,
-        );
-    }
-    return index.size ? index : undefined;
-}
-
 export async function diagnose(options: DiagnoseOptions): Promise<Diagnosis & { unreadable: UnreadableRows[] }> {
     if (!options.logs?.length) {
         throw new UsageError("missing --logs FILE: give the firewall log export(s) to read");
     }
     const serviceTags = options.serviceTags ? readServiceTags(options.serviceTags) : undefined;
-    const dns = await dnsQueries(options.logs);
     let diagnoser: Diagnoser;
     try {
-        diagnoser = new Diagnoser({ ...catalogs(options), sources: options.source, serviceTags, dns });
+        diagnoser = new Diagnoser({ ...catalogs(options), sources: options.source, serviceTags });
     } catch (error) {
         throw error instanceof UsageError ? error : new UsageError((error as Error).message);
     }

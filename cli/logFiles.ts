@@ -12,9 +12,19 @@ import { JsonArraySplitter } from "./jsonArray";
 
 export type Row = Record<string, unknown>;
 
+/**
+ * Where a row is in its file: a line number, or `row N` in a JSON array (`record N` added for an Event Hubs
+ * message's records). Formatted as `file:place` only when a row is reported, not for every row.
+ */
+export type Place = number | string;
+
+export function located(file: string, place: Place): string {
+    return `${file}:${place}`;
+}
+
 export interface RowSink {
-    /** One row, and where it is (`file:line`, or `file:row N` in a JSON array). */
-    row(row: Row, at: string): void;
+    /** One row, and where it is. */
+    row(row: Row, file: string, place: Place): void;
     /** A row that is no row: why (grouping reason), where, and the detail. */
     bad(reason: string, at: string, detail: string): void;
 }
@@ -64,20 +74,22 @@ function isObject(value: unknown): value is Row {
 }
 
 /** Hands a parsed JSON value's rows to the sink: an object, or an Event Hubs message's `records`. */
-function emitValue(value: unknown, at: string, sink: RowSink, shape: FileShape): void {
+function emitValue(value: unknown, file: string, place: Place, sink: RowSink, shape: FileShape): void {
     if (isObject(value) && Array.isArray(value.records)) {
-        value.records.forEach((record: unknown, i: number) => emitValue(record, `${at} record ${i + 1}`, sink, shape));
+        value.records.forEach((record: unknown, i: number) =>
+            emitValue(record, file, `${place} record ${i + 1}`, sink, shape),
+        );
         return;
     }
     if (!isObject(value)) {
-        sink.bad("not a JSON object", at, JSON.stringify(value)?.slice(0, 80) ?? String(value));
+        sink.bad("not a JSON object", located(file, place), JSON.stringify(value)?.slice(0, 80) ?? String(value));
         return;
     }
     if (shape.rows === 0) {
         shape.fields = Object.keys(value);
     }
     shape.rows += 1;
-    sink.row(value, at);
+    sink.row(value, file, place);
 }
 
 /** Reads lines one at a time: JSON lines (`{` first), CSV with a header, or one JSON document across lines. */
@@ -90,7 +102,6 @@ class LineReader {
         private readonly file: string,
         private readonly sink: RowSink,
         readonly shape: FileShape,
-        private readonly wanted: (line: string) => boolean,
     ) {}
 
     line(raw: string, number: number): void {
@@ -102,24 +113,20 @@ class LineReader {
         if (!line) {
             return;
         }
-        const at = `${this.file}:${number}`;
         if (this.shape.container === "empty") {
             this.shape.container = line.startsWith("{") ? "json-lines" : "csv";
         }
         if (this.shape.container === "json-lines") {
-            this.jsonLine(line, raw, at);
+            this.jsonLine(line, raw, number);
         } else if (!this.header) {
             this.header = splitCsv(line);
             this.shape.fields = this.header;
-        } else if (this.wanted(line)) {
-            this.csvLine(line, at);
+        } else {
+            this.csvLine(line, number);
         }
     }
 
-    private jsonLine(line: string, raw: string, at: string): void {
-        if (!this.wanted(line)) {
-            return;
-        }
+    private jsonLine(line: string, raw: string, number: number): void {
         let value: unknown;
         try {
             value = JSON.parse(line);
@@ -130,27 +137,32 @@ class LineReader {
                 this.document = [raw];
                 return;
             }
-            this.sink.bad("not JSON", at, (error as Error).message);
+            this.sink.bad("not JSON", located(this.file, number), (error as Error).message);
             return;
         }
-        emitValue(value, at, this.sink, this.shape);
+        emitValue(value, this.file, number, this.sink, this.shape);
     }
 
-    private csvLine(line: string, at: string): void {
+    private csvLine(line: string, number: number): void {
         let values: string[];
         try {
-            values = splitCsv(line);
+            // No quote on the line: a plain split is the same answer, without reading character by character.
+            values = line.includes('"') ? splitCsv(line) : line.split(",");
         } catch (error) {
-            this.sink.bad("not a CSV record", at, (error as Error).message);
+            this.sink.bad("not a CSV record", located(this.file, number), (error as Error).message);
             return;
         }
         const header = this.header!;
+        // Empty cells are left out: a row reader treats an empty value as absent, and exports have many.
         const row: Row = {};
         for (let i = 0; i < header.length; i++) {
-            row[header[i]] = values[i] ?? "";
+            const value = values[i];
+            if (value) {
+                row[header[i]] = value;
+            }
         }
         this.shape.rows += 1;
-        this.sink.row(row, at);
+        this.sink.row(row, this.file, number);
     }
 
     end(): void {
@@ -165,7 +177,7 @@ class LineReader {
             this.sink.bad("not JSON", `${this.file}:1`, (error as Error).message);
             return;
         }
-        emitValue(value, `${this.file}:1`, this.sink, this.shape);
+        emitValue(value, this.file, 1, this.sink, this.shape);
     }
 }
 
@@ -181,15 +193,8 @@ function headOf(file: string): Buffer {
     }
 }
 
-/**
- * Feeds the rows of one log file to `sink` and says what the file looked like. `wanted` is a cheap test
- * on a row's text: rows it refuses are not parsed (and not counted).
- */
-export async function readLogFile(
-    file: string,
-    sink: RowSink,
-    wanted: (line: string) => boolean = () => true,
-): Promise<FileShape> {
+/** Feeds the rows of one log file to `sink` and says what the file looked like. */
+export async function readLogFile(file: string, sink: RowSink): Promise<FileShape> {
     const head = headOf(file);
     const utf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
     // UTF-16 (what Windows PowerShell 5.1 `>` writes) is decoded whole, up to the size limit.
@@ -198,16 +203,18 @@ export async function readLogFile(
     const shape: FileShape = { container: "empty", fields: [], rows: 0 };
     if (start.trimStart().startsWith("[")) {
         shape.container = "json-array";
-        await readArray(file, text !== undefined ? [text] : fs.createReadStream(file, { encoding: "utf8" }), sink, {
+        await readArray(
+            file,
+            text !== undefined ? [text] : fs.createReadStream(file, { encoding: "utf8" }),
+            sink,
             shape,
-            wanted,
-        });
+        );
         return shape;
     }
     const lines =
         text?.split(/\r?\n/) ??
         readline.createInterface({ input: fs.createReadStream(file, { encoding: "utf8" }), crlfDelay: Infinity });
-    const reader = new LineReader(file, sink, shape, wanted);
+    const reader = new LineReader(file, sink, shape);
     let number = 0;
     for await (const line of lines) {
         number += 1;
@@ -222,7 +229,7 @@ async function readArray(
     file: string,
     pieces: AsyncIterable<string | Buffer> | Iterable<string>,
     sink: RowSink,
-    { shape, wanted }: { shape: FileShape; wanted: (text: string) => boolean },
+    shape: FileShape,
 ): Promise<void> {
     const splitter = new JsonArraySplitter();
     let first = true;
@@ -233,16 +240,14 @@ async function readArray(
             first = false;
             splitter.feed(chunk, (text, index) => {
                 row = index;
-                if (wanted(text)) {
-                    let value: unknown;
-                    try {
-                        value = JSON.parse(text);
-                    } catch (error) {
-                        sink.bad("not JSON", `${file}:row ${index}`, (error as Error).message);
-                        return;
-                    }
-                    emitValue(value, `${file}:row ${index}`, sink, shape);
+                let value: unknown;
+                try {
+                    value = JSON.parse(text);
+                } catch (error) {
+                    sink.bad("not JSON", `${file}:row ${index}`, (error as Error).message);
+                    return;
                 }
+                emitValue(value, file, `row ${index}`, sink, shape);
             });
         }
         splitter.end();

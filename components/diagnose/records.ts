@@ -93,14 +93,33 @@ const APART: Record<string, string> = {
 const COUNT_COLUMNS = ["ApplicationRuleCount", "NetworkRuleCount", "NatRuleCount"];
 export const NO_SNI = "no host name (TLS without SNI)";
 
-function text(row: Row, ...names: string[]): string | undefined {
-    for (const name of names) {
-        const value = row[name];
-        if (value !== undefined && value !== null && value !== "") {
-            return String(value);
+/** Categories lower-cased once each (a log holds a handful of them, on every row). */
+const categories = new Map<string, string>();
+
+function lowerCategory(name: string): string {
+    let lower = categories.get(name);
+    if (lower === undefined) {
+        lower = name.toLowerCase();
+        if (categories.size < 1000) {
+            categories.set(name, lower);
         }
     }
-    return undefined;
+    return lower;
+}
+
+/** A host name as rules compare it: lower case, without a trailing dot. */
+function hostName(name: string): string {
+    const lower = name.toLowerCase();
+    return lower.charCodeAt(lower.length - 1) === 46 ? lower.slice(0, -1) : lower;
+}
+
+/** The first of the named fields that has a value, as a string (no array per call: this runs per row). */
+function text(row: Row, a: string, b?: string, c?: string, d?: string): string | undefined {
+    const value = row[a];
+    if (value !== undefined && value !== null && value !== "") {
+        return typeof value === "string" ? value : String(value);
+    }
+    return b === undefined ? undefined : text(row, b, c, d);
 }
 
 function portOf(value: string | undefined, what: string): number {
@@ -119,6 +138,10 @@ const MONTHS_FIRST = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),? (\d{1,2}):(\d{2}):(\d{2})
  * `[UTC]` columns). Fractions beyond milliseconds are kept. A time none of these read is left as written.
  */
 export function isoTime(raw: string): string {
+    // Already canonical (what az and archives write): nothing to do, and no regular expression per row.
+    if (raw.length >= 20 && raw.charCodeAt(10) === 84 && raw.charCodeAt(raw.length - 1) === 90) {
+        return raw;
+    }
     const value = raw.trim();
     const us = MONTHS_FIRST.exec(value);
     if (us) {
@@ -152,14 +175,15 @@ function timeOf(row: Row): string {
  */
 function categoryOf(row: Row): string | undefined {
     const type = text(row, "Type");
-    if (type && /^azfw/i.test(type)) {
-        return type.toLowerCase();
+    if (type && type.length > 4 && (type.charCodeAt(0) | 32) === 97 && /^azfw/i.test(type)) {
+        return lowerCategory(type);
     }
-    return text(row, "Category", "category", "Type")?.toLowerCase();
+    const category = text(row, "Category", "category", "Type");
+    return category === undefined ? undefined : lowerCategory(category);
 }
 
 function countOf(row: Row): number | undefined {
-    const raw = text(row, ...COUNT_COLUMNS);
+    const raw = text(row, COUNT_COLUMNS[0], COUNT_COLUMNS[1], COUNT_COLUMNS[2]);
     if (raw === undefined) {
         return undefined;
     }
@@ -186,7 +210,7 @@ function structured(row: Row, category: string, time: string): FlowEvent | Apart
         type: "flow",
         time,
         sourceIp: text(row, "SourceIp"),
-        destination: application ? destination.toLowerCase().replace(/\.$/, "") : destination,
+        destination: application ? hostName(destination) : destination,
         kind: application ? "fqdn" : "ip",
         protocol: (text(row, "Protocol") ?? "").toUpperCase(),
         port: portOf(text(row, "DestinationPort"), "DestinationPort"),
@@ -221,7 +245,7 @@ function normalized(row: Row, time: string): FlowEvent {
         type: "flow",
         time,
         sourceIp: text(row, "SrcIpAddr"),
-        destination: host ? host.toLowerCase().replace(/\.$/, "") : destination,
+        destination: host ? hostName(host) : destination,
         kind: host ? "fqdn" : "ip",
         protocol: (text(row, "NetworkApplicationProtocol", "NetworkProtocol") ?? "").toUpperCase(),
         port: portOf(text(row, "DstPortNumber"), "DstPortNumber"),
@@ -280,7 +304,7 @@ export function legacyMessage(raw: string, time: string): FlowEvent | ApartEvent
         type: "flow",
         time,
         sourceIp: match[2],
-        destination: ip ? match[4] : match[4].toLowerCase().replace(/\.$/, ""),
+        destination: ip ? match[4] : hostName(match[4]),
         kind: ip ? "ip" : "fqdn",
         protocol: match[1].toUpperCase(),
         port: portOf(match[5], "msg"),
@@ -294,7 +318,7 @@ function dnsOf(row: Row, message: string | undefined, time: string): DnsEvent | 
     const legacy = message !== undefined ? LEGACY_DNS.exec(message.trim()) : undefined;
     const sourceIp = legacy?.[1] ?? text(row, "SourceIp");
     const name = legacy?.[2] ?? text(row, "QueryName");
-    return sourceIp && name ? { type: "dns", time, sourceIp, name: name.toLowerCase().replace(/\.$/, "") } : undefined;
+    return sourceIp && name ? { type: "dns", time, sourceIp, name: hostName(name) } : undefined;
 }
 
 /** One row of any supported shape as a `LogEvent`; throws with a reason for a row it cannot read. */
@@ -303,7 +327,8 @@ export function eventOf(input: Row): LogEvent {
     const properties = input.properties;
     const archived = properties !== null && typeof properties === "object" && !Array.isArray(properties);
     const row = archived ? (properties as Row) : input;
-    const category = archived ? text(input, "category")?.toLowerCase() : categoryOf(input);
+    const raw = archived ? text(input, "category") : undefined;
+    const category = archived ? (raw === undefined ? undefined : lowerCategory(raw)) : categoryOf(input);
     const time = archived ? isoTime(text(input, "time") ?? "") : timeOf(input);
     const message = text(row, "msg_s", "msg");
     if (category && DNS.includes(category)) {

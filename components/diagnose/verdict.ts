@@ -4,7 +4,8 @@
  * `scenario`: only a scenario that was not chosen needs it; `unrelated`: not an Azure ML destination.
  * Names match as in the coverage semantics (wildcards, case, trailing dots); an IP matches a service
  * tag requirement when the Service Tags file puts it in that tag. Where DNS proxy rows are given, the
- * IP of a network-rule flow is named by the last name the same client queried at most 2 s before.
+ * IP of a network-rule flow is named by the last name the same client queried at most 2 s before: such
+ * flows are judged once every row is read (DNS rows may come after the flows they name), in one pass.
  */
 import { covers, parsePattern } from "../coverage/evaluate";
 import { Ipv4Interval, contains, parseIpv4 } from "../net";
@@ -78,8 +79,6 @@ export interface DiagnoseInput {
     sources?: string[];
     /** Microsoft's service tags, to name IP destinations. */
     serviceTags?: ServiceTagRanges[];
-    /** DNS proxy queries (read before the flows), to name IP destinations. */
-    dns?: DnsIndex;
 }
 
 /** Reads Microsoft's Service Tags JSON (`values[].name`, `values[].properties.addressPrefixes`), IPv4 only. */
@@ -110,6 +109,26 @@ function protocolMatches(requirement: Requirement, flow: FlowEvent): boolean {
 /** Milliseconds of a log time; a time without a zone (the portal's `TimeGenerated [UTC]`) is UTC. */
 export function timeMs(time: string): number {
     return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(time) ? time : `${time}Z`);
+}
+
+/** Whether a time is ISO-8601 UTC as `isoTime` writes it (`YYYY-MM-DDThh:mm:ss[.f]Z`). */
+function isCanonical(time: string): boolean {
+    return time.length >= 20 && time.charCodeAt(10) === 84 && time.charCodeAt(time.length - 1) === 90;
+}
+
+/**
+ * Whether `a` is an earlier instant than `b`. Canonical times of one length compare as strings (fixed-width
+ * fields: what one export writes, without parsing a time per row); otherwise without their `Z` (a shorter
+ * fraction is a prefix), and times that are not canonical through `Date.parse`.
+ */
+export function earlier(a: string, b: string): boolean {
+    if (a.length === b.length && isCanonical(a) && isCanonical(b)) {
+        return a < b;
+    }
+    if (isCanonical(a) && isCanonical(b)) {
+        return a.slice(0, -1) < b.slice(0, -1);
+    }
+    return timeMs(a) < timeMs(b);
 }
 
 /** How far back a DNS query may be to name the flow that follows it. */
@@ -180,8 +199,10 @@ function requirementOf(requirement: Requirement, port: number): NonNullable<Diag
 /** Accumulates log events; `result()` gives the diagnosis. */
 export class Diagnoser {
     private readonly groups = new Map<string, DiagnosedFlow>();
-    /** Each group's first and last instant (ms), so that each row's time is parsed once. */
-    private readonly spans = new Map<DiagnosedFlow, { first: number; last: number }>();
+    /** DNS proxy queries, to name IP destinations. */
+    private readonly dns = new DnsIndex();
+    /** Denied IP flows from the workload, judged in `result()` once every DNS row is known. */
+    private readonly pendingIps: FlowEvent[] = [];
     private readonly apartGroups = new Map<string, ApartGroup & { sourceSet?: Set<string> }>();
     private readonly summary: DiagnosisSummary = {
         rows: 0,
@@ -219,11 +240,12 @@ export class Diagnoser {
         this.summary.rows += 1;
         if (event.type === "dns") {
             this.summary.dns += 1;
+            this.dns.add(event.sourceIp, event.time, event.name);
         } else if (event.type === "skipped") {
             this.summary.skipped += 1;
         } else if (event.type === "apart") {
             this.addApart(event);
-        } else if (event.action.toLowerCase() === "deny") {
+        } else if (event.action === "Deny" || event.action.toLowerCase() === "deny") {
             this.addDenied(event);
         }
     }
@@ -254,28 +276,36 @@ export class Diagnoser {
             this.summary.outsideSources += flows;
             return;
         }
-        const name = denied.kind === "ip" ? this.input.dns?.nameFor(denied.sourceIp, denied.time) : undefined;
+        if (denied.kind === "ip") {
+            // Held until every DNS row is read.
+            this.pendingIps.push(denied);
+            return;
+        }
+        this.group(denied, flows);
+    }
+
+    /** Names a denied IP flow by the DNS query before it, where there is one, and groups it. */
+    private groupIp(denied: FlowEvent): void {
+        const name = this.dns.size ? this.dns.nameFor(denied.sourceIp, denied.time) : undefined;
         const flow: FlowEvent & { ip?: string } = name
             ? { ...denied, destination: name, kind: "fqdn", ip: denied.destination }
             : denied;
+        this.group(flow, denied.count ?? 1);
+    }
+
+    private group(flow: FlowEvent & { ip?: string }, flows: number): void {
         const key = `${flow.kind}|${flow.destination}|${flow.protocol}|${flow.port}`;
-        // Instants, not strings: the shapes write times differently (`T`/space, 0-7 decimals, zone or none).
-        const at = timeMs(flow.time);
         const group = this.groups.get(key);
         if (!group) {
-            const judged = { ...this.judge(flow), count: flows };
-            this.groups.set(key, judged);
-            this.spans.set(judged, { first: at, last: at });
+            this.groups.set(key, { ...this.judge(flow), count: flows });
             return;
         }
         group.count += flows;
-        const span = this.spans.get(group)!;
-        if (at < span.first) {
-            span.first = at;
+        // Instants: the shapes write times differently (0-7 decimals); `earlier` compares them as instants.
+        if (earlier(flow.time, group.firstSeen)) {
             group.firstSeen = flow.time;
         }
-        if (at > span.last) {
-            span.last = at;
+        if (earlier(group.lastSeen, flow.time)) {
             group.lastSeen = flow.time;
         }
     }
@@ -339,6 +369,9 @@ export class Diagnoser {
     }
 
     result(): Diagnosis {
+        for (const flow of this.pendingIps.splice(0)) {
+            this.groupIp(flow);
+        }
         const order: Record<Verdict, number> = { required: 0, scenario: 1, unrelated: 2 };
         const flows = [...this.groups.values()].sort(
             (a, b) =>
