@@ -180,6 +180,45 @@ describe("the policy pack, packed, installed alone and run by the real policy se
         });
     }
 
+    describe("a coverage config that would not take effect", () => {
+        it("scenarios without workspaces, on a policy the components serve, is a mandatory config error", async () => {
+            await server.configure({
+                ...packConfig("dev"),
+                "azureml-egress-coverage": { enforcementLevel: "mandatory", scenarios: ["rstudio"] },
+            });
+            const violations = mandatory((await server.analyzeAll(await capture("dev"))).diagnostics);
+            assert.deepStrictEqual(
+                violations.map((d) => [d.policy, d.message.split("\n").pop()]),
+                [
+                    [
+                        "azureml-egress-coverage",
+                        'Firewall policy aml-dev-policy cannot be evaluated: scenarios: ["rstudio"] is not valid; ' +
+                            "without workspaces in the config, the requirements come from the AmlFirewallPolicy " +
+                            "components' requirements output, which this setting cannot change; list the workspaces " +
+                            "(name, storageAccountName, region) in the config, or give the scenarios to the component",
+                    ],
+                ],
+            );
+        });
+
+        it("with the workspaces named, the scenarios apply: RStudio hosts missing from the dev rules", async () => {
+            await server.configure({
+                ...packConfig("dev"),
+                "azureml-egress-coverage": {
+                    enforcementLevel: "mandatory",
+                    scenarios: ["rstudio"],
+                    workspaces: [{ name: "mlw-dev", storageAccountName: "stamldev001", region: "westeurope" }],
+                },
+            });
+            const violations = mandatory((await server.analyzeAll(await capture("dev"))).diagnostics);
+            assert.deepStrictEqual(
+                violations.map((d) => d.policy),
+                ["azureml-egress-coverage"],
+            );
+            assert.match(violations[0].message, /^ {2}missing ghcr\.io TCP 443$/m);
+        });
+    });
+
     describe("several groups on one policy", () => {
         const ORDER = "azureml-groups-ordered-on-policy";
         const attach = (priority: number) => ({
@@ -305,7 +344,8 @@ describe("the policy pack, packed, installed alone and run by the real policy se
             const config = packConfig("dev");
             await server.configure({
                 ...config,
-                "azureml-egress-coverage": { enforcementLevel: "mandatory", configuration: "leastPrivilege" },
+                // The stack config makes the components least-privilege; the pack checks what they resolved.
+                "azureml-egress-coverage": { enforcementLevel: "mandatory" },
             });
             const { config: stackConfig } = readStackFile(path.join(ROOT, "stacks"), "dev");
             pulumi.runtime.setAllConfig({ ...stackConfig, "azureml-firewall:configuration": "leastPrivilege" });

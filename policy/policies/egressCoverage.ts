@@ -37,6 +37,24 @@ function resolveForWorkspaces(workspaces: WorkspaceConfig[], config: CoverageCon
 }
 
 /**
+ * Without `workspaces`, a policy served by AmlFirewallPolicy components is checked against what the
+ * components resolved (their `requirements` output): `scenarios` and `configuration` in the config would
+ * change nothing there, so they are a config error rather than a check that silently does not happen.
+ */
+function refuseIneffective(config: CoverageConfig): void {
+    const given = config.scenarios.length ? "scenarios" : config.configuration !== "full" ? "configuration" : undefined;
+    if (given) {
+        throw new InputError(
+            given,
+            config[given],
+            "without workspaces in the config, the requirements come from the AmlFirewallPolicy components' " +
+                "requirements output, which this setting cannot change; list the workspaces (name, " +
+                "storageAccountName, region) in the config, or give the scenarios to the component",
+        );
+    }
+}
+
+/**
  * Requirements of a target: from the config's workspaces, else the components' outputs, else the stack's workspaces.
  */
 function requirementsFor(target: FirewallTarget, config: CoverageConfig, fromStack: WorkspaceConfig[]): Requirement[] {
@@ -44,6 +62,7 @@ function requirementsFor(target: FirewallTarget, config: CoverageConfig, fromSta
     if (config.workspaces.length) {
         requirements = resolveForWorkspaces(config.workspaces, config);
     } else if (target.components.length) {
+        refuseIneffective(config);
         requirements = target.components.flatMap((c) =>
             Array.isArray(c.props.requirements) ? JSON.parse(JSON.stringify(c.props.requirements)) : [],
         );
