@@ -247,6 +247,83 @@ describe("npm package", function () {
         }
     });
 
+    it("installs the tarball with its peers: one @pulumi/pulumi, and a mocks-based user test passes", function () {
+        this.timeout(600000);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-peers-"));
+        try {
+            const packed = execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", dir], {
+                cwd: ROOT,
+                encoding: "utf8",
+                stdio: ["ignore", "pipe", "ignore"],
+            })
+                .trim()
+                .split("\n")
+                .pop()!;
+            const version = (name: string) => require(path.join(ROOT, "node_modules", name, "package.json")).version;
+            const app = path.join(dir, "network-stack");
+            fs.mkdirSync(app);
+            // The README's Install section, as a user runs it: the tarball and the peers at the versions tested.
+            fs.writeFileSync(
+                path.join(app, "package.json"),
+                JSON.stringify({ name: "network-stack", version: "1.0.0", private: true }),
+            );
+            execFileSync(
+                "npm",
+                [
+                    "install",
+                    path.join(dir, packed),
+                    `@pulumi/pulumi@${version("@pulumi/pulumi")}`,
+                    `@pulumi/azure-native@${version("@pulumi/azure-native")}`,
+                    "--prefer-offline",
+                    "--no-audit",
+                    "--no-fund",
+                    "--loglevel=error",
+                ],
+                { cwd: app, stdio: "ignore" },
+            );
+            const copies = execFileSync("npm", ["ls", "@pulumi/pulumi", "--all", "--parseable"], {
+                cwd: app,
+                encoding: "utf8",
+            })
+                .trim()
+                .split("\n")
+                .filter(Boolean);
+            assert.deepStrictEqual(copies, [path.join(app, "node_modules", "@pulumi", "pulumi")]);
+            // A user's own unit test of the component under Pulumi's mocks, in plain JavaScript.
+            fs.writeFileSync(
+                path.join(app, "egress.test.js"),
+                [
+                    'const pulumi = require("@pulumi/pulumi");',
+                    "const made = [];",
+                    "pulumi.runtime.setMocks({",
+                    "    newResource: (a) => { made.push(a.type); return { id: `${a.name}-id`, state: a.inputs }; },",
+                    "    call: (a) => a.inputs,",
+                    "});",
+                    'const { AmlFirewallPolicy } = require("azureml-firewall");',
+                    'const egress = new AmlFirewallPolicy("aml-egress", {',
+                    '    workspaceName: "mlw-prod", storageAccountName: "stmlprod001", region: "westeurope",',
+                    '    resourceGroupName: "rg-network", sourceAddresses: ["10.20.1.0/24"],',
+                    "});",
+                    "pulumi.all([egress.ruleCount, egress.ruleCollectionGroupId, egress.firewallPolicyId])",
+                    "    .apply(([count, group, policy]) => {",
+                    "        console.log(JSON.stringify({ count, group, policy, made: [...new Set(made)].sort() }));",
+                    "    });",
+                ].join("\n"),
+            );
+            const out = execFileSync(process.execPath, ["egress.test.js"], { cwd: app, encoding: "utf8" });
+            const result = JSON.parse(out.trim().split("\n").pop()!);
+            assert.ok(result.count > 5, out);
+            assert.deepStrictEqual([result.group, result.policy], ["aml-egress-rcg-id", "aml-egress-policy-id"]);
+            assert.deepStrictEqual(result.made, [
+                "azure-native:network:FirewallPolicy",
+                "azure-native:network:FirewallPolicyRuleCollectionGroup",
+                "azureml-firewall:index:AmlFirewallPolicy",
+            ]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     it("exports the component and the pure functions from the package root", () => {
         const root = require(path.join(ROOT, "dist", "components", "index.js"));
         for (const name of [
