@@ -6,6 +6,18 @@ import * as path from "path";
 
 const ROOT = path.join(__dirname, "..");
 
+/** Packs this package (already built) into `dir`; returns the tarball's file name. */
+function packInto(dir: string): string {
+    return execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", dir], {
+        cwd: ROOT,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+    })
+        .trim()
+        .split("\n")
+        .pop()!;
+}
+
 describe("npm package", function () {
     this.timeout(120000);
 
@@ -95,14 +107,7 @@ describe("npm package", function () {
     it("installs as a package whose CLI runs with npx for hosts and audit, without the Pulumi SDKs", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-pack-"));
         try {
-            const packed = execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", dir], {
-                cwd: ROOT,
-                encoding: "utf8",
-                stdio: ["ignore", "pipe", "ignore"],
-            })
-                .trim()
-                .split("\n")
-                .pop()!;
+            const packed = packInto(dir);
             const app = path.join(dir, "app");
             fs.mkdirSync(app);
             fs.writeFileSync(
@@ -251,14 +256,7 @@ describe("npm package", function () {
         this.timeout(600000);
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-peers-"));
         try {
-            const packed = execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", dir], {
-                cwd: ROOT,
-                encoding: "utf8",
-                stdio: ["ignore", "pipe", "ignore"],
-            })
-                .trim()
-                .split("\n")
-                .pop()!;
+            const packed = packInto(dir);
             const version = (name: string) => require(path.join(ROOT, "node_modules", name, "package.json")).version;
             const app = path.join(dir, "network-stack");
             fs.mkdirSync(app);
