@@ -55,6 +55,40 @@ function formatOption(values: readonly string[]): Option {
     return new Option("--format <format>", values.join(", ")).default("table").argParser(oneOf("--format", values));
 }
 
+/** Required flags of each command, checked after commander reports unknown ones. */
+const REQUIRED = new WeakMap<Command, string[]>();
+
+function repeatable(option: Option): boolean {
+    const parse = (option as unknown as { parseArg?: unknown }).parseArg;
+    return parse === collect || parse === collectList;
+}
+
+/**
+ * Input is never dropped: a flag that takes one value, given twice, is an error naming it (commander
+ * would keep the last silently); then the required flags.
+ */
+function checkFlags(command: Command, rawArgs: readonly string[]): void {
+    for (const option of command.options as Option[]) {
+        if (!option.long || !option.required || repeatable(option)) {
+            continue;
+        }
+        const uses = rawArgs.filter((arg) => arg === option.long || arg.startsWith(`${option.long}=`));
+        if (uses.length > 1) {
+            throw new UsageError(
+                `${option.long} is given ${uses.length} times (${uses.length} values); ` +
+                    "it takes one value: give it once",
+            );
+        }
+    }
+    const values = command.opts();
+    for (const flag of REQUIRED.get(command) ?? []) {
+        const key = flag.replace(/^--/, "").replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+        if (values[key] === undefined) {
+            throw new UsageError(`required option '${flag}' not specified`);
+        }
+    }
+}
+
 function fail(message: string): number {
     process.stderr.write(`azureml-firewall: ${message}\n`);
     return 2;
@@ -70,10 +104,19 @@ export function buildProgram(setExit: (code: number) => void): Command {
         .option("--no-color", "never colour the output (colours are used only on a terminal)")
         .showHelpAfterError(false)
         .exitOverride()
-        .configureOutput({ writeErr: () => undefined });
+        .configureOutput({ writeErr: () => undefined })
+        .hook("preAction", (root, action) => checkFlags(action, (root as unknown as { rawArgs: string[] }).rawArgs));
 
     const catalogOptions = (cmd: Command, required: boolean): Command => {
-        const flag = (f: string, d: string) => (required ? cmd.requiredOption(f, `${d} (required)`) : cmd.option(f, d));
+        // Required flags are checked in the preAction hook, after commander has reported unknown flags: a
+        // misspelt flag (`--stroage`) is named as unknown, not as the required one it left out.
+        const flag = (f: string, d: string) => {
+            cmd.option(f, required ? `${d} (required)` : d);
+            if (required) {
+                REQUIRED.set(cmd, [...(REQUIRED.get(cmd) ?? []), f.split(" ")[0]]);
+            }
+            return cmd;
+        };
         flag(
             "--cloud <cloud>",
             "AzurePublic, AzureUSGovernment or AzureChinaCloud (also public, usgovernment, china, AzureCloud)",
@@ -201,9 +244,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
             setExit(await runDiagnose(opts, { color: useColor(cmd.optsWithGlobals().color) }));
         });
 
-    program
-        .command("catalog")
-        .description("Work with the host catalog.")
+    const catalog = program.command("catalog").description("Work with the host catalog.");
+    // A command group alone is a usage error: its help goes where errors go.
+    catalog.action(() => {
+        process.stderr.write(catalog.helpInformation());
+        setExit(2);
+    });
+    catalog
         .command("check")
         .description("Compare Microsoft's markdown article (and its include files) with the catalog; exit 1 on drift.")
         .option("--doc <file>", "the article or an include file, as markdown (repeatable)", collect)

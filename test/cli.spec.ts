@@ -304,9 +304,14 @@ describe("CLI (the real binary)", function () {
             [
                 "a missing required flag",
                 ["hosts", "--cloud", "public", "--storage", "amlstore"],
-                /^azureml-firewall: required option '--region <region>' not specified$/m,
+                /^azureml-firewall: required option '--region' not specified$/m,
             ],
             ["an unknown flag", ["hosts", ...WS, "--colour"], /^azureml-firewall: unknown option '--colour'/],
+            [
+                "a misspelt flag as unknown, not as the required one it leaves out",
+                ["hosts", "--cloud", "public", "--stroage", "amlstore", "--region", "westeurope"],
+                /^azureml-firewall: unknown option '--stroage'\n\(Did you mean --storage\?\)$/m,
+            ],
             ["an unknown command", ["hostz"], /^azureml-firewall: unknown command 'hostz'/],
             [
                 "a bad format",
@@ -317,6 +322,61 @@ describe("CLI (the real binary)", function () {
         for (const [title, args, message] of bad) {
             it(`rejects ${title} with one line and exit 2`, () => assertUsageError(cli(...args), message));
         }
+    });
+
+    describe("never drops input", () => {
+        const twice = (flag: string, n = 2) =>
+            new RegExp(
+                `^azureml-firewall: ${flag} is given ${n} times \\(${n} values\\); it takes one value: give it once$`,
+                "m",
+            );
+        const cases: [string, string[], RegExp][] = [
+            ["hosts --storage", ["hosts", ...WS, "--storage", "other"], twice("--storage")],
+            ["hosts --format (=form too)", ["hosts", ...WS, "--format", "json", "--format=csv"], twice("--format")],
+            [
+                "audit --policy",
+                ["audit", "--rules", "r.json", "--policy", "a.json", "--policy", "b.json", ...WS],
+                twice("--policy"),
+            ],
+            [
+                "diagnose --service-tags",
+                ["diagnose", "--logs", "l.json", ...WS, "--service-tags", "a.json", "--service-tags", "b.json"],
+                twice("--service-tags"),
+            ],
+            [
+                "catalog check --format",
+                ["catalog", "check", "--doc", "a.md", "--format", "json", "--format", "table"],
+                twice("--format"),
+            ],
+            ["plan --stack", ["plan", "--stack", "dev", "--stack", "prod"], twice("--stack")],
+        ];
+        for (const [title, args, message] of cases) {
+            it(`refuses a single-valued flag given twice: ${title}`, () => assertUsageError(cli(...args), message));
+        }
+
+        it("prints a command group's help and exits 2 when run without its subcommand", () => {
+            const run = cli("catalog");
+            assert.strictEqual(run.code, 2);
+            assert.match(run.stderr, /^Usage: azureml-firewall catalog \[options\] \[command\]/);
+            assert.match(run.stderr, /^ {2}check \[options\]/m);
+        });
+
+        it("says to build, in one line, when the compiled CLI is not there", () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-nobuild-"));
+            try {
+                fs.mkdirSync(path.join(dir, "bin"));
+                fs.copyFileSync(BIN, path.join(dir, "bin", "azureml-firewall"));
+                const run = spawnSync(process.execPath, [path.join(dir, "bin", "azureml-firewall"), "hosts"], {
+                    encoding: "utf8",
+                });
+                assert.deepStrictEqual(
+                    [run.status, run.stderr],
+                    [2, "azureml-firewall: not built yet: run npm run build (in a clone: npm ci && npm run build)\n"],
+                );
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
     });
 
     describe("audit", () => {
