@@ -8,6 +8,7 @@ import {
     ServiceTagRanges,
     serviceTagRanges,
 } from "../components/diagnose/verdict";
+import { InputError } from "../components/errors";
 import type { Requirement } from "../components/requirements";
 import { CatalogFlags, requirementsFor } from "./audit";
 import { UsageError } from "./errors";
@@ -135,7 +136,9 @@ function rowProblem(error: unknown): { reason: string; detail: string } {
         : { reason: (error as Error).message, detail: "" };
 }
 
-export async function diagnose(options: DiagnoseOptions): Promise<Diagnosis & { unreadable: UnreadableRows[] }> {
+export async function diagnose(
+    options: DiagnoseOptions,
+): Promise<Diagnosis & { unreadable: UnreadableRows[]; sourceNotes: string[] }> {
     if (!options.logs?.length) {
         throw new UsageError("missing --logs FILE: give the firewall log export(s) to read");
     }
@@ -144,6 +147,9 @@ export async function diagnose(options: DiagnoseOptions): Promise<Diagnosis & { 
     try {
         diagnoser = new Diagnoser({ ...catalogs(options), sources: options.source, serviceTags });
     } catch (error) {
+        if (error instanceof InputError && error.argument.startsWith("sources[")) {
+            throw new UsageError(error.as("--source"));
+        }
         throw error instanceof UsageError ? error : new UsageError((error as Error).message);
     }
     const unreadable = new Unreadable();
@@ -152,7 +158,12 @@ export async function diagnose(options: DiagnoseOptions): Promise<Diagnosis & { 
         checkUsable(file, shape, used);
     }
     const result = diagnoser.result();
-    return { ...result, summary: { ...result.summary, unreadable: unreadable.total }, unreadable: unreadable.list() };
+    return {
+        ...result,
+        summary: { ...result.summary, unreadable: unreadable.total },
+        unreadable: unreadable.list(),
+        sourceNotes: diagnoser.sourceNotes,
+    };
 }
 
 function advice(flow: DiagnosedFlow): string {
@@ -171,16 +182,19 @@ function advice(flow: DiagnosedFlow): string {
     return `add ${kind} ${rule}: ${flow.requirement.destination} ${protocol}${scenario}${dns}`;
 }
 
-/** Why some verdicts may be too weak: IPs nothing could name. */
-function notesOf(options: DiagnoseOptions, result: Diagnosis): string[] {
+/** Why some verdicts may be too weak: IPs nothing could name; and how the sources were read. */
+function notesOf(options: DiagnoseOptions, result: Diagnosis & { sourceNotes?: string[] }): string[] {
     const unnamed = result.flows.filter((f) => f.kind === "ip" && !f.serviceTag).length;
     if (!unnamed) {
-        return [];
+        return result.sourceNotes ?? [];
     }
     const how = options.serviceTags
         ? "they are in no tag of the Service Tags file given"
         : "give --service-tags ServiceTags_*.json (and send DNS proxy logs) to judge them";
-    return [`${unnamed} IP destination(s) could not be named, so they count as unrelated: ${how}.`];
+    return [
+        ...(result.sourceNotes ?? []),
+        `${unnamed} IP destination(s) could not be named, so they count as unrelated: ${how}.`,
+    ];
 }
 
 /** A group of decisions no allow rule changes, in one line. */

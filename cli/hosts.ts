@@ -57,11 +57,20 @@ export function resolveHosts(options: HostsOptions): { entries: HostEntry[]; not
                 .replace(/^workspaces\[0\]\.workspaceId$/, "--workspace-id")
                 .replace(/^scenarios(\[\d+\])?$/, "--scenario")
                 .replace(/^configuration$/, "--configuration");
-            throw new UsageError(error.as(flag));
+            throw new UsageError(error.as(flag, CATALOG_FLAGS));
         }
         throw error;
     }
 }
+
+/** The component arguments a catalog message may mention, as the CLI's flags. */
+export const CATALOG_FLAGS: Readonly<Record<string, string>> = {
+    allowUnlistedRegion: "--allow-unlisted-region",
+    "`cloud`": "--cloud",
+    storageAccountName: "--storage",
+    containerRegistryName: "--container-registry",
+    workspaceId: "--workspace-id",
+};
 
 const HEAD = [
     "Destination",

@@ -16,9 +16,16 @@ export class InputError extends Error {
         this.name = "InputError";
     }
 
-    /** The same message under another name for the argument (a CLI flag, say). */
-    as(argument: string): string {
-        return `${argument}: ${describe(this.value)} is not valid; ${this.expected}`;
+    /**
+     * The same message under another name for the argument (a CLI flag, say); `rename` also renames the
+     * other arguments the explanation mentions (`allowUnlistedRegion` -> `--allow-unlisted-region`).
+     */
+    as(argument: string, rename: Readonly<Record<string, string>> = {}): string {
+        const expected = Object.entries(rename).reduce(
+            (text, [name, flag]) => text.split(name).join(flag),
+            this.expected,
+        );
+        return `${argument}: ${describe(this.value)} is not valid; ${expected}`;
     }
 }
 

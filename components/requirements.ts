@@ -152,6 +152,14 @@ export function validateRegion(cloud: Cloud, value: unknown, argument: string, a
         );
     }
     if (!REGIONS[cloud].includes(region) && !allowUnlisted) {
+        const home = (Object.keys(REGIONS) as Cloud[]).find((other) => REGIONS[other].includes(region));
+        if (home) {
+            throw new InputError(
+                argument,
+                value,
+                `it is a region of ${home}, not of ${cloud}; set \`cloud\` to ${home} for a workspace there.`,
+            );
+        }
         const hint = didYouMean(region, REGIONS[cloud]);
         throw new InputError(
             argument,

@@ -1,6 +1,6 @@
 /** Validation of workload sources: the addresses and IP groups that Azure ML compute sends from. */
 import { InputError } from "./errors";
-import { isAnyAddress, isIpv6, parseIpv4 } from "./net";
+import { Ipv4Interval, isAnyAddress, isIpv6, parseIpv4 } from "./net";
 import { parseArmId } from "./names";
 
 export interface WorkloadSources {
@@ -89,6 +89,28 @@ export function validateSources(
     });
     const groups = ipGroups.map((value, index) => parseArmId(value, "ipGroups", `${ipGroupArgument}[${index}]`).id);
     return { addresses: sortUnique(canonical), ipGroups: sortUnique(groups) } as ValidatedSources;
+}
+
+/**
+ * Workload CIDRs to check against (audit, diagnose) as intervals: IPv4 addresses, CIDRs and ranges only. A
+ * CIDR with host bits set is read as its network, as the coverage semantics say, and `notes` gets a line
+ * saying so (never silently).
+ */
+export function sourceIntervals(addresses: readonly string[], argument: string, notes: string[]): Ipv4Interval[] {
+    return addresses.map((value, index) => {
+        const parsed = typeof value === "string" ? parseIpv4(value) : undefined;
+        if (!parsed) {
+            throw new InputError(
+                `${argument}[${index}]`,
+                value,
+                "a workload source is an IPv4 address, CIDR or range.",
+            );
+        }
+        if (parsed.hostBits) {
+            notes.push(`Workload source ${value} has host bits set; it is read as its network ${parsed.canonical}.`);
+        }
+        return parsed.interval;
+    });
 }
 
 function sortUnique(values: string[]): string[] {

@@ -354,6 +354,44 @@ describe("CLI (the real binary)", function () {
             it(`refuses a single-valued flag given twice: ${title}`, () => assertUsageError(cli(...args), message));
         }
 
+        it("names the cloud of a region from another cloud, and names flags, not component arguments", () => {
+            assertUsageError(
+                cli("hosts", "--cloud", "public", "--storage", "amlstore", "--region", "usgovvirginia"),
+                /^azureml-firewall: --region: "usgovvirginia" is not valid; it is a region of AzureUSGovernment, not of AzurePublic; set --cloud to AzureUSGovernment for a workspace there\.$/m,
+            );
+            assertUsageError(
+                cli("hosts", "--cloud", "public", "--storage", "amlstore", "--region", "westeuropa"),
+                /^azureml-firewall: --region: "westeuropa" is not valid; it is not a region of AzurePublic\. Did you mean westeurope\? \(Set --allow-unlisted-region to accept a region newer than the built-in list\.\)$/m,
+            );
+        });
+
+        it("reads a --source CIDR with host bits as its network, and says so (audit and diagnose)", () => {
+            const note = "Workload source 10.0.1.77/24 has host bits set; it is read as its network 10.0.1.0/24.";
+            const audited = cli(
+                "audit",
+                "--rules",
+                path.join(FIX, "az-rcg-list.complete.json"),
+                ...WS,
+                "--source",
+                "10.0.1.77/24",
+                "--format",
+                "json",
+            );
+            assert.strictEqual(audited.code, 0, audited.stderr);
+            assert.ok(JSON.parse(audited.stdout).problems.includes(note), audited.stdout);
+            const diagnosed = cli(
+                "diagnose",
+                "--logs",
+                path.join(FIX, "logs", "azfw.az.json"),
+                ...WS,
+                "--source",
+                "10.0.1.77/24",
+                "--format",
+                "json",
+            );
+            assert.ok(JSON.parse(diagnosed.stdout).notes.includes(note), diagnosed.stdout);
+        });
+
         it("prints a command group's help and exits 2 when run without its subcommand", () => {
             const run = cli("catalog");
             assert.strictEqual(run.code, 2);

@@ -449,7 +449,7 @@ describe("resolveRequirements", () => {
                 "region of another cloud",
                 () => resolveRequirements({ cloud: "china", workspaces: [WS] }),
                 "workspaces[0].region",
-                /AzureChinaCloud regions are: chinaeast, chinaeast2/,
+                /^workspaces\[0\]\.region: "westeurope" is not valid; it is a region of AzurePublic, not of AzureChinaCloud; set `cloud` to AzurePublic for a workspace there\.$/,
             ],
             [
                 "malformed region",

@@ -8,9 +8,10 @@
  */
 import { REGION_PATTERN, isKnownRegion } from "../catalog/regions";
 import { InputError } from "../errors";
-import { Ipv4Interval, contains, intersects, parseIpv4 } from "../net";
+import { Ipv4Interval, contains, intersects } from "../net";
 import { PolicySettings, isBasic } from "../firewall/settings";
 import { Requirement } from "../requirements";
+import { sourceIntervals } from "../sources";
 import { rawTargets } from "../firewall/model";
 import {
     NormalGroup,
@@ -205,16 +206,10 @@ interface Workload {
     groups: string[];
 }
 
-function readWorkload(sources: CoverageInput["sources"]): Workload {
+function readWorkload(sources: CoverageInput["sources"], problems: string[]): Workload {
     const addresses = sources?.addresses ?? [];
     const groups = (sources?.ipGroups ?? []).map((g) => g.trim().toLowerCase());
-    const cidrs = addresses.map((address, index) => {
-        const parsed = parseIpv4(address);
-        if (!parsed) {
-            throw new InputError(`sources[${index}]`, address, "a workload source is an IPv4 address, CIDR or range.");
-        }
-        return parsed.interval; // a CIDR with host bits is read as its network
-    });
+    const cidrs = sourceIntervals(addresses, "sources", problems);
     return { check: cidrs.length > 0 || groups.length > 0, cidrs, groups };
 }
 
@@ -739,7 +734,7 @@ export function evaluateCoverage(input: CoverageInput): CoverageResult {
     const problems: string[] = [];
     checkBase(input, problems);
     const policy = input.policy ?? {};
-    const workload = readWorkload(input.sources);
+    const workload = readWorkload(input.sources, problems);
     const groups = orderedGroups(input, problems);
     const patterns = input.requirements.map(requirementPattern);
     const why = fqdnsUnusable(policy);

@@ -10,6 +10,7 @@
 import { covers, parsePattern } from "../coverage/evaluate";
 import { Ipv4Interval, contains, parseIpv4 } from "../net";
 import type { Requirement } from "../requirements";
+import { sourceIntervals } from "../sources";
 import { ApartEvent, FlowEvent, LogEvent, NO_SNI } from "./records";
 
 export type Verdict = "required" | "scenario" | "unrelated";
@@ -218,17 +219,13 @@ export class Diagnoser {
         unreadable: 0,
     };
     private readonly sources: Ipv4Interval[];
+    /** What reading the sources had to say (a CIDR with host bits, read as its network). */
+    readonly sourceNotes: string[] = [];
     private readonly knownTags: Set<string>;
     private readonly tagCache = new Map<string, { containing: Set<string>; named?: string }>();
 
     constructor(private readonly input: DiagnoseInput) {
-        this.sources = (input.sources ?? []).map((source) => {
-            const parsed = parseIpv4(source);
-            if (!parsed) {
-                throw new Error(`--source ${JSON.stringify(source)} is not an IPv4 address, CIDR or range`);
-            }
-            return parsed.interval;
-        });
+        this.sources = sourceIntervals(input.sources ?? [], "sources", this.sourceNotes);
         this.knownTags = new Set(
             [...input.required, ...(input.offered ?? [])]
                 .filter((r) => r.kind === "serviceTag")
