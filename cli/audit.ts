@@ -88,10 +88,12 @@ export function audit(options: AuditOptions): CoverageResult {
     const groups: RawGroup[] = [];
     const legacyFirewalls: RawGroup[] = [];
     let policy: PolicySettings | undefined;
+    const notes: string[] = [];
     for (const file of options.rules ?? []) {
         const read = readRules(file);
         groups.push(...read.groups);
         legacyFirewalls.push(...read.legacyFirewalls);
+        notes.push(...(read.notes ?? []));
         policy = policy ?? read.policy;
     }
     const parentGroups = (options.parentRules ?? []).flatMap((file) => readRules(file).groups);
@@ -102,7 +104,7 @@ export function audit(options: AuditOptions): CoverageResult {
         policy = { ...(policy ?? {}), dnsProxy: options.dnsProxy === "on" };
     }
     try {
-        return evaluateCoverage({
+        const result = evaluateCoverage({
             groups,
             legacyFirewalls,
             parentGroups: parentGroups.length ? parentGroups : undefined,
@@ -110,6 +112,7 @@ export function audit(options: AuditOptions): CoverageResult {
             requirements,
             sources: { addresses: options.source ?? [], ipGroups: options.sourceIpGroup ?? [] },
         });
+        return { ...result, problems: [...notes, ...result.problems] };
     } catch (error) {
         if (error instanceof InputError) {
             const flag = error.argument.startsWith("sources[")

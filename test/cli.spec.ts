@@ -478,6 +478,37 @@ describe("CLI (the real binary)", function () {
             assert.strictEqual(out.summary.missing, 0);
         });
 
+        it("reads the REST list shape {value, nextLink} like the az list, and says when pages are left", () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-rest-"));
+            try {
+                const groups = JSON.parse(fs.readFileSync(path.join(FIX, "az-rcg-list.complete.json"), "utf8"));
+                const whole = path.join(dir, "list.json");
+                fs.writeFileSync(whole, JSON.stringify({ value: groups }));
+                const read = audit("--rules", whole, "--policy", "az-policy.json");
+                assert.strictEqual(read.code, 0, read.stderr);
+                assert.deepStrictEqual(json(read).summary, {
+                    checks: 44,
+                    allowed: 44,
+                    denied: 0,
+                    missing: 0,
+                    indeterminate: 0,
+                });
+                const page = path.join(dir, "page.json");
+                const next = "https://management.azure.com/subscriptions/x/ruleCollectionGroups?$skiptoken=2";
+                fs.writeFileSync(page, JSON.stringify({ value: groups, nextLink: next }));
+                const paged = json(audit("--rules", page, "--policy", "az-policy.json"));
+                assert.ok(
+                    paged.problems.includes(
+                        `${page} is one page of a REST list: more rule collection groups follow at its nextLink ` +
+                            `(${next}); fetch every page and give each file with --rules.`,
+                    ),
+                    JSON.stringify(paged.problems),
+                );
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
+
         it("calls checks indeterminate when a Deny group ties with the Azure ML group's priority (exit 1)", () => {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-tie-"));
             try {

@@ -22,6 +22,8 @@ export interface RulesDocument {
     legacyFirewalls: RawGroup[];
     /** Policy settings found in the document (a stack export holding one firewall policy). */
     policy?: PolicySettings;
+    /** What the reader has to say about the document (a REST list page with more pages after it). */
+    notes?: string[];
 }
 
 const SHAPES =
@@ -80,6 +82,22 @@ export function readRulesDocument(data: unknown, where: string): RulesDocument {
             );
         }
         return { groups: groups.map((g) => checkedGroup(where, g)), legacyFirewalls: [] };
+    }
+    if (object && Array.isArray(object.value)) {
+        // The REST list response (`az rest`, the SDKs, SOAR tools): `{"value": [...], "nextLink"?}`.
+        const next = typeof object.nextLink === "string" && object.nextLink ? object.nextLink : undefined;
+        return {
+            groups: object.value.map((item) => checkedGroup(where, item)),
+            legacyFirewalls: [],
+            ...(next
+                ? {
+                      notes: [
+                          `${where} is one page of a REST list: more rule collection groups follow at its nextLink ` +
+                              `(${next}); fetch every page and give each file with --rules.`,
+                      ],
+                  }
+                : {}),
+        };
     }
     const items = Array.isArray(data) ? data : [data];
     return { groups: items.map((item) => checkedGroup(where, item)), legacyFirewalls: [] };
