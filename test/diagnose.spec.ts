@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { JsonArraySplitter } from "../cli/jsonArray";
+import { Row, eachLine, readLogFile } from "../cli/logFiles";
 import { eventOf, legacyMessage } from "../components/diagnose/records";
 
 const BIN = path.join(__dirname, "..", "bin", "azureml-firewall");
@@ -336,6 +337,54 @@ describe("diagnose records", () => {
     it("refuses a row that is not a firewall log row, saying why", () => {
         assert.throws(() => eventOf({ foo: "bar" }), /not an Azure Firewall log row/);
         assert.throws(() => eventOf({ msg_s: "hello" }), /a message that is not a firewall flow: "hello"/);
+    });
+});
+
+describe("log lines and CSV records", () => {
+    async function lines(chunks: string[]): Promise<string[]> {
+        const out: string[] = [];
+        await eachLine(
+            (async function* () {
+                yield* chunks;
+            })(),
+            (line) => out.push(line),
+        );
+        return out;
+    }
+
+    it("splits LF and CRLF lines across chunk boundaries, keeps empty lines, reads an unended last line", async () => {
+        const text = "a,b\r\n\r\nc\nd\r\ne";
+        for (const size of [1, 2, 3, text.length]) {
+            const chunks: string[] = [];
+            for (let i = 0; i < text.length; i += size) {
+                chunks.push(text.slice(i, i + size));
+            }
+            assert.deepStrictEqual(await lines(chunks), ["a,b", "", "c", "d", "e"], `chunks of ${size}`);
+        }
+        assert.deepStrictEqual(await lines(["x\r\n"]), ["x"]);
+        assert.deepStrictEqual(await lines([]), []);
+    });
+
+    it("gives each CSV record only its own cells: a cell empty here, filled on the row before, is absent", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "diagnose-csv-"));
+        const file = path.join(dir, "rows.csv");
+        fs.writeFileSync(file, 'Fqdn,DestinationIp,DestinationPort\r\na.example,,443\r\n,"10.0.0.1",445\r\n,,\r\n');
+        const rows: Row[] = [];
+        const shape = await readLogFile(file, {
+            row: (row) => rows.push(Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined))),
+            bad: (reason) => assert.fail(reason),
+        });
+        assert.deepStrictEqual(rows, [
+            { Fqdn: "a.example", DestinationPort: "443" },
+            { DestinationIp: "10.0.0.1", DestinationPort: "445" },
+            {},
+        ]);
+        assert.deepStrictEqual(shape, {
+            container: "csv",
+            fields: ["Fqdn", "DestinationIp", "DestinationPort"],
+            rows: 3,
+        });
+        fs.rmSync(dir, { recursive: true, force: true });
     });
 });
 

@@ -96,7 +96,12 @@ export const NO_SNI = "no host name (TLS without SNI)";
 /** Categories lower-cased once each (a log holds a handful of them, on every row). */
 const categories = new Map<string, string>();
 
+let lastCategory = { name: "", lower: "" };
+
 function lowerCategory(name: string): string {
+    if (name === lastCategory.name) {
+        return lastCategory.lower;
+    }
     let lower = categories.get(name);
     if (lower === undefined) {
         lower = name.toLowerCase();
@@ -104,6 +109,7 @@ function lowerCategory(name: string): string {
             categories.set(name, lower);
         }
     }
+    lastCategory = { name, lower };
     return lower;
 }
 
@@ -175,8 +181,11 @@ function timeOf(row: Row): string {
  */
 function categoryOf(row: Row): string | undefined {
     const type = text(row, "Type");
-    if (type && type.length > 4 && (type.charCodeAt(0) | 32) === 97 && /^azfw/i.test(type)) {
-        return lowerCategory(type);
+    if (type && type.length > 4 && (type.charCodeAt(0) | 32) === 97) {
+        const lower = lowerCategory(type);
+        if (lower.startsWith("azfw")) {
+            return lower;
+        }
     }
     const category = text(row, "Category", "category", "Type");
     return category === undefined ? undefined : lowerCategory(category);
@@ -205,8 +214,7 @@ function structured(row: Row, category: string, time: string): FlowEvent | Apart
         }
         throw new RowError("a network rule row without DestinationIp");
     }
-    const count = countOf(row);
-    return {
+    const event: FlowEvent = {
         type: "flow",
         time,
         sourceIp: text(row, "SourceIp"),
@@ -215,8 +223,12 @@ function structured(row: Row, category: string, time: string): FlowEvent | Apart
         protocol: (text(row, "Protocol") ?? "").toUpperCase(),
         port: portOf(text(row, "DestinationPort"), "DestinationPort"),
         action: text(row, "Action") ?? "",
-        ...(count === undefined ? {} : { count }),
     };
+    const count = countOf(row);
+    if (count !== undefined) {
+        event.count = count;
+    }
+    return event;
 }
 
 /** A decision of a table no allow rule changes, in words. */
@@ -358,6 +370,9 @@ export function eventOf(input: Row): LogEvent {
     }
     throw new RowError(
         "not an Azure Firewall log row (no Fqdn, DestinationIp, msg_s, category or DvcAction)",
-        `keys ${Object.keys(input).slice(0, 8).join(", ")}`,
+        `keys ${Object.keys(input)
+            .filter((key) => input[key] !== undefined)
+            .slice(0, 8)
+            .join(", ")}`,
     );
 }

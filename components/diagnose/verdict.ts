@@ -109,7 +109,7 @@ function protocolMatches(requirement: Requirement, flow: FlowEvent): boolean {
 
 /** Milliseconds of a log time; a time without a zone (the portal's `TimeGenerated [UTC]`) is UTC. */
 export function timeMs(time: string): number {
-    return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(time) ? time : `${time}Z`);
+    return Date.parse(isCanonical(time) || /[zZ]|[+-]\d\d:?\d\d$/.test(time) ? time : `${time}Z`);
 }
 
 /** Whether a time is ISO-8601 UTC as `isoTime` writes it (`YYYY-MM-DDThh:mm:ss[.f]Z`). */
@@ -130,6 +130,31 @@ export function earlier(a: string, b: string): boolean {
         return a.slice(0, -1) < b.slice(0, -1);
     }
     return timeMs(a) < timeMs(b);
+}
+
+/**
+ * Widens a group's first/last seen to `time`. Instants: the shapes write times differently (0-7 decimals),
+ * so `earlier` compares them as instants; times of one canonical width (what one export writes) compare as
+ * strings, with one check of the new time per row.
+ */
+function seen(group: DiagnosedFlow, time: string): void {
+    const { firstSeen, lastSeen } = group;
+    if (time.length === firstSeen.length && time.length === lastSeen.length && isCanonical(time)) {
+        if (isCanonical(firstSeen) && isCanonical(lastSeen)) {
+            if (time < firstSeen) {
+                group.firstSeen = time;
+            } else if (time > lastSeen) {
+                group.lastSeen = time;
+            }
+            return;
+        }
+    }
+    if (earlier(time, firstSeen)) {
+        group.firstSeen = time;
+    }
+    if (earlier(lastSeen, time)) {
+        group.lastSeen = time;
+    }
 }
 
 /** How far back a DNS query may be to name the flow that follows it. */
@@ -162,8 +187,11 @@ export class DnsIndex {
             this.sorted = true;
         }
         const list = client ? this.byClient.get(client) : undefined;
+        if (!list) {
+            return undefined;
+        }
         const at = timeMs(time);
-        if (!list || Number.isNaN(at)) {
+        if (Number.isNaN(at)) {
             return undefined;
         }
         let low = 0;
@@ -199,7 +227,8 @@ function requirementOf(requirement: Requirement, port: number): NonNullable<Diag
 
 /** Accumulates log events; `result()` gives the diagnosis. */
 export class Diagnoser {
-    private readonly groups = new Map<string, DiagnosedFlow>();
+    /** Groups by destination, then (kind, protocol, port): no key string built per row. */
+    private readonly groups = new Map<string, DiagnosedFlow[]>();
     /** DNS proxy queries, to name IP destinations. */
     private readonly dns = new DnsIndex();
     /** Denied IP flows from the workload, judged in `result()` once every DNS row is known. */
@@ -291,20 +320,18 @@ export class Diagnoser {
     }
 
     private group(flow: FlowEvent & { ip?: string }, flows: number): void {
-        const key = `${flow.kind}|${flow.destination}|${flow.protocol}|${flow.port}`;
-        const group = this.groups.get(key);
+        let same = this.groups.get(flow.destination);
+        if (!same) {
+            same = [];
+            this.groups.set(flow.destination, same);
+        }
+        const group = same.find((g) => g.port === flow.port && g.protocol === flow.protocol && g.kind === flow.kind);
         if (!group) {
-            this.groups.set(key, { ...this.judge(flow), count: flows });
+            same.push({ ...this.judge(flow), count: flows });
             return;
         }
         group.count += flows;
-        // Instants: the shapes write times differently (0-7 decimals); `earlier` compares them as instants.
-        if (earlier(flow.time, group.firstSeen)) {
-            group.firstSeen = flow.time;
-        }
-        if (earlier(group.lastSeen, flow.time)) {
-            group.lastSeen = flow.time;
-        }
+        seen(group, flow.time);
     }
 
     /** The tags that contain an IP, and the one to show: catalog-known first, then the narrowest. */
@@ -370,13 +397,15 @@ export class Diagnoser {
             this.groupIp(flow);
         }
         const order: Record<Verdict, number> = { required: 0, scenario: 1, unrelated: 2 };
-        const flows = [...this.groups.values()].sort(
-            (a, b) =>
-                order[a.verdict] - order[b.verdict] ||
-                a.destination.localeCompare(b.destination) ||
-                a.protocol.localeCompare(b.protocol) ||
-                a.port - b.port,
-        );
+        const flows = [...this.groups.values()]
+            .flat()
+            .sort(
+                (a, b) =>
+                    order[a.verdict] - order[b.verdict] ||
+                    a.destination.localeCompare(b.destination) ||
+                    a.protocol.localeCompare(b.protocol) ||
+                    a.port - b.port,
+            );
         const summary = { ...this.summary, flows: flows.length };
         for (const flow of flows) {
             summary[flow.verdict] += 1;
