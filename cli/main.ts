@@ -269,16 +269,22 @@ export function buildProgram(setExit: (code: number) => void): Command {
     program
         .command("plan")
         .description(
-            "Run the stack program for a stack file under mocks: resources, rules, explanations, policy verdict.",
+            "Run a Pulumi program under mocks, offline: your own (--program) or this project's stack program; " +
+                "resources, rules, explanations, the policy pack's verdict.",
         )
-        .option("--stack <name>", "a stack of this clone: stacks/Pulumi.<name>.yaml, with policy/config.<name>.json")
+        .option("--program <dir>", "your Pulumi project's folder (Node.js: TypeScript or JavaScript)")
+        .option(
+            "--stack <name>",
+            "with --program: one of its stacks (Pulumi.<name>.yaml there); alone: a stack of this clone " +
+                "(stacks/Pulumi.<name>.yaml, with policy/config.<name>.json)",
+        )
         .option("--stack-file <path>", "a stack file in this project's config format, anywhere (Pulumi.<name>.yaml)")
         .option("--policy-config <file>", "the policy pack config (default with --stack: policy/config.<name>.json)")
-        .addOption(formatOption(["table", "json"]))
+        .addOption(formatOption(["table", "json", "markdown"]))
         .addHelpText(
             "after",
-            "\nExamples:\n  azureml-firewall plan --stack dev\n  azureml-firewall plan --stack-file " +
-                "./Pulumi.prod.yaml --policy-config ./policy-config.json\n",
+            "\nExamples:\n  azureml-firewall plan --program . --stack prod --policy-config ./policy-config.json\n" +
+                "  azureml-firewall plan --stack dev\n  azureml-firewall plan --stack-file ./Pulumi.prod.yaml\n",
         )
         .action(async (opts, cmd: Command) => {
             const { runPlan } = await loadPlan();

@@ -11,17 +11,21 @@ import { InputError } from "../components/errors";
 import { FirewallRule, isComponent, isRcg, rcgGroup, readGroup, rulesOf } from "../components/firewall";
 import { StackConfigError } from "../stacks/config";
 import { runProgram } from "../stacks/program";
+import { checkOneSdk, readProject, readUserStack, runUserProgram } from "./program";
 import { StackFileError, readStackFile, readStackFileAt } from "../stacks/stackFile";
 import { UsageError, asUsageError, missingPeer } from "./errors";
-import { OutputOptions, paint, table } from "./format";
+import { OutputOptions, markdownTable, paint, table } from "./format";
 import { CapturedResource, captureProgram } from "./offline/mocks";
-import { Diagnostic, PackConfig, PolicyConfigError, PolicyServer } from "./offline/policyServer";
+import { PackConfig, PolicyConfigError } from "./offline/policyServer";
+import { PackVerdict, packVerdict } from "./offline/testing";
 
 export interface PlanOptions {
     stack?: string;
     stackFile?: string;
+    /** A Pulumi project folder: run the user's own program (`--stack` then names one of its stacks). */
+    program?: string;
     policyConfig?: string;
-    format: "table" | "json";
+    format: "table" | "json" | "markdown";
 }
 
 /** The project root of a clone: where Pulumi.yaml, stacks/ and policy/ are (two levels above this module). */
@@ -37,11 +41,17 @@ function isClone(root: string): boolean {
 
 interface StackInput {
     name: string;
+    /** The Pulumi project name (URNs, the stack resource's name). */
+    project: string;
     /** The stack file as shown in messages. */
     shown: string;
     config: Record<string, string>;
     /** The policy pack config file, if any. */
     packConfigFile?: string;
+    /** Runs the program; gives its outputs. */
+    run: () => unknown;
+    /** What the run stood in for (secrets), shown with the plan. */
+    notes: string[];
 }
 
 function fileReading<T>(read: () => T): T {
@@ -60,33 +70,62 @@ function requirePeer(name: string, root: string): void {
     }
 }
 
+/** The user's own program in a Pulumi project folder (`--program DIR`), with one of its stacks. */
+function locateProgram(options: PlanOptions): StackInput {
+    if (options.stackFile !== undefined) {
+        throw new UsageError("give --program DIR (with --stack NAME of that project) or --stack-file PATH, not both");
+    }
+    const project = readProject(options.program!);
+    checkOneSdk(project);
+    const stack = readUserStack(project, options.stack);
+    return {
+        name: stack.name,
+        project: project.name,
+        shown: stack.file ?? project.dir,
+        config: stack.config,
+        packConfigFile: options.policyConfig,
+        run: () => runUserProgram(project),
+        notes: stack.notes,
+    };
+}
+
 /** Finds the stack file and the pack config: a stack of the clone (`--stack`), or any file (`--stack-file`). */
 function locateStack(options: PlanOptions): StackInput {
+    if (options.program !== undefined) {
+        return locateProgram(options);
+    }
     if ((options.stack === undefined) === (options.stackFile === undefined)) {
         throw new UsageError(
-            "give either --stack NAME (a stack of this clone) or --stack-file PATH (a Pulumi.<name>.yaml anywhere)",
+            "give --program DIR (your own Pulumi program), --stack NAME (a stack of this clone) or --stack-file " +
+                "PATH (a Pulumi.<name>.yaml of this project's stack program, anywhere)",
         );
     }
     let input: StackInput;
+    const ours = { project: "azureml-firewall", notes: [] as string[] };
     if (options.stackFile !== undefined) {
         const file = options.stackFile;
         const name = /^Pulumi\.(.+)\.yaml$/.exec(path.basename(file))?.[1] ?? path.basename(file, path.extname(file));
-        input = { name, shown: file, config: fileReading(() => readStackFileAt(file)) };
+        const config = fileReading(() => readStackFileAt(file));
+        input = { ...ours, name, shown: file, config, run: () => runProgram(file) };
     } else {
         const root = projectRoot();
         if (!fs.existsSync(path.join(root, "stacks", `Pulumi.${options.stack}.yaml`)) && !isClone(root)) {
             throw new UsageError(
                 `--stack ${options.stack} names a stack of a clone of this project, and this is an installed ` +
-                    `package; give your stack file with --stack-file PATH (Pulumi.<name>.yaml)`,
+                    `package; give your program's folder with --program DIR, or a stack file of this project's ` +
+                    `format with --stack-file PATH`,
             );
         }
         const read = fileReading(() => readStackFile(path.join(root, "stacks"), options.stack!));
         const packConfig = path.join(root, "policy", `config.${options.stack}.json`);
+        const shown = `stacks/Pulumi.${options.stack}.yaml`;
         input = {
+            ...ours,
             name: options.stack!,
-            shown: `stacks/Pulumi.${options.stack}.yaml`,
+            shown,
             config: read.config,
             packConfigFile: fs.existsSync(packConfig) ? packConfig : undefined,
+            run: () => runProgram(shown),
         };
     }
     return options.policyConfig === undefined ? input : { ...input, packConfigFile: options.policyConfig };
@@ -105,54 +144,35 @@ function readPackConfig(file: string | undefined): PackConfig {
     }
 }
 
-/** Runs the program under mocks; a bad config or argument is a usage error naming it. */
+/** Runs the program under mocks; a bad config or argument, or a failing user program, is one line naming it. */
 async function captureStack(stack: StackInput): Promise<CapturedResource[]> {
     pulumi.runtime.setAllConfig(stack.config);
     // A program that throws leaves Pulumi's internal promises rejected too; the first error is reported
     // as one line, so the echoes are not printed again as unhandled rejections.
     process.on("unhandledRejection", () => undefined);
     try {
-        return (await captureProgram(stack.name, () => runProgram(stack.shown))).resources;
+        return (await captureProgram(stack.name, stack.run, stack.project)).resources;
     } catch (error) {
         if (error instanceof StackConfigError || error instanceof pulumi.ResourceError || error instanceof InputError) {
             throw new UsageError(error.message);
         }
-        throw error;
+        if (error instanceof UsageError || stack.project === "azureml-firewall" || !(error instanceof Error)) {
+            throw error;
+        }
+        throw new UsageError(`${stack.shown}: the program failed: ${error.message.split("\n")[0]}`);
     }
 }
 
-interface Verdict {
-    policies: number;
-    violations: Diagnostic[];
-    cannotRun: string[];
-    mandatory: boolean;
-}
+type Verdict = PackVerdict;
 
-/**
- * The policy server's verdict: the compiled pack (`dist/policy/index.js`) started as Pulumi starts it,
- * configured as the engine configures it, each resource analysed (inputs) and then the stack (outputs).
- */
 async function verdictOf(resources: CapturedResource[], config: PackConfig): Promise<Verdict> {
-    const root = projectRoot();
-    const server = await PolicyServer.start(path.join(root, "dist", "policy", "index.js"), root);
     try {
-        await server.configure(config);
-        const { diagnostics } = await server.analyzeAll(resources);
-        const cannot = (d: Diagnostic) => d.message.startsWith("can't run ");
-        const violations = diagnostics.filter((d) => !cannot(d));
-        return {
-            policies: (await server.info()).policies.length,
-            violations,
-            cannotRun: diagnostics.filter(cannot).map((d) => d.message),
-            mandatory: violations.some((v) => v.enforcementLevel === "mandatory"),
-        };
+        return await packVerdict(resources, config);
     } catch (error) {
         if (error instanceof PolicyConfigError) {
             throw new UsageError(`policy pack config: ${error.message}`);
         }
         throw error;
-    } finally {
-        server.close();
     }
 }
 
@@ -166,6 +186,7 @@ function parentName(resources: CapturedResource[], resource: CapturedResource): 
 
 function printJson(stack: StackInput, resources: CapturedResource[], verdict: Verdict): void {
     const json = {
+        project: stack.project,
         stack: stack.name,
         resources: resources.map((r) => ({
             type: r.type,
@@ -175,7 +196,7 @@ function printJson(stack: StackInput, resources: CapturedResource[], verdict: Ve
             outputs: r.props,
         })),
         explanations: componentLines(resources, "explanations"),
-        notes: componentLines(resources, "notes"),
+        notes: [...stack.notes, ...componentLines(resources, "notes")],
         policy: {
             violations: verdict.violations.map((v) => ({
                 policy: v.policy,
@@ -240,7 +261,7 @@ function verdictLines(verdict: Verdict, out: OutputOptions): string[] {
 
 function printTable(stack: StackInput, resources: CapturedResource[], verdict: Verdict, out: OutputOptions): void {
     const lines = [
-        paint(out, "bold", `Stack ${stack.name}: ${resources.length} resources`),
+        paint(out, "bold", `Project ${stack.project}, stack ${stack.name}: ${resources.length} resources`),
         table(
             ["Type", "Name", "Parent"],
             resources.map((r) => [r.type, r.name, parentName(resources, r) ?? ""]),
@@ -248,8 +269,47 @@ function printTable(stack: StackInput, resources: CapturedResource[], verdict: V
         ),
         ...resources.filter((r) => isRcg(r.type)).flatMap((rcg) => rulesTable(rcg, out)),
         ...section(out, "How each requirement is realised", componentLines(resources, "explanations")),
-        ...section(out, "Notes", componentLines(resources, "notes")),
+        ...section(out, "Notes", [...stack.notes, ...componentLines(resources, "notes")]),
         ...verdictLines(verdict, out),
+    ];
+    process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+/** The verdict as Markdown for a pull-request comment: violations first, the resources folded. */
+function printMarkdown(stack: StackInput, resources: CapturedResource[], verdict: Verdict): void {
+    const mandatory = verdict.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    const status = verdict.violations.length
+        ? `${verdict.violations.length} violation(s), ${mandatory} mandatory`
+        : `no violations (${verdict.policies} policies)`;
+    const notes = [...stack.notes, ...componentLines(resources, "notes"), ...verdict.cannotRun];
+    const lines = [
+        `## azureml-firewall plan: ${stack.project} / ${stack.name}`,
+        "",
+        `**Policy pack:** ${status}.`,
+        "",
+        ...(verdict.violations.length
+            ? [
+                  markdownTable(
+                      ["Level", "Policy", "Resource", "Message"],
+                      verdict.violations.map((v) => [
+                          v.enforcementLevel,
+                          v.policy,
+                          v.urn?.split("::").pop() ?? "(stack)",
+                          v.message.split("\n").join(" "),
+                      ]),
+                  ),
+                  "",
+              ]
+            : []),
+        ...(notes.length ? ["### Notes", "", ...notes.map((n) => `- ${n}`), ""] : []),
+        `<details><summary>${resources.length} resources</summary>`,
+        "",
+        markdownTable(
+            ["Type", "Name", "Parent"],
+            resources.map((r) => [r.type, r.name, parentName(resources, r) ?? ""]),
+        ),
+        "",
+        "</details>",
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
 }
@@ -262,6 +322,8 @@ export async function runPlan(options: PlanOptions, out: OutputOptions): Promise
     const verdict = await verdictOf(resources, packConfig);
     if (options.format === "json") {
         printJson(stack, resources, verdict);
+    } else if (options.format === "markdown") {
+        printMarkdown(stack, resources, verdict);
     } else {
         printTable(stack, resources, verdict, out);
     }

@@ -910,7 +910,7 @@ describe("CLI (the real binary)", function () {
         it("prints readable tables", () => {
             const run = cli("plan", "--stack", "prod");
             assert.strictEqual(run.code, 0, run.stderr);
-            assert.match(run.stdout, /^Stack prod: 3 resources$/m);
+            assert.match(run.stdout, /^Project azureml-firewall, stack prod: 3 resources$/m);
             assert.match(run.stdout, /^Rules of aml-prod-rcg \(group aml-prod, priority 1200, policy fwp-hub-prod\)$/m);
             assert.match(
                 run.stdout,
@@ -1001,7 +1001,7 @@ describe("CLI (the real binary)", function () {
                 );
                 assertUsageError(
                     cli("plan", "--stack", "dev", "--stack-file", file),
-                    /^azureml-firewall: give either --stack NAME \(a stack of this clone\) or --stack-file PATH/m,
+                    /^azureml-firewall: give --program DIR \(your own Pulumi program\), --stack NAME \(a stack of this clone\) or --stack-file PATH/m,
                 );
             } finally {
                 fs.rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { captureProgram } from "./helpers/mocks";
 import { policies } from "../policy/policies";
 import { runPack } from "../cli/offline/policyRunner";
 import type { CapturedResource } from "../cli/offline/mocks";
+import { hubSpokeResources } from "./helpers/hubSpoke";
 
 const GENERATED_RG = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/aml-rg-generated";
 
@@ -31,22 +32,10 @@ describe("examples/hub-spoke (under mocks)", () => {
     });
 
     it("creates the hub, the spoke and the egress component", () => {
-        assert.deepStrictEqual(resources.map((r) => `${r.type}::${r.name}`).sort(), [
-            "azure-native:network:AzureFirewall::aml-firewall",
-            "azure-native:network:FirewallPolicy::aml-egress-policy",
-            "azure-native:network:FirewallPolicyRuleCollectionGroup::aml-egress-rcg",
-            "azure-native:network:PublicIPAddress::aml-firewall-pip",
-            "azure-native:network:RouteTable::aml-compute-routes",
-            "azure-native:network:Subnet::aml-compute-subnet",
-            "azure-native:network:Subnet::aml-hub-firewall-subnet",
-            "azure-native:network:VirtualNetwork::aml-hub",
-            "azure-native:network:VirtualNetwork::aml-spoke",
-            "azure-native:network:VirtualNetworkPeering::aml-hub-to-spoke",
-            "azure-native:network:VirtualNetworkPeering::aml-spoke-to-hub",
-            "azure-native:resources:ResourceGroup::aml-rg",
-            "azureml-firewall:index:AmlFirewallPolicy::aml-egress",
-            "pulumi:pulumi:Stack::azureml-firewall-hubspoke",
-        ]);
+        assert.deepStrictEqual(
+            resources.map((r) => `${r.type}::${r.name}`).sort(),
+            hubSpokeResources("azureml-firewall-hubspoke"),
+        );
     });
 
     it(

@@ -4,6 +4,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
+import { USER_PACK_CONFIG, USER_PROGRAM, USER_VARIANTS } from "./helpers/userProgram";
+
 const ROOT = path.join(__dirname, "..");
 
 /** Packs this package (already built) into `dir`; returns the tarball's file name. */
@@ -16,6 +18,91 @@ function packInto(dir: string): string {
         .trim()
         .split("\n")
         .pop()!;
+}
+
+/**
+ * The user's own TypeScript program beside the installed tarball (no typescript or ts-node installed: the
+ * ones Pulumi vendors), checked with `npx azureml-firewall plan --program .` for each variant: the verdicts
+ * of the real policy server, and the exit code.
+ */
+function checkUserProgram(app: string): void {
+    fs.writeFileSync(path.join(app, "index.ts"), USER_PROGRAM);
+    fs.writeFileSync(path.join(app, "Pulumi.yaml"), "name: network-stack\nruntime: nodejs\n");
+    fs.writeFileSync(path.join(app, "policy-config.json"), JSON.stringify(USER_PACK_CONFIG));
+    const verdicts: Record<string, unknown> = {};
+    for (const variant of USER_VARIANTS) {
+        fs.writeFileSync(path.join(app, `Pulumi.${variant}.yaml`), `config:\n  network-stack:variant: ${variant}\n`);
+        const run = spawnSync(
+            "npx",
+            [
+                "azureml-firewall",
+                "plan",
+                "--program",
+                ".",
+                "--stack",
+                variant,
+                "--policy-config",
+                "policy-config.json",
+            ].concat(["--format", "json"]),
+            { cwd: app, encoding: "utf8" },
+        );
+        const json = JSON.parse(run.stdout || "{}");
+        verdicts[variant] = {
+            exit: run.status,
+            resources: json.resources?.length,
+            violations: json.policy?.violations.map(
+                (v: { policy: string; enforcementLevel: string; message: string }) => [
+                    v.policy,
+                    v.enforcementLevel,
+                    v.message.split("\n")[1],
+                ],
+            ),
+            stderr: run.stderr,
+        };
+    }
+    assert.deepStrictEqual(verdicts, {
+        clean: { exit: 0, resources: 10, violations: [], stderr: "" },
+        missing: {
+            exit: 1,
+            resources: 8,
+            violations: [
+                [
+                    "azureml-egress-coverage",
+                    "mandatory",
+                    "Firewall policy fwp-hub does not allow 44 of 44 checks Azure ML needs:",
+                ],
+            ],
+            stderr: "",
+        },
+        broad: {
+            exit: 1,
+            resources: 10,
+            violations: [
+                [
+                    "azureml-no-broad-allow",
+                    "mandatory",
+                    "Network rule platform-network/anything-https allows any destination on HTTP/HTTPS ports; " +
+                        "network " +
+                        "rules run before application rules, so it bypasses every application rule.",
+                ],
+            ],
+            stderr: "",
+        },
+        dnsOff: {
+            exit: 0,
+            resources: 10,
+            violations: [
+                [
+                    "azureml-network-fqdn-needs-dns-proxy",
+                    "advisory",
+                    "Rule collection group aml-egress-rcg uses FQDNs in network rules (aml-network/fqdns-tcp-445, " +
+                        "aml-network/fqdns-udp-5831), but its policy fwp-hub does not enable DNS proxy " +
+                        "(dnsSettings.enableProxy / dns.proxyEnabled); those rules allow nothing.",
+                ],
+            ],
+            stderr: "",
+        },
+    });
 }
 
 describe("npm package", function () {
@@ -244,7 +331,8 @@ describe("npm package", function () {
                 [
                     2,
                     "azureml-firewall: --stack dev names a stack of a clone of this project, and this is an " +
-                        "installed package; give your stack file with --stack-file PATH (Pulumi.<name>.yaml)",
+                        "installed package; give your program's folder with --program DIR, or a stack file of " +
+                        "this project's format with --stack-file PATH",
                 ],
             );
         } finally {
@@ -252,7 +340,7 @@ describe("npm package", function () {
         }
     });
 
-    it("installs the tarball with its peers: one @pulumi/pulumi, and a mocks-based user test passes", function () {
+    it("installs the tarball with peers: one @pulumi/pulumi; user mocks test, pack test, plan --program", function () {
         this.timeout(600000);
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amlfw-peers-"));
         try {
@@ -272,6 +360,7 @@ describe("npm package", function () {
                     path.join(dir, packed),
                     `@pulumi/pulumi@${version("@pulumi/pulumi")}`,
                     `@pulumi/azure-native@${version("@pulumi/azure-native")}`,
+                    `@pulumi/policy@${version("@pulumi/policy")}`,
                     "--prefer-offline",
                     "--no-audit",
                     "--no-fund",
@@ -317,6 +406,36 @@ describe("npm package", function () {
                 "azure-native:network:FirewallPolicyRuleCollectionGroup",
                 "azureml-firewall:index:AmlFirewallPolicy",
             ]);
+            // The same user's test of its program with the pack, through azureml-firewall/testing.
+            fs.writeFileSync(
+                path.join(app, "policy.test.js"),
+                [
+                    'const network = require("@pulumi/azure-native/network");',
+                    'const { AmlFirewallPolicy } = require("azureml-firewall");',
+                    'const { checkProgram } = require("azureml-firewall/testing");',
+                    "checkProgram(() => {",
+                    '    const egress = new AmlFirewallPolicy("aml", { workspaceName: "mlw-prod",',
+                    '        storageAccountName: "stmlprod001", region: "westeurope", resourceGroupName: "rg-network",',
+                    '        sourceAddresses: ["10.20.1.0/24"] });',
+                    '    new network.FirewallPolicyRuleCollectionGroup("anything", { resourceGroupName: "rg-network",',
+                    '        firewallPolicyName: "aml-policy", priority: 3000, ruleCollections: [{',
+                    '            ruleCollectionType: "FirewallPolicyFilterRuleCollection",',
+                    '            name: "any", priority: 3100,',
+                    '            action: { type: "Allow" }, rules: [{ ruleType: "NetworkRule", name: "any-443",',
+                    '                ipProtocols: ["TCP"], sourceAddresses: ["10.20.1.0/24"],',
+                    '                destinationAddresses: ["*"],',
+                    '                destinationPorts: ["443"] }] }] }, { dependsOn: [egress] });',
+                    '}, { policyConfig: { "azureml-no-broad-allow": "mandatory" } }).then((v) => console.log(',
+                    "    JSON.stringify({ mandatory: v.mandatory,",
+                    "        violations: v.violations.map((x) => [x.policy, x.enforcementLevel]) })));",
+                ].join("\n"),
+            );
+            const checked = execFileSync(process.execPath, ["policy.test.js"], { cwd: app, encoding: "utf8" });
+            assert.deepStrictEqual(JSON.parse(checked.trim().split("\n").pop()!), {
+                mandatory: true,
+                violations: [["azureml-no-broad-allow", "mandatory"]],
+            });
+            checkUserProgram(app);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

@@ -165,6 +165,28 @@ async function dependenciesOf(value: unknown, into: Set<pulumi.Resource>): Promi
 }
 
 /**
+ * Records, per `type::name`, the dependencies each registration sends the engine (the mock monitor's
+ * requests): the SDK expands a component named in `dependsOn` into the resources inside it.
+ */
+function recordRegistrations(
+    into: Map<string, { dependencies: string[]; propertyDependencies: Record<string, string[]> }>,
+): void {
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (request: any, callback: any) => {
+        const propertyDependencies: Record<string, string[]> = {};
+        request.getPropertydependenciesMap().forEach((value: any, key: string) => {
+            propertyDependencies[key] = value.getUrnsList();
+        });
+        into.set(`${request.getType()}::${request.getName()}`, {
+            dependencies: request.getDependenciesList(),
+            propertyDependencies,
+        });
+        return register(request, callback);
+    };
+}
+
+/**
  * Runs `program` as a Pulumi stack under mocks and returns every resource it registered, including
  * the `pulumi:pulumi:Stack` root, with parents and (property) dependencies; props are what each
  * provider returns (see `providerOutputs`), and with `preview` what the cloud computes is unknown.
@@ -187,7 +209,9 @@ export async function captureProgram(
     const stackModule = require("@pulumi/pulumi/runtime/stack") as {
         runInPulumiStack(init: () => Promise<any>): Promise<any>;
     };
+    const sent = new Map<string, { dependencies: string[]; propertyDependencies: Record<string, string[]> }>();
     const outputs = await stackModule.runInPulumiStack(async () => {
+        recordRegistrations(sent);
         pulumi.runtime.registerStackTransformation((t) => {
             seen.push({ resource: t.resource, type: t.type, name: t.name, props: t.props, opts: t.opts });
             return undefined;
@@ -224,6 +248,12 @@ export async function captureProgram(
                 propertyDependencies[key] = list;
                 list.forEach((u) => dependencies.add(u));
             }
+        }
+        const told = sent.get(`${s.type}::${s.name}`);
+        if (told) {
+            // What the SDK told the engine: a component in dependsOn stands for the resources inside it.
+            told.dependencies.forEach((u) => dependencies.add(u));
+            Object.entries(told.propertyDependencies).forEach(([key, list]) => (propertyDependencies[key] = list));
         }
         let dependsOn: unknown = s.opts.dependsOn;
         if (pulumi.Output.isInstance(dependsOn)) {
