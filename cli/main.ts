@@ -55,6 +55,16 @@ function formatOption(values: readonly string[]): Option {
     return new Option("--format <format>", values.join(", ")).default("table").argParser(oneOf("--format", values));
 }
 
+/** The flags of the commands that check rules (audit, diff): requirements, workload sources, DNS proxy, format. */
+function ruleCheckOptions(cmd: Command, dnsProxy: string): Command {
+    return cmd
+        .option("--requirements <file>", "a JSON array of requirements to check instead of the catalog")
+        .option("--source <cidr>", "a workload source CIDR (repeatable) (or comma-separated)", collectList)
+        .option("--source-ip-group <id>", "a workload source IP group resource ID (repeatable)", collect)
+        .addOption(new Option("--dns-proxy <on|off>", dnsProxy).argParser(oneOf("--dns-proxy", ["on", "off"])))
+        .addOption(formatOption(["table", "json", "markdown"]));
+}
+
 /** Required flags of each command, checked after commander reports unknown ones. */
 const REQUIRED = new WeakMap<Command, string[]>();
 
@@ -160,34 +170,29 @@ export function buildProgram(setExit: (code: number) => void): Command {
             setExit(runHosts(opts, { color: useColor(cmd.optsWithGlobals().color) }));
         });
 
-    catalogOptions(
-        program
-            .command("audit")
-            .description(
-                "Check exported firewall rules against what Azure ML needs (exit 1 if anything is missing or denied).",
+    ruleCheckOptions(
+        catalogOptions(
+            program
+                .command("audit")
+                .description(
+                    "Check exported firewall rules against what Azure ML needs (exit 1 if anything is missing or " +
+                        "denied).",
+                ),
+            false,
+        )
+            .option(
+                "--rules <file>",
+                "rule collection groups: az ... rule-collection-group list output, ARM resources/template, or pulumi " +
+                    "stack export (repeatable)",
+                collect,
+            )
+            .option("--parent-rules <file>", "rule collection groups of the base (parent) policy (repeatable)", collect)
+            .option(
+                "--policy <file>",
+                "the policy, as printed by az network firewall policy show (SKU, DNS proxy, base policy)",
             ),
-        false,
+        "override whether the policy has DNS proxy on",
     )
-        .option(
-            "--rules <file>",
-            "rule collection groups: az ... rule-collection-group list output, ARM resources/template, or pulumi " +
-                "stack export (repeatable)",
-            collect,
-        )
-        .option("--parent-rules <file>", "rule collection groups of the base (parent) policy (repeatable)", collect)
-        .option(
-            "--policy <file>",
-            "the policy, as printed by az network firewall policy show (SKU, DNS proxy, base policy)",
-        )
-        .option("--requirements <file>", "a JSON array of requirements to check instead of the catalog")
-        .option("--source <cidr>", "a workload source CIDR (repeatable) (or comma-separated)", collectList)
-        .option("--source-ip-group <id>", "a workload source IP group resource ID (repeatable)", collect)
-        .addOption(
-            new Option("--dns-proxy <on|off>", "override whether the policy has DNS proxy on").argParser(
-                oneOf("--dns-proxy", ["on", "off"]),
-            ),
-        )
-        .addOption(formatOption(["table", "json", "markdown"]))
         .addHelpText(
             "after",
             [
@@ -264,6 +269,39 @@ export function buildProgram(setExit: (code: number) => void): Command {
             const { runCatalogCheck } = await import("./catalogCheck");
             const { useColor } = await import("./format");
             setExit(runCatalogCheck(opts, { color: useColor(cmd.optsWithGlobals().color) }));
+        });
+
+    ruleCheckOptions(
+        catalogOptions(
+            program
+                .command("diff")
+                .description(
+                    "What a change does to Azure ML: required destinations it breaks, scenarios it adds or removes, " +
+                        "broad allows it opens (exit 1 if a required check breaks).",
+                ),
+            false,
+        )
+            .option(
+                "--base <source>",
+                "the rules before: a program folder, a stack file, plan JSON, stack export, az/ARM",
+            )
+            .option("--head <source>", "the rules after, of the same kinds as --base")
+            .option("--preview <file>", "instead of --base/--head: one pulumi preview --json output (both states)")
+            .option("--stack <name>", "for program folders: the stack to run (Pulumi.<name>.yaml there)")
+            .option("--policy <file>", "policy settings (az network firewall policy show) for sources without them"),
+        "whether the policy has DNS proxy on, for sources without it",
+    )
+        .addHelpText(
+            "after",
+            "\nExamples:\n  azureml-firewall diff --base ../main --head . --stack prod --format markdown\n" +
+                "  azureml-firewall diff --preview preview.json\n" +
+                "  azureml-firewall diff --base before.json --head after.json --cloud public --storage stamlprod001 " +
+                "--region westeurope --source 10.30.1.0/24\n",
+        )
+        .action(async (opts, cmd: Command) => {
+            const { runDiff } = await import("./diff");
+            const { useColor } = await import("./format");
+            setExit(runDiff(opts, { color: useColor(cmd.optsWithGlobals().color) }));
         });
 
     program

@@ -191,7 +191,11 @@ function printJson(stack: StackInput, resources: CapturedResource[], verdict: Ve
         resources: resources.map((r) => ({
             type: r.type,
             name: r.name,
+            urn: r.urn,
+            custom: r.custom,
             parent: parentName(resources, r),
+            parentUrn: r.parent ?? null,
+            dependencies: r.dependencies,
             inputs: r.inputs,
             outputs: r.props,
         })),

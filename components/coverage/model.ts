@@ -6,11 +6,13 @@ import { InputError } from "../errors";
 import {
     FirewallCollection,
     FirewallGroup,
+    PortRange,
     RawGroup,
     Stage,
     appProtocolsOf,
     isValidPriority,
     otherDestinationFields,
+    portRange,
     rawIpProtocols,
     rawTargets,
     readGroup,
@@ -21,15 +23,10 @@ import {
 } from "../firewall/model";
 import { Ipv4Interval, isAnyAddress, parseIpv4 } from "../net";
 
-export type { RawGroup, Stage };
+export type { PortRange, RawGroup, Stage };
 
 /** The string the Pulumi engine uses for values unknown during preview. */
 export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-export interface PortRange {
-    from: number;
-    to: number;
-}
 
 export interface NormalRule {
     stage: Stage;
@@ -235,19 +232,12 @@ export class RuleReader {
         if (!info) {
             info = { ranges: [], invalid: [] };
             for (const value of Array.isArray(values) ? values : []) {
-                const text = String(value).trim();
-                if (text === "*") {
-                    info.ranges.push({ from: 0, to: 65535 });
-                    continue;
-                }
-                const match = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(text);
-                const from = match ? Number(match[1]) : NaN;
-                const to = match ? Number(match[2] ?? match[1]) : NaN;
-                if (!match || from > to || to > 65535) {
+                const range = portRange(value);
+                if (range) {
+                    info.ranges.push(range);
+                } else {
                     info.invalid.push(JSON.stringify(value));
-                    continue;
                 }
-                info.ranges.push({ from, to });
             }
             this.portCache.set(key, info);
         }

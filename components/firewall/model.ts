@@ -197,6 +197,32 @@ export function rawIpProtocols(rule: RawRule): unknown {
     return rule.ipProtocols ?? rule.protocols;
 }
 
+/** A destination port range; `*` is every port. */
+export interface PortRange {
+    from: number;
+    to: number;
+}
+
+/** Reads one destination port entry (`*`, `N` or `N-M`, 0-65535); undefined when it is none of these. */
+export function portRange(value: unknown): PortRange | undefined {
+    const text = String(value).trim();
+    if (text === "*") {
+        return { from: 0, to: 65535 };
+    }
+    const match = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(text);
+    const from = match ? Number(match[1]) : NaN;
+    const to = match ? Number(match[2] ?? match[1]) : NaN;
+    return match && from <= to && to <= 65535 ? { from, to } : undefined;
+}
+
+/** Whether destination port entries include `port`. */
+export function portsInclude(values: unknown[], port: number): boolean {
+    return values.some((value) => {
+        const range = portRange(value);
+        return range !== undefined && range.from <= port && port <= range.to;
+    });
+}
+
 /** An application rule's protocols: `{protocolType|type, port}` entries. */
 export function appProtocolsOf(value: unknown): { type: string; port: number }[] {
     return list(value).map((p) => {
