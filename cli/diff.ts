@@ -95,18 +95,29 @@ function fromState(state: Record<string, unknown>): StateResource {
     };
 }
 
-/** `plan --format json` resources (URNs, parents and dependencies as the engine would have them). */
+/**
+ * `plan --format json` resources: URNs, parents and dependencies as the engine would have them; a plan of
+ * an older version (type, name, parent name only) by `type::name` and the parent's name.
+ */
 function fromPlan(resources: Record<string, unknown>[]): StateResource[] {
-    return resources.map((r) => ({
-        type: String(r.type),
-        name: String(r.name),
-        urn: String(r.urn),
-        custom: r.custom !== false,
-        inputs: record(r.inputs) ?? {},
-        outputs: record(r.outputs) ?? {},
-        parent: typeof r.parentUrn === "string" ? r.parentUrn : undefined,
-        dependencies: Array.isArray(r.dependencies) ? r.dependencies.map(String) : [],
-    }));
+    const urnOf = (r: Record<string, unknown>) => (typeof r.urn === "string" ? r.urn : `${r.type}::${r.name}`);
+    const byName = (name: unknown) => resources.find((p) => p.name === name);
+    return resources.map((r) => {
+        const parentByName = r.parent ? byName(r.parent) : undefined;
+        return {
+            type: String(r.type),
+            name: String(r.name),
+            urn: urnOf(r),
+            custom:
+                typeof r.custom === "boolean"
+                    ? r.custom
+                    : !/^(pulumi:pulumi:Stack|azureml-firewall:)/.test(String(r.type)),
+            inputs: record(r.inputs) ?? {},
+            outputs: record(r.outputs) ?? {},
+            parent: typeof r.parentUrn === "string" ? r.parentUrn : parentByName ? urnOf(parentByName) : undefined,
+            dependencies: Array.isArray(r.dependencies) ? r.dependencies.map(String) : [],
+        };
+    });
 }
 
 /** The policies of a Pulumi state: rules, settings, and what the components there say Azure ML needs. */
