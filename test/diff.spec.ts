@@ -245,6 +245,33 @@ describe("diff", function () {
         }
     });
 
+    it("reads plan JSON of this version and of one before it (no urn, custom, parentUrn) alike", () => {
+        const plan = spawnSync(
+            process.execPath,
+            [path.join(ROOT, "bin", "azureml-firewall"), "plan", "--stack", "dev", "--format", "json"],
+            { cwd: ROOT, encoding: "utf8" },
+        );
+        assert.strictEqual(plan.status, 0, plan.stderr);
+        const head = JSON.parse(plan.stdout);
+        const old = {
+            ...head,
+            resources: head.resources.map((r: any) => ({
+                type: r.type,
+                name: r.name,
+                parent: r.parent,
+                inputs: r.inputs,
+                outputs: r.outputs,
+            })),
+        };
+        const run = diff("--base", write("old-plan.json", old), "--head", write("plan.json", head), "--format", "json");
+        assert.strictEqual(run.code, 0, run.stderr);
+        const policy = run.json.policies[0];
+        assert.deepStrictEqual(
+            [policy.policy, policy.change, policy.scenariosAdded, policy.scenariosRemoved, policy.problems],
+            ["aml-dev-policy", "unchanged", [], [], []],
+        );
+    });
+
     it("refuses what it cannot compare, in one line (exit 2)", () => {
         const base = write("complete.json", complete());
         const preview = write("p.json", { steps: [] });

@@ -3,8 +3,10 @@
  * clone of this repository, as GitHub runs them for a pull request from a fork (the jobs whose `if:` holds;
  * no secrets). `uses:` steps get stand-ins (checkout: the clone is there; setup-node: this Node; upload-
  * artifact: the files are copied aside and checked). A step that does not depend on the matrix runs once per
- * job, a step that does runs for every matrix value. `npm test` is the one step not run: it is the suite that
- * runs this test. The base of the pull request is the clone's previous commit.
+ * job, a step that does runs for every matrix value; a command already run in the clone with the same
+ * environment (npm ci, npm run build of another job) is not run again, its effect being there. `npm test` is
+ * the one step not run: it is the suite that runs this test. The base of the pull request is the clone's
+ * previous commit.
  */
 import * as assert from "assert";
 import { execFileSync, spawnSync } from "child_process";
@@ -80,6 +82,8 @@ describe("the pull-request workflow, run step by step in a fresh clone", functio
     let work: string;
     let clone: string;
     const ran: string[] = [];
+    /** Commands run in the clone, with their environment. */
+    const done = new Set<string>();
     const artifacts: Record<string, string> = {};
 
     before(() => {
@@ -146,6 +150,12 @@ describe("the pull-request workflow, run step by step in a fresh clone", functio
             env[key] = substitute(String(value), ctx);
         }
         env.GITHUB_OUTPUT = path.join(work, "github-output");
+        const key = JSON.stringify([substitute(command, ctx), step.env ?? {}, job.env ?? {}]);
+        if (done.has(key)) {
+            ran.push(`${label}: already run in this clone: ${command.trim().split("\n")[0]}`);
+            return;
+        }
+        done.add(key);
         const result = spawnSync("bash", ["-e", "-c", substitute(command, ctx)], {
             cwd: clone,
             env,
