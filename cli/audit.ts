@@ -9,75 +9,19 @@ import {
 import { InputError } from "../components/errors";
 import { RawGroup, readGroup, rulesOf } from "../components/firewall";
 import { contains, isAnyAddress, parseIpv4 } from "../components/net";
-import type { Requirement } from "../components/requirements";
 import { UsageError } from "./errors";
 import { OutputOptions, markdownTable, paint, table } from "./format";
-import { resolveHosts } from "./hosts";
-import { readPolicy, readRequirements, readRules } from "./inputs";
+import { CatalogFlags, requirementsFor } from "./catalogFlags";
+import { readPolicy, readRules } from "./inputs";
 
-/** The catalog flags (or `--requirements FILE`) shared by `audit` and `diagnose`. */
-export type CatalogFlags = Pick<
-    AuditOptions,
-    | "requirements"
-    | "cloud"
-    | "storage"
-    | "region"
-    | "scenario"
-    | "allScenarios"
-    | "configuration"
-    | "allowUnlistedRegion"
-    | "containerRegistry"
-    | "workspaceId"
->;
-
-export interface AuditOptions {
+export interface AuditOptions extends CatalogFlags {
     rules?: string[];
     parentRules?: string[];
     policy?: string;
-    requirements?: string;
-    cloud?: string;
-    storage?: string;
-    region?: string;
-    scenario?: string[];
-    allScenarios?: boolean;
-    configuration?: string;
-    allowUnlistedRegion?: boolean;
-    containerRegistry?: string;
-    workspaceId?: string;
     source?: string[];
     sourceIpGroup?: string[];
     dnsProxy?: string;
     format: string;
-}
-
-export function requirementsFor(options: CatalogFlags): Requirement[] {
-    if (options.requirements) {
-        if (options.cloud || options.storage || options.region || options.scenario?.length) {
-            throw new UsageError(
-                "--requirements: give either --requirements FILE or --cloud/--storage/--region, not both",
-            );
-        }
-        return readRequirements(options.requirements);
-    }
-    const missing = (["cloud", "storage", "region"] as const).filter((k) => !options[k]);
-    if (missing.length) {
-        throw new UsageError(
-            `missing ${missing.map((k) => `--${k}`).join(", ")}: give --cloud, --storage and --region (or ` +
-                `--requirements FILE)`,
-        );
-    }
-    return resolveHosts({
-        cloud: options.cloud!,
-        storage: options.storage!,
-        region: options.region!,
-        scenario: options.scenario,
-        allScenarios: options.allScenarios,
-        configuration: options.configuration,
-        allowUnlistedRegion: options.allowUnlistedRegion,
-        containerRegistry: options.containerRegistry,
-        workspaceId: options.workspaceId,
-        format: "json",
-    }).entries;
 }
 
 export function audit(options: AuditOptions): CoverageResult {

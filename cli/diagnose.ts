@@ -10,10 +10,9 @@ import {
 } from "../components/diagnose/verdict";
 import { InputError } from "../components/errors";
 import type { Requirement } from "../components/requirements";
-import { CatalogFlags, requirementsFor } from "./audit";
+import { CatalogFlags, requirementsFor, resolveHosts } from "./catalogFlags";
 import { UsageError } from "./errors";
 import { OutputOptions, markdownTable, paint, table } from "./format";
-import { HostsOptions, resolveHosts } from "./hosts";
 import { readJson } from "./inputs";
 import { FileShape, Place, Row, located, readLogFile } from "./logFiles";
 
@@ -117,7 +116,7 @@ function catalogs(options: DiagnoseOptions): { required: Requirement[]; offered?
         return { required };
     }
     // The catalog flags were checked by requirementsFor; the same flags with every scenario.
-    const offered = resolveHosts({ ...(options as HostsOptions), allScenarios: true, format: "json" }).entries;
+    const offered = resolveHosts({ ...options, cloud: options.cloud!, allScenarios: true }).entries;
     return { required, offered };
 }
 

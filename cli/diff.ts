@@ -23,7 +23,7 @@ import {
 } from "../components/firewall";
 import type { PolicySettings } from "../components/firewall";
 import type { Requirement } from "../components/requirements";
-import { CatalogFlags, requirementsFor } from "./audit";
+import { CatalogFlags, requirementsFor } from "./catalogFlags";
 import { UsageError } from "./errors";
 import { OutputOptions, markdownTable, paint } from "./format";
 import { readJson, readPolicy } from "./inputs";
@@ -277,7 +277,7 @@ function withSettings(states: PolicyState[], options: DiffOptions): PolicyState[
 }
 
 function hasCatalogFlags(options: DiffOptions): boolean {
-    return Boolean(options.requirements || options.cloud || options.storage || options.region);
+    return Boolean(options.requirements || options.cloud || options.storage || options.region || options.workspaces);
 }
 
 export interface DiffResult extends Impact {

@@ -1,76 +1,15 @@
 /** `hosts`: the resolved catalog for a cloud, storage account, region and scenarios. */
 import { CATALOG_SOURCES, sectionSources } from "../components/catalog/data";
 import { DocSource } from "../components/catalog/types";
-import { InputError } from "../components/errors";
-import { Requirement, resolveRequirements, scenariosOffered, validateScenarios } from "../components/requirements";
-import { parseCloud } from "../components/clouds";
-import { UsageError } from "./errors";
+import { CatalogFlags, HostEntry, readWorkspaces, resolveHosts } from "./catalogFlags";
 import { OutputOptions, csv, markdownTable, table } from "./format";
 import { PlannedApplicationRule, PlannedNetworkRule, planRules } from "../components/planner";
 import { validateSources } from "../components/sources";
 
-export interface HostsOptions {
+export interface HostsOptions extends CatalogFlags {
     cloud: string;
-    storage: string;
-    region: string;
-    scenario?: string[];
-    allScenarios?: boolean;
-    configuration?: string;
-    allowUnlistedRegion?: boolean;
-    containerRegistry?: string;
-    workspaceId?: string;
     format: string;
 }
-
-type HostEntry = Omit<Requirement, "workspaces">;
-
-/** Resolves the catalog for the flags; input errors become usage errors naming the flag. */
-export function resolveHosts(options: HostsOptions): { entries: HostEntry[]; notes: string[]; cloud: string } {
-    try {
-        const cloud = parseCloud(options.cloud, "--cloud");
-        // Named scenarios are checked even with --all-scenarios, so that a typo is not swallowed.
-        const named = validateScenarios(cloud, options.scenario, "scenarios");
-        const scenarios = options.allScenarios ? scenariosOffered(cloud) : named;
-        const resolution = resolveRequirements({
-            cloud,
-            scenarios,
-            configuration: options.configuration,
-            allowUnlistedRegion: options.allowUnlistedRegion,
-            workspaces: [
-                {
-                    name: "workspace",
-                    storageAccountName: options.storage,
-                    region: options.region,
-                    containerRegistryName: options.containerRegistry,
-                    workspaceId: options.workspaceId,
-                },
-            ],
-        });
-        const entries = resolution.requirements.map(({ workspaces: _w, ...rest }) => rest);
-        return { entries, notes: resolution.notes, cloud };
-    } catch (error) {
-        if (error instanceof InputError) {
-            const flag = error.argument
-                .replace(/^workspaces\[0\]\.storageAccountName$/, "--storage")
-                .replace(/^workspaces\[0\]\.region$/, "--region")
-                .replace(/^workspaces\[0\]\.containerRegistryName$/, "--container-registry")
-                .replace(/^workspaces\[0\]\.workspaceId$/, "--workspace-id")
-                .replace(/^scenarios(\[\d+\])?$/, "--scenario")
-                .replace(/^configuration$/, "--configuration");
-            throw new UsageError(error.as(flag, CATALOG_FLAGS));
-        }
-        throw error;
-    }
-}
-
-/** The component arguments a catalog message may mention, as the CLI's flags. */
-export const CATALOG_FLAGS: Readonly<Record<string, string>> = {
-    allowUnlistedRegion: "--allow-unlisted-region",
-    "`cloud`": "--cloud",
-    storageAccountName: "--storage",
-    containerRegistryName: "--container-registry",
-    workspaceId: "--workspace-id",
-};
 
 const HEAD = [
     "Destination",
@@ -151,6 +90,18 @@ function citedSources(entries: HostEntry[]): DocSource[] {
  * name) and the network rules (service tags, and host names that need DNS proxy) apart, protocols in
  * words, then how each requirement is realised and the notes.
  */
+/** The workspace(s) of a change request, in words. */
+function workspacesText(options: HostsOptions): string {
+    if (options.workspaces === undefined) {
+        return `region ${options.region!.toLowerCase()}, storage account ${options.storage}`;
+    }
+    const list = readWorkspaces(options.workspaces).map((ws) => {
+        const region = (ws.region ?? options.region)!.toLowerCase();
+        return `${ws.name} (storage account ${ws.storageAccountName}, region ${region})`;
+    });
+    return `workspaces ${list.join(", ")}`;
+}
+
 function changeRequest(options: HostsOptions, cloud: string, entries: HostEntry[], notes: string[]): string {
     const scenarios = options.allScenarios
         ? "all offered"
@@ -163,8 +114,7 @@ function changeRequest(options: HostsOptions, cloud: string, entries: HostEntry[
     const application = rules.filter((r): r is PlannedApplicationRule => r.ruleType === "ApplicationRule");
     const network = rules.filter((r): r is PlannedNetworkRule => r.ruleType === "NetworkRule");
     return [
-        `## Azure Machine Learning egress: ${cloud}, region ${options.region.toLowerCase()}, storage account ` +
-            options.storage,
+        `## Azure Machine Learning egress: ${cloud}, ${workspacesText(options)}`,
         "",
         `Scenarios: ${scenarios}. Allow outbound traffic from the Azure ML compute subnets, and nothing else:`,
         "",

@@ -65,8 +65,8 @@ function ruleCheckOptions(cmd: Command, dnsProxy: string): Command {
         .addOption(formatOption(["table", "json", "markdown"]));
 }
 
-/** Required flags of each command, checked after commander reports unknown ones. */
-const REQUIRED = new WeakMap<Command, string[]>();
+/** Required flags of each command (each a flag and the flags that stand in for it), checked after unknown ones. */
+const REQUIRED = new WeakMap<Command, string[][]>();
 
 function repeatable(option: Option): boolean {
     const parse = (option as unknown as { parseArg?: unknown }).parseArg;
@@ -91,10 +91,12 @@ function checkFlags(command: Command, rawArgs: readonly string[]): void {
         }
     }
     const values = command.opts();
-    for (const flag of REQUIRED.get(command) ?? []) {
-        const key = flag.replace(/^--/, "").replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
-        if (values[key] === undefined) {
-            throw new UsageError(`required option '${flag}' not specified`);
+    const given = (flag: string) =>
+        values[flag.replace(/^--/, "").replace(/-(\w)/g, (_, c: string) => c.toUpperCase())] !== undefined;
+    for (const [flag, ...instead] of REQUIRED.get(command) ?? []) {
+        if (!given(flag) && !instead.some(given)) {
+            const or = instead.length ? ` (or give ${instead.map((f) => `${f} FILE`).join(", ")})` : "";
+            throw new UsageError(`required option '${flag}' not specified${or}`);
         }
     }
 }
@@ -120,10 +122,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     const catalogOptions = (cmd: Command, required: boolean): Command => {
         // Required flags are checked in the preAction hook, after commander has reported unknown flags: a
         // misspelt flag (`--stroage`) is named as unknown, not as the required one it left out.
-        const flag = (f: string, d: string) => {
-            cmd.option(f, required ? `${d} (required)` : d);
+        // `--storage` and `--region` are required unless `--workspaces FILE` names the workspaces.
+        const flag = (f: string, d: string, unless?: string) => {
+            cmd.option(f, required ? `${d} (required${unless ? ` unless ${unless}` : ""})` : d);
             if (required) {
-                REQUIRED.set(cmd, [...(REQUIRED.get(cmd) ?? []), f.split(" ")[0]]);
+                REQUIRED.set(cmd, [...(REQUIRED.get(cmd) ?? []), [f.split(" ")[0], ...(unless ? [unless] : [])]]);
             }
             return cmd;
         };
@@ -131,9 +134,22 @@ export function buildProgram(setExit: (code: number) => void): Command {
             "--cloud <cloud>",
             "AzurePublic, AzureUSGovernment or AzureChinaCloud (also public, usgovernment, china, AzureCloud)",
         );
-        flag("--storage <name>", "the workspace's default storage account (3-24 lower-case letters and digits)");
-        flag("--region <region>", "the workspace's region, e.g. westeurope");
+        flag(
+            "--storage <name>",
+            "the workspace's default storage account (3-24 lower-case letters and digits)",
+            "--workspaces",
+        );
+        flag(
+            "--region <region>",
+            "the workspace's region, e.g. westeurope (with --workspaces: the default)",
+            "--workspaces",
+        );
         return cmd
+            .option(
+                "--workspaces <file>",
+                "several workspaces: a YAML or JSON list of {name, storageAccountName, region, scenarios?, " +
+                    "containerRegistryName?, workspaceId?}, as the components' workspaces argument",
+            )
             .option(
                 "--scenario <name>",
                 `add an optional scenario (repeatable, or comma-separated): ${SCENARIOS}`,

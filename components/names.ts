@@ -15,6 +15,9 @@
  */
 import { InputError } from "./errors";
 
+/** An Azure ML workspace name: 3-33 characters, letters, digits, `-` and `_`, starting with a letter or digit. */
+export const WORKSPACE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{2,32}$/;
+
 /** The strictest of Azure's and azurerm's rules: 2-80 characters. */
 export const RESOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,78}[A-Za-z0-9_]$/;
 

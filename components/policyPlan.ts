@@ -7,7 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { AmlFirewallPolicyArgs, AmlFirewallPolicyClassicArgs, SkuTier, ThreatIntelMode } from "./args";
 import { parseCloud } from "./clouds";
 import { InputError } from "./errors";
-import { isValidPriority } from "./firewall/model";
+import { PRIORITY_RANGE, isValidPriority } from "./firewall/model";
 import { derivedName, parseArmId, policyKey, validateResourceGroupName, validateResourceName } from "./names";
 import { RulePlan, planRules } from "./planner";
 import { Configuration, Requirement, WorkspaceSpec, resolveRequirements } from "./requirements";
@@ -82,11 +82,7 @@ function validatePriority(value: unknown): number {
         return DEFAULT_PRIORITY;
     }
     if (!isValidPriority(value)) {
-        throw new InputError(
-            "priority",
-            value,
-            "a rule collection group priority is a whole number from 100 to 65000.",
-        );
+        throw new InputError("priority", value, `a rule collection group priority is ${PRIORITY_RANGE}.`);
     }
     return value;
 }

@@ -8,6 +8,7 @@ import { CatalogRow, Cloud, DestinationKind, Protocol, RequirementScenario, Scen
 import { parseCloud } from "./clouds";
 import { didYouMean } from "./suggest";
 import { InputError } from "./errors";
+import { WORKSPACE_NAME } from "./names";
 
 /** Application protocol of an HTTP(S) host requirement. */
 export const AppProtocol = {
@@ -102,8 +103,16 @@ export interface Resolution {
     notes: string[];
 }
 
-const WORKSPACE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{2,32}$/;
 const STORAGE_NAME = /^[a-z0-9]{3,24}$/;
+/** The fields of a workspace (`WorkspaceSpec`); any other is an error, not silently ignored. */
+const WORKSPACE_KEYS: readonly string[] = [
+    "name",
+    "storageAccountName",
+    "region",
+    "scenarios",
+    "containerRegistryName",
+    "workspaceId",
+];
 const REGISTRY_NAME = /^[a-zA-Z0-9]{5,50}$/;
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -233,6 +242,15 @@ function validateWorkspaces(cloud: Cloud, options: ResolveOptions): ValidWorkspa
             (options.singleWorkspace && SINGLE_WORKSPACE_ARGUMENTS[field]) || `${at}.${field}`;
         if (typeof ws !== "object" || ws === null) {
             throw new InputError(at, ws, "a workspace is an object with name, storageAccountName and region.");
+        }
+        const unknown = Object.keys(ws).filter((key) => !WORKSPACE_KEYS.includes(key));
+        if (unknown.length) {
+            throw new InputError(
+                `${at}.${unknown[0]}`,
+                (ws as unknown as Record<string, unknown>)[unknown[0]],
+                `not a workspace field; the fields are ${WORKSPACE_KEYS.join(", ")}.` +
+                    didYouMean(unknown[0], WORKSPACE_KEYS),
+            );
         }
         const name = validateWorkspaceName(ws.name, arg("name"));
         if (seen.has(name.toLowerCase())) {

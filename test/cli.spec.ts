@@ -304,7 +304,7 @@ describe("CLI (the real binary)", function () {
             [
                 "a missing required flag",
                 ["hosts", "--cloud", "public", "--storage", "amlstore"],
-                /^azureml-firewall: required option '--region' not specified$/m,
+                /^azureml-firewall: required option '--region' not specified \(or give --workspaces FILE\)$/m,
             ],
             ["an unknown flag", ["hosts", ...WS, "--colour"], /^azureml-firewall: unknown option '--colour'/],
             [
@@ -858,7 +858,7 @@ describe("CLI (the real binary)", function () {
                 [
                     "no catalog flags",
                     ["--rules", "az-rcg-list.complete.json"],
-                    /^azureml-firewall: missing --cloud, --storage, --region: give --cloud, --storage and --region \(or --requirements FILE\)$/m,
+                    /^azureml-firewall: missing --cloud, --storage, --region: give --cloud, --storage and --region \(or --cloud and --workspaces FILE, or --requirements FILE\)$/m,
                 ],
                 [
                     "a bad CIDR",
@@ -1124,7 +1124,7 @@ describe("CLI manners", function () {
     it("marks required flags in help and shows no empty defaults", () => {
         const help = cli("hosts", "--help").stdout;
         assert.match(help, /--cloud <cloud>\s+[^-]*\(required\)/);
-        assert.match(help, /--region <region>\s+[^-]*\(required\)/);
+        assert.match(help, /--region <region>\s+[^]*?\(required\s+unless\s+--workspaces\)/);
         assert.doesNotMatch(help, /default: \[\]/);
         assert.doesNotMatch(cli("audit", "--help").stdout, /default: \[\]/);
     });

@@ -6,6 +6,7 @@ import { InputError } from "../errors";
 import {
     FirewallCollection,
     FirewallGroup,
+    PRIORITY_RANGE,
     PortRange,
     RawGroup,
     Stage,
@@ -157,7 +158,7 @@ export type NormalCollection = FirewallCollection & { priority: number };
 
 function checkedPriority(value: unknown, what: string): number {
     if (!isValidPriority(value)) {
-        throw new InputError(`${what}.priority`, value, "a priority is a whole number from 100 to 65000.");
+        throw new InputError(`${what}.priority`, value, `a priority is ${PRIORITY_RANGE}.`);
     }
     return value;
 }

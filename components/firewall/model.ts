@@ -59,6 +59,8 @@ export interface FirewallRule {
 
 export const PRIORITY_MIN = 100;
 export const PRIORITY_MAX = 65000;
+/** What a valid priority is, in the words every message uses. */
+export const PRIORITY_RANGE = `a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX}`;
 
 /** Azure takes group and collection priorities that are whole numbers from 100 to 65000. */
 export function isValidPriority(value: unknown): value is number {

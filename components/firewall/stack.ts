@@ -27,6 +27,7 @@ import {
     isRcg,
     isWorkspace,
 } from "./tokens";
+import { WORKSPACE_NAME } from "../names";
 
 /** A stack resource with references to others (the shape of `@pulumi/policy`'s `PolicyResource`). */
 export interface StackNode {
@@ -327,8 +328,6 @@ export interface StackWorkspace {
     storageAccountName: string;
     region: string;
 }
-
-const WORKSPACE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{2,32}$/;
 
 /** Workspaces defined in the stack (azure-native or classic), with region and storage account. */
 export function stackWorkspaces(nodes: StackNode[]): StackWorkspace[] {

@@ -1,9 +1,7 @@
 /** Resource policy: rule collection group and collection priorities are whole numbers in 100-65000. */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { PRIORITY_MAX, PRIORITY_MIN, isValidPriority } from "../../components/firewall";
+import { PRIORITY_RANGE as RANGE, isValidPriority } from "../../components/firewall";
 import { checkedGroup } from "./common";
-
-const RANGE = `a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX}`;
 
 function shown(priority: unknown): string {
     return JSON.stringify(priority) ?? "(missing)";
