@@ -182,8 +182,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
         )
         .action(async (opts, cmd: Command) => {
             const { runHosts } = await import("./hosts");
-            const { useColor } = await import("./format");
-            setExit(runHosts(opts, { color: useColor(cmd.optsWithGlobals().color) }));
+            const { outputFor } = await import("./format");
+            setExit(runHosts(opts, outputFor(cmd.optsWithGlobals().color)));
         });
 
     ruleCheckOptions(
@@ -225,8 +225,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
         )
         .action(async (opts, cmd: Command) => {
             const { runAudit } = await import("./audit");
-            const { useColor } = await import("./format");
-            setExit(runAudit(opts, { color: useColor(cmd.optsWithGlobals().color) }));
+            const { outputFor } = await import("./format");
+            setExit(runAudit(opts, outputFor(cmd.optsWithGlobals().color)));
         });
 
     catalogOptions(
@@ -261,8 +261,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
         )
         .action(async (opts, cmd: Command) => {
             const { runDiagnose } = await import("./diagnose");
-            const { useColor } = await import("./format");
-            setExit(await runDiagnose(opts, { color: useColor(cmd.optsWithGlobals().color) }));
+            const { outputFor } = await import("./format");
+            setExit(await runDiagnose(opts, outputFor(cmd.optsWithGlobals().color)));
         });
 
     const catalog = program.command("catalog").description("Work with the host catalog.");
@@ -283,8 +283,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
         )
         .action(async (opts, cmd: Command) => {
             const { runCatalogCheck } = await import("./catalogCheck");
-            const { useColor } = await import("./format");
-            setExit(runCatalogCheck(opts, { color: useColor(cmd.optsWithGlobals().color) }));
+            const { outputFor } = await import("./format");
+            setExit(runCatalogCheck(opts, outputFor(cmd.optsWithGlobals().color)));
         });
 
     ruleCheckOptions(
@@ -316,8 +316,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
         )
         .action(async (opts, cmd: Command) => {
             const { runDiff } = await import("./diff");
-            const { useColor } = await import("./format");
-            setExit(runDiff(opts, { color: useColor(cmd.optsWithGlobals().color) }));
+            const { outputFor } = await import("./format");
+            setExit(runDiff(opts, outputFor(cmd.optsWithGlobals().color)));
         });
 
     program
@@ -342,8 +342,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
         )
         .action(async (opts, cmd: Command) => {
             const { runPlan } = await loadPlan();
-            const { useColor } = await import("./format");
-            setExit(await runPlan(opts, { color: useColor(cmd.optsWithGlobals().color) }));
+            const { outputFor } = await import("./format");
+            setExit(await runPlan(opts, outputFor(cmd.optsWithGlobals().color)));
         });
     return program;
 }

@@ -157,7 +157,7 @@ describe("catalog check", function () {
             env: { ...process.env, NO_COLOR: "1" },
         });
         assert.strictEqual(run.status, 1);
-        assert.match(run.stdout, /│ changed\s+│ management\.azure\.us\s+│ AzureUSGovernment │/);
+        assert.match(run.stdout, /^changed\s+management\.azure\.us\s+AzureUSGovernment  /m);
         assert.match(run.stdout, /^1 differences: 0 added, 0 removed, 1 changed$/m);
     });
 

@@ -7,6 +7,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import type { AmlWorkspace } from "../components/args";
+import type { Scenario } from "../components/catalog/types";
 import { captureProgram } from "./helpers/mocks";
 
 const ROOT = path.join(__dirname, "..");
@@ -19,8 +21,8 @@ function cli(...args: string[]): { code: number | null; stdout: string; stderr: 
     return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-const WORKSPACES = [
-    { name: "mlw-a", storageAccountName: "amlstore", region: "westeurope", scenarios: ["python"] },
+const WORKSPACES: AmlWorkspace[] = [
+    { name: "mlw-a", storageAccountName: "amlstore", region: "westeurope", scenarios: ["python" as Scenario] },
     { name: "mlw-b", storageAccountName: "stamlb001" },
 ];
 
