@@ -72,7 +72,7 @@ export function readWorkspaces(file: string): WorkspaceSpec[] {
 }
 
 /** The workspaces the flags name: `--workspaces FILE`, or the one of `--storage` and `--region`. */
-function workspacesOf(options: CatalogFlags): WorkspaceSpec[] {
+export function workspacesOf(options: CatalogFlags): WorkspaceSpec[] {
     if (options.workspaces === undefined) {
         return [
             {
@@ -116,6 +116,18 @@ function flagOf(argument: string, file: string | undefined): string {
         .replace(/^configuration$/, "--configuration");
 }
 
+/** An error of the resolver (or a component's planner) about a catalog argument, as a usage error naming the flag. */
+export function catalogUsageError(
+    error: InputError,
+    options: CatalogFlags,
+    more: Record<string, string> = {},
+): UsageError {
+    const fromFile = options.workspaces !== undefined;
+    const rename = fromFile && error.argument.startsWith("workspaces[") ? {} : { ...CATALOG_FLAGS, ...more };
+    const argument = error.argument.replace(/\[\d+\]$/, "");
+    return new UsageError(error.as(more[argument] ?? flagOf(error.argument, options.workspaces), rename));
+}
+
 /** Resolves the catalog for the flags; input errors become usage errors naming the flag. */
 export function resolveHosts(options: CatalogFlags & { cloud: string }): {
     entries: HostEntry[];
@@ -143,8 +155,7 @@ export function resolveHosts(options: CatalogFlags & { cloud: string }): {
     } catch (error) {
         if (error instanceof InputError) {
             // Messages about the file's fields keep the fields' names; the others name the flags.
-            const rename = fromFile && error.argument.startsWith("workspaces[") ? {} : CATALOG_FLAGS;
-            throw new UsageError(error.as(flagOf(error.argument, options.workspaces), rename));
+            throw catalogUsageError(error, options);
         }
         throw error;
     }

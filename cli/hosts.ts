@@ -5,9 +5,13 @@ import { CatalogFlags, HostEntry, readWorkspaces, resolveHosts } from "./catalog
 import { OutputOptions, csv, markdownTable, table } from "./format";
 import { PlannedApplicationRule, PlannedNetworkRule, planRules } from "../components/planner";
 import { validateSources } from "../components/sources";
+import { azCommands } from "../components/firewall";
+import { DEFAULT_PRIORITY } from "../components/policyPlan";
 
 export interface HostsOptions extends CatalogFlags {
     cloud: string;
+    /** Workload sources for the change request's rules. */
+    source?: string[];
     format: string;
 }
 
@@ -108,8 +112,10 @@ function changeRequest(options: HostsOptions, cloud: string, entries: HostEntry[
         : options.scenario?.length
           ? options.scenario.join(", ")
           : "none (required rows only)";
-    // The rules as the planner would write them; sources do not appear in the change request.
-    const plan = planRules(entries, { sources: validateSources({ addresses: ["192.0.2.0/24"] }), dnsProxy: true });
+    // The rules as the planner writes them, from the sources given (a documentation range stands in without).
+    const given = options.source ?? [];
+    const sources = validateSources({ addresses: given.length ? given : ["192.0.2.0/24"] });
+    const plan = planRules(entries, { sources, dnsProxy: true });
     const rules = plan.ruleCollections.flatMap((c) => c.rules);
     const application = rules.filter((r): r is PlannedApplicationRule => r.ruleType === "ApplicationRule");
     const network = rules.filter((r): r is PlannedNetworkRule => r.ruleType === "NetworkRule");
@@ -117,6 +123,11 @@ function changeRequest(options: HostsOptions, cloud: string, entries: HostEntry[
         `## Azure Machine Learning egress: ${cloud}, ${workspacesText(options)}`,
         "",
         `Scenarios: ${scenarios}. Allow outbound traffic from the Azure ML compute subnets, and nothing else:`,
+        "",
+        given.length
+            ? `Sources (every rule): ${given.join(", ")}.`
+            : "Sources: the Azure ML compute subnets (give them with --source; the commands below use 192.0.2.0/24 " +
+              "in their place).",
         "",
         "### Application rules (HTTP/HTTPS, matched by host name)",
         "",
@@ -153,6 +164,24 @@ function changeRequest(options: HostsOptions, cloud: string, entries: HostEntry[
                 `- ${e.destination} (${PROTOCOL_WORDS[e.protocol]} ${e.ports.join(", ")}; ` +
                 `${(e.scenarios ?? [e.scenario]).join(", ")}): ${e.purpose ?? ""} Doc: ${e.source ?? ""}.`,
         ),
+        "",
+        "### The same rules as az commands",
+        "",
+        "<details><summary>az network firewall policy rule-collection-group commands (set RESOURCE_GROUP, " +
+            "POLICY and GROUP first)</summary>",
+        "",
+        "```bash",
+        ...azCommands({
+            resourceGroupName: "",
+            firewallPolicyName: "",
+            ruleCollectionGroupName: "",
+            priority: DEFAULT_PRIORITY,
+            collections: plan.ruleCollections,
+            header: [],
+        }),
+        "```",
+        "",
+        "</details>",
         "",
         "### Why each rule is there",
         "",

@@ -173,6 +173,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
             .description("Print the hosts, service tags and ports Azure ML needs, resolved for a workspace."),
         true,
     )
+        .option(
+            "--source <cidr>",
+            "with --format markdown: the compute subnets the rules allow from (repeatable) (or comma-separated)",
+            collectList,
+        )
         .addOption(formatOption(["table", "json", "csv", "markdown"]))
         .addHelpText(
             "after",
@@ -318,6 +323,42 @@ export function buildProgram(setExit: (code: number) => void): Command {
             const { runDiff } = await import("./diff");
             const { outputFor } = await import("./format");
             setExit(runDiff(opts, outputFor(cmd.optsWithGlobals().color)));
+        });
+
+    catalogOptions(
+        program
+            .command("export")
+            .description(
+                "Write the rule collection group the components would create, for the az CLI, ARM/Bicep or " +
+                    "Terraform (on an existing firewall policy).",
+            ),
+        false,
+    )
+        .requiredOption("--format <format>", "az (a bash script), arm (a template) or terraform (azurerm HCL)")
+        .option("--source <cidr>", "a workload source CIDR (repeatable) (or comma-separated)", collectList)
+        .option("--source-ip-group <id>", "a workload source IP group resource ID (repeatable)", collect)
+        .option("--resource-group <name>", "the firewall policy's resource group (required)")
+        .option("--firewall-policy-name <name>", "the existing firewall policy (required)")
+        .option("--rule-collection-group-name <name>", "the group's name (default: azureml-egress)")
+        .option("--priority <n>", "the group's priority, 100-65000 (default: 1000)")
+        .addOption(
+            new Option("--dns-proxy <true|false>", "whether the policy has DNS proxy on (default: true)").argParser(
+                oneOf("--dns-proxy", ["true", "false"]),
+            ),
+        )
+        .addHelpText(
+            "after",
+            "\nExamples:\n  azureml-firewall export --format az --cloud public --storage stamlprod001 " +
+                "--region westeurope --source 10.30.1.0/24 --resource-group rg-hub --firewall-policy-name fwp-hub " +
+                "> aml-egress.sh\n" +
+                "  azureml-firewall export --format terraform --cloud public --workspaces workspaces.yaml " +
+                "--region westeurope --source 10.30.1.0/24 --resource-group rg-hub --firewall-policy-name fwp-hub\n",
+        )
+        .action(async (opts) => {
+            const { runExport } = await import("./export");
+            setExit(
+                runExport({ ...opts, format: oneOf("--format", ["az", "arm", "terraform"])(opts.format) }, VERSION),
+            );
         });
 
     program

@@ -1077,7 +1077,7 @@ describe("CLI (the real binary)", function () {
         const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
         const commands = readme
             .split("\n")
-            .filter((line) => /^\.\/bin\/azureml-firewall (hosts|plan|audit|catalog|diagnose) /.test(line));
+            .filter((line) => /^\.\/bin\/azureml-firewall (hosts|plan|audit|catalog|diagnose|export|diff) /.test(line));
         assert.ok(commands.length >= 8, `found ${commands.length} examples`);
         for (const command of commands) {
             const args = command

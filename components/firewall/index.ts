@@ -5,3 +5,4 @@ export * from "./settings";
 export * from "./stack";
 export * from "./documents";
 export * from "./classic";
+export * from "./exports";
