@@ -67,4 +67,35 @@ describe("one declaration per fact", () => {
         );
         assert.deepStrictEqual(outside, []);
     });
+
+    it("parses rule ports and reads raw rules only in components/firewall", () => {
+        const outside = files.filter((f) => !f.startsWith(path.join(ROOT, "components", "firewall") + path.sep));
+        // A port range parser: a number, a dash, a number (the catalog's drift check reads single port
+        // numbers out of the doc's table text, which is not a rule).
+        const rangeParser = /\(\\d(?:\{1,5\}|\+)\)\(\?:?-?\(?\\d|\(\\d(?:\{1,5\}|\+)\)-\(\\d/;
+        assert.deepStrictEqual(
+            outside.filter((f) => rangeParser.test(fs.readFileSync(f, "utf8"))).map((f) => path.relative(ROOT, f)),
+            [],
+        );
+        // Raw rules (REST/azurerm field names, as given) are a type of components/firewall only; the rest
+        // reads the normal forms (FirewallRule, NormalRule) or passes raw groups through.
+        assert.deepStrictEqual(
+            outside.filter((f) => /\bRawRule\b/.test(fs.readFileSync(f, "utf8"))).map((f) => path.relative(ROOT, f)),
+            [],
+        );
+        const liveRange = "const m = /^(\\d+)(?:-(\\d+))?$/.exec(p);";
+        assert.ok(rangeParser.test(liveRange), "the check finds a range parser");
+    });
+
+    it("has one spec per policy module, named after it", () => {
+        const modules = fs
+            .readdirSync(path.join(ROOT, "policy", "policies"))
+            .filter((f) => f.endsWith(".ts") && !["index.ts", "common.ts", "config.ts"].includes(f))
+            .map((f) => f.replace(/\.ts$/, ""));
+        const specs = fs.readdirSync(path.join(ROOT, "test", "policies")).map((f) => f.replace(/\.spec\.ts$/, ""));
+        assert.deepStrictEqual(
+            modules.filter((m) => !specs.includes(m)),
+            [],
+        );
+    });
 });

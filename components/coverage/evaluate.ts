@@ -12,7 +12,7 @@ import { Ipv4Interval, contains, intersects } from "../net";
 import { PolicySettings, isBasic } from "../firewall/settings";
 import { Requirement } from "../requirements";
 import { sourceIntervals } from "../sources";
-import { rawTargets } from "../firewall/model";
+import { rawDestinationAddresses, rawDestinationFqdns, rawTargets } from "../firewall/model";
 import {
     NormalGroup,
     NormalRule,
@@ -28,7 +28,7 @@ import {
     ruleWhere,
     slotAt,
     targetsOf,
-} from "./model";
+} from "../firewall/normal";
 
 export type { PolicySettings };
 
@@ -377,7 +377,7 @@ class RuleIndex {
 
     private indexNetwork(seq: number): void {
         const rule = this.net.raw[seq];
-        const addresses = rule.destinationAddresses;
+        const addresses = rawDestinationAddresses(rule);
         if (Array.isArray(addresses) && addresses.length) {
             const destinations = destinationsOf(rule);
             if (destinations.any) {
@@ -385,7 +385,7 @@ class RuleIndex {
             }
             destinations.tags.forEach((tag) => push(this.netTag, tag, seq));
         }
-        const raw = rule.destinationFqdns;
+        const raw = rawDestinationFqdns(rule);
         if (Array.isArray(raw) && raw.length) {
             this.indexNetworkFqdns(seq, raw);
         }

@@ -194,6 +194,16 @@ export function rawTargets(rule: RawRule): unknown {
     return rule.targetFqdns ?? rule.destinationFqdns;
 }
 
+/** A network rule's destination addresses and tags, as given. */
+export function rawDestinationAddresses(rule: RawRule): unknown {
+    return rule.destinationAddresses;
+}
+
+/** A network rule's destination FQDNs, as given. */
+export function rawDestinationFqdns(rule: RawRule): unknown {
+    return rule.destinationFqdns;
+}
+
 /** A network rule's protocols, as given (`ipProtocols`; classic and legacy `protocols`). */
 export function rawIpProtocols(rule: RawRule): unknown {
     return rule.ipProtocols ?? rule.protocols;

@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: speed targets, measured in one process (best of several runs, each starting from a
- * collected heap).
+ * `npm run bench`: speed targets, measured in one process (the median of several samples, each long enough
+ * to time and starting from a collected heap).
  * - evaluating the 10,000-rule policy for three workspaces with every scenario costs at most 2x its JSON.parse;
  * - the 100,000-rule evaluation costs at most 12x the 10,000-rule evaluation;
  * - the CLI (./cli.ts), diagnose on 1M log rows (./diagnose.ts), the policy pack's start-up (./pack.ts) and the Pulumi
@@ -8,6 +8,7 @@
  * Exits 1 when a target is missed.
  */
 import { performance } from "perf_hooks";
+import { median } from "./median";
 import { evaluateCoverage } from "../../components/coverage/evaluate";
 import { BENCH_SOURCES, benchPlan, syntheticGroups } from "./synthetic";
 import { cliBenchmarks } from "./cli";
@@ -15,24 +16,31 @@ import { diagnoseBenchmarks } from "./diagnose";
 import { packBenchmarks } from "./pack";
 import { pluginBenchmarks } from "./plugin";
 
-/** Best of the runs: the least disturbed by GC of earlier runs and by other work on the machine. */
-function best(values: number[]): number {
-    return Math.min(...values);
-}
-
 /** Collects garbage left by earlier runs (with --expose-gc), so each sample measures its own work. */
 const collect: () => void = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
-function time(runs: number, fn: () => unknown): number {
-    fn(); // warm-up
-    const samples: number[] = [];
-    for (let i = 0; i < runs; i++) {
+/** How long one sample runs at least: a figure of a few milliseconds is timed over many calls. */
+const SAMPLE_MS = 250;
+
+/**
+ * Milliseconds per call of `fn`: the median of `samples` samples, each timing as many calls as fill
+ * SAMPLE_MS (calibrated on a warm-up call), each from a collected heap. Noise of one short call cannot
+ * move it, and a figure's target holds run after run.
+ */
+function time(samples: number, fn: () => unknown): number {
+    const warm = performance.now();
+    fn();
+    const calls = Math.max(1, Math.ceil(SAMPLE_MS / Math.max(performance.now() - warm, 0.01)));
+    const perCall: number[] = [];
+    for (let i = 0; i < samples; i++) {
         collect();
         const start = performance.now();
-        fn();
-        samples.push(performance.now() - start);
+        for (let c = 0; c < calls; c++) {
+            fn();
+        }
+        perCall.push((performance.now() - start) / calls);
     }
-    return best(samples);
+    return median(perCall);
 }
 
 interface Target {
@@ -47,7 +55,7 @@ async function main(): Promise<void> {
     const figures: Record<string, number> = {};
     for (const groups of [50, 500]) {
         const text = JSON.stringify(syntheticGroups(groups));
-        const runs = groups === 50 ? 31 : 7;
+        const runs = 7;
         const parse = time(runs, () => JSON.parse(text));
         const parsed = JSON.parse(text);
         let checks = 0;

@@ -1,6 +1,7 @@
 /**
- * The evaluator's rule tables: the rules of the firewall model (`../firewall/model`), in processing
- * order per stage, with the parsed forms the checks need built only for the rules a check looks at.
+ * The parsed half of the rule model (the raw half is `./model`): the evaluator's rule tables, the rules in
+ * processing order per stage, with the parsed forms the checks need (sources, ports, protocols, targets)
+ * built only for the rules a check looks at, and cached.
  */
 import { InputError } from "../errors";
 import {
@@ -21,7 +22,7 @@ import {
     ruleStage,
     strings,
     untypedRuleProblem,
-} from "../firewall/model";
+} from "./model";
 import { Ipv4Interval, isAnyAddress, parseIpv4 } from "../net";
 
 export type { PortRange, RawGroup, Stage };
