@@ -3,6 +3,7 @@
  * `az network firewall policy rule-collection-group list` (or one group), ARM resources, ARM templates,
  * `pulumi stack export` files, and `az network firewall policy show`.
  */
+import { resolveTemplate } from "./armExpressions";
 import { RawGroup, looksLikeGroup, record } from "./model";
 import { PolicySettings, nativePolicySettings } from "./settings";
 import { findTargets, nodesFromExport, targetGroups, targetSettings } from "./stack";
@@ -75,13 +76,20 @@ export function readRulesDocument(data: unknown, where: string): RulesDocument {
         return fromStackExport(where, deployment.resources);
     }
     if (object && Array.isArray(object.resources) && ("$schema" in object || "contentVersion" in object)) {
-        const groups = object.resources.filter((r) => String(record(r)?.type).toLowerCase() === ARM_RCG_TYPE);
+        // Expressions (a portal export's parameters for names and IP group IDs) are evaluated first.
+        const template = resolveTemplate(object);
+        const groups = template.resources.filter((r) => String(record(r)?.type).toLowerCase() === ARM_RCG_TYPE);
         if (groups.length === 0) {
             throw new DocumentError(
                 `${where}: the ARM template has no Microsoft.Network/firewallPolicies/ruleCollectionGroups resources`,
             );
         }
-        return { groups: groups.map((g) => checkedGroup(where, g)), legacyFirewalls: [] };
+        const notes = template.problems.map((p) => `${where}: ${p}`);
+        return {
+            groups: groups.map((g) => checkedGroup(where, g)),
+            legacyFirewalls: [],
+            ...(notes.length ? { notes } : {}),
+        };
     }
     if (object && Array.isArray(object.value)) {
         // The REST list response (`az rest`, the SDKs, SOAR tools): `{"value": [...], "nextLink"?}`.
