@@ -102,7 +102,7 @@ export function readProject(dirGiven: string): UserProject & { defaults: Record<
         throw new UsageError(
             `--program ${dirGiven}: runtime ${JSON.stringify(runtimeName ?? null)}; plan --program runs Node.js ` +
                 "programs (TypeScript or JavaScript). For another language, run pulumi preview " +
-                "--policy-pack with this package's pack (README, Policy pack).",
+                "--policy-pack with this package's pack (docs/policy-pack.md).",
         );
     }
     if (typeof project.name !== "string" || !project.name) {

@@ -2,7 +2,7 @@
  * The components' arguments, declared once. The interfaces are the source: the plan's input type is
  * derived from them (`pulumi.Unwrap`), and `ARGUMENTS` (which the compiler holds to exactly their
  * members) gives each one's kind and mode, from which the stack config keys and the create-only checks
- * are derived. A test checks that the README's tables name exactly these members.
+ * are derived. A test checks that the tables of docs/components.md name exactly these members.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { Cloud, Scenario } from "./catalog/types";

@@ -5,6 +5,8 @@ import * as path from "path";
 import { ARGUMENTS } from "../components/args";
 import { TYPES } from "../components/firewall/tokens";
 import { STACK_CONFIG_KEYS } from "../stacks/config";
+import { policies } from "../policy/policies";
+import { SCENARIO_NAMES, scenariosOffered } from "../components/requirements";
 
 const ROOT = path.join(__dirname, "..");
 const SOURCE_DIRS = ["components", "cli", "stacks", "policy", "examples", "bin"];
@@ -17,6 +19,25 @@ function sourceFiles(dir: string): string[] {
         }
         return /\.(ts|js)$/.test(entry.name) || dir.endsWith("bin") ? [full] : [];
     });
+}
+
+/** The cells of the rows of the Markdown table whose header line starts with `header`. */
+function tableRows(text: string, header: string): string[][] {
+    const lines = text.split("\n");
+    const start = lines.findIndex((l) => l.startsWith(header));
+    assert.ok(start >= 0, `no table ${header}`);
+    const rows = lines.slice(start + 2);
+    return rows
+        .slice(
+            0,
+            rows.findIndex((l) => !l.startsWith("|")),
+        )
+        .map((row) =>
+            row
+                .split("|")
+                .slice(1, -1)
+                .map((c) => c.trim()),
+        );
 }
 
 /** The names in backticks in the first column of the table that follows `heading` in the README. */
@@ -48,8 +69,8 @@ describe("one declaration per fact", () => {
         }
     });
 
-    it("documents exactly the components' arguments and the stack config keys in the README", () => {
-        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    it("documents exactly the components' arguments and the stack config keys in docs/components.md", () => {
+        const readme = fs.readFileSync(path.join(ROOT, "docs", "components.md"), "utf8");
         const native = Object.keys(ARGUMENTS).filter((name) => name !== "existingFirewallPolicyId");
         assert.deepStrictEqual(tableNames(readme, "### Arguments (`AmlFirewallPolicyArgs`)").sort(), native.sort());
         assert.match(readme.slice(readme.indexOf("### The classic provider")), /`existingFirewallPolicyId`/);
@@ -97,5 +118,34 @@ describe("one declaration per fact", () => {
             modules.filter((m) => !specs.includes(m)),
             [],
         );
+    });
+
+    it("documents exactly the pack's policies, kinds and default levels in docs/policy-pack.md", () => {
+        const doc = fs.readFileSync(path.join(ROOT, "docs", "policy-pack.md"), "utf8");
+        const rows = tableRows(doc, "| Policy | Kind | Default level |");
+        assert.deepStrictEqual(
+            rows.map((r) => [r[0].replace(/`/g, ""), r[1], r[2]]).sort(),
+            policies
+                .map((p) => [p.name, "validateStack" in p ? "stack" : "resource", p.enforcementLevel ?? "advisory"])
+                .sort(),
+        );
+    });
+
+    it("lists exactly the catalog's scenarios, with the clouds that offer each, in docs/catalog.md", () => {
+        const doc = fs.readFileSync(path.join(ROOT, "docs", "catalog.md"), "utf8");
+        const rows = tableRows(doc, "| Scenario | Clouds | What it opens |");
+        const clouds = ["AzurePublic", "AzureUSGovernment", "AzureChinaCloud"] as const;
+        assert.deepStrictEqual(
+            rows.map((r) => [r[0].replace(/`/g, ""), r[1]]),
+            SCENARIO_NAMES.map((s) => [s, clouds.filter((c) => scenariosOffered(c).includes(s)).join(", ")]),
+        );
+    });
+
+    it("keeps the front page short and links every page of docs/", () => {
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        assert.ok(readme.split("\n").length <= 120, `${readme.split("\n").length} lines`);
+        for (const page of fs.readdirSync(path.join(ROOT, "docs"))) {
+            assert.ok(readme.includes(`](docs/${page})`), page);
+        }
     });
 });

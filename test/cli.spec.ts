@@ -1073,8 +1073,9 @@ describe("CLI (the real binary)", function () {
         assert.doesNotMatch(run("--no-color"), /\u001b\[/);
     });
 
-    it("runs the README's examples as written (exit 0, or the exit code the example states)", () => {
-        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    it("runs the examples of the README and docs/ as written (exit 0, or the exit code stated)", () => {
+        const docs = fs.readdirSync(path.join(ROOT, "docs")).map((f) => path.join(ROOT, "docs", f));
+        const readme = [path.join(ROOT, "README.md"), ...docs].map((f) => fs.readFileSync(f, "utf8")).join("\n");
         const commands = readme
             .split("\n")
             .filter((line) => /^\.\/bin\/azureml-firewall (hosts|plan|audit|catalog|diagnose|export|diff) /.test(line));

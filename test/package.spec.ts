@@ -125,6 +125,8 @@ describe("npm package", function () {
             "bin/azureml-firewall",
             "package.json",
             "README.md",
+            "docs/cli.md",
+            "docs/components.md",
             "LICENSE",
             "dist/components/catalog/serviceTags.json",
         ]) {
