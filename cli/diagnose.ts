@@ -11,6 +11,7 @@ import {
 import { InputError } from "../components/errors";
 import type { Requirement } from "../components/requirements";
 import { CatalogFlags, requirementsFor, resolveHosts } from "./catalogFlags";
+import { queryFor, runQuery } from "./logQuery";
 import { UsageError } from "./errors";
 import { OutputOptions, markdownTable, paint, table } from "./format";
 import { readJson } from "./inputs";
@@ -18,6 +19,12 @@ import { FileShape, Place, Row, located, readLogFile } from "./logFiles";
 
 export interface DiagnoseOptions extends CatalogFlags {
     logs?: string[];
+    /** Print the diagnose query and stop. */
+    printQuery?: boolean;
+    /** Run the diagnose query in this Log Analytics workspace (az CLI), then read its result. */
+    logAnalyticsWorkspace?: string;
+    since?: string;
+    firewall?: string[];
     source?: string[];
     serviceTags?: string;
     /** Any unreadable row fails the run (exit 2). */
@@ -257,7 +264,42 @@ export function diagnosisMarkdown(result: Diagnosis & { unreadable: UnreadableRo
     ].join("\n");
 }
 
+/** `--print-query`: the KQL query; the catalog and log flags have no effect there, so they are refused. */
+export function printQuery(options: DiagnoseOptions): number {
+    const ignored = (["logs", "workspaceId", "requirements", "serviceTags"] as const).filter(
+        (k) => options[k] !== undefined,
+    );
+    if (ignored.length) {
+        const flag = {
+            logs: "--logs",
+            workspaceId: "--workspace-id",
+            requirements: "--requirements",
+            serviceTags: "--service-tags",
+        };
+        throw new UsageError(
+            `${flag[ignored[0]]}: --print-query only prints the query; give it without ${flag[ignored[0]]}`,
+        );
+    }
+    process.stdout.write(queryFor(options));
+    return 0;
+}
+
 export async function runDiagnose(options: DiagnoseOptions, out: OutputOptions): Promise<number> {
+    if (options.logAnalyticsWorkspace !== undefined) {
+        if (options.logs?.length) {
+            throw new UsageError(
+                "--log-analytics-workspace: give either it (the query's result is read) or --logs, not both",
+            );
+        }
+        const { file, command } = runQuery(options.logAnalyticsWorkspace, options);
+        process.stderr.write(`ran: ${command}\n`);
+        options = { ...options, logs: [file] };
+    } else if (options.since !== undefined || options.firewall !== undefined) {
+        throw new UsageError(
+            "--since and --firewall choose what the query reads: give them with --print-query or " +
+                "--log-analytics-workspace",
+        );
+    }
     const diagnosis = await diagnose(options);
     const result = { ...diagnosis, notes: notesOf(options, diagnosis) };
     if (options.format === "json") {

@@ -253,6 +253,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
         .option("--source <cidr>", "only flows from this workload CIDR (repeatable) (or comma-separated)", collectList)
         .option("--service-tags <file>", "Microsoft's ServiceTags_*.json, to name IP destinations")
         .option("--strict", "exit 2 when any row cannot be read (by default such rows are counted and skipped)")
+        .option("--print-query", "print the KQL query that aggregates denied flows in Log Analytics, and stop")
+        .option(
+            "--log-analytics-workspace <guid>",
+            "run that query in this Log Analytics workspace (its ID) with the az CLI, then diagnose its result",
+        )
+        .option("--since <span>", "for the query: how far back, e.g. 7d, 24h, 90m (default 7d)")
+        .option("--firewall <name>", "for the query: only this firewall (repeatable)", collect)
         .addOption(formatOption(["table", "json", "markdown"]))
         .addHelpText(
             "after",
@@ -261,10 +268,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
                 "Example:",
                 "  azureml-firewall diagnose --logs fw-logs.json --cloud public --storage stamlprod001 " +
                     "--region westeurope --source 10.30.1.0/24",
+                "  azureml-firewall diagnose --print-query --since 30d --firewall fw-hub > query.kql",
+                "  azureml-firewall diagnose --log-analytics-workspace <guid> --since 7d --cloud public " +
+                    "--storage stamlprod001 --region westeurope",
                 "",
             ].join("\n"),
         )
         .action(async (opts, cmd: Command) => {
+            if (opts.printQuery) {
+                const { printQuery } = await import("./diagnose");
+                setExit(printQuery(opts));
+                return;
+            }
             const { runDiagnose } = await import("./diagnose");
             const { outputFor } = await import("./format");
             setExit(await runDiagnose(opts, outputFor(cmd.optsWithGlobals().color)));

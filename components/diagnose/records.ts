@@ -25,6 +25,9 @@
  * Every time is given back as ISO-8601 UTC (`isoTime`).
  */
 
+/** The `Table` value of the diagnose query's rows (see `kql.ts`, which writes it). */
+export const AGGREGATE_MARKER = "azureml-firewall:denied-flows:v1";
+
 /** One firewall decision about one flow. */
 export interface FlowEvent {
     type: "flow";
@@ -36,8 +39,12 @@ export interface FlowEvent {
     protocol: string;
     port: number;
     action: string;
-    /** How many flows the row stands for (aggregation tables); 1 otherwise. */
+    /** How many flows the row stands for (aggregation tables, the diagnose query's rows); 1 otherwise. */
     count?: number;
+    /** A row that stands for several flows at several times: the last of them (`time` is the first). */
+    lastTime?: string;
+    /** The IP of a flow already named (by the diagnose query's DNS correlation). */
+    namedIp?: string;
 }
 
 /** A firewall decision no allow rule changes (DNAT, threat intelligence, IDPS): reported apart. */
@@ -333,8 +340,37 @@ function dnsOf(row: Row, message: string | undefined, time: string): DnsEvent | 
     return sourceIp && name ? { type: "dns", time, sourceIp, name: hostName(name) } : undefined;
 }
 
+/** A row of the diagnose query's result (`diagnoseQuery`): denied flows already aggregated and named. */
+function aggregated(row: Row): FlowEvent {
+    const kind = text(row, "Kind");
+    const destination = text(row, "Destination");
+    if ((kind !== "fqdn" && kind !== "ip") || !destination) {
+        throw new RowError("a diagnose-query row without Kind (fqdn or ip) and Destination");
+    }
+    const count = Number(text(row, "Count"));
+    if (!Number.isInteger(count) || count < 1) {
+        throw new RowError("a count that is not a whole number of at least 1", JSON.stringify(text(row, "Count")));
+    }
+    const ip = text(row, "Ip");
+    return {
+        type: "flow",
+        time: isoTime(text(row, "FirstSeen", "FirstSeen [UTC]") ?? ""),
+        lastTime: isoTime(text(row, "LastSeen", "LastSeen [UTC]") ?? ""),
+        destination: kind === "fqdn" ? hostName(destination) : destination,
+        kind,
+        protocol: (text(row, "Protocol") ?? "").toUpperCase(),
+        port: portOf(text(row, "Port"), "Port"),
+        action: "Deny",
+        count,
+        ...(kind === "fqdn" && ip ? { namedIp: ip } : {}),
+    };
+}
+
 /** One row of any supported shape as a `LogEvent`; throws with a reason for a row it cannot read. */
 export function eventOf(input: Row): LogEvent {
+    if (input.Table === AGGREGATE_MARKER) {
+        return aggregated(input);
+    }
     // A diagnostic-setting archive row holds the record in `properties` (read in place: no copy per row).
     const properties = input.properties;
     const archived = properties !== null && typeof properties === "object" && !Array.isArray(properties);

@@ -302,6 +302,11 @@ export class Diagnoser {
             this.summary.outsideSources += flows;
             return;
         }
+        if (denied.namedIp) {
+            // Named already (the diagnose query's DNS correlation).
+            this.group({ ...denied, ip: denied.namedIp }, flows);
+            return;
+        }
         if (denied.kind === "ip") {
             // Held until every DNS row is read.
             this.pendingIps.push(denied);
@@ -332,6 +337,9 @@ export class Diagnoser {
         }
         group.count += flows;
         seen(group, flow.time);
+        if (flow.lastTime) {
+            seen(group, flow.lastTime);
+        }
     }
 
     /** The tags that contain an IP, and the one to show: catalog-known first, then the narrowest. */
@@ -384,7 +392,7 @@ export class Diagnoser {
             port: flow.port,
             count: 1,
             firstSeen: flow.time,
-            lastSeen: flow.time,
+            lastSeen: flow.lastTime ?? flow.time,
             ...(tags.named ? { serviceTag: tags.named } : {}),
             ...(flow.ip ? { resolvedFrom: { ip: flow.ip, by: "dns-correlation" as const } } : {}),
             verdict,
