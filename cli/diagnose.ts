@@ -1,5 +1,5 @@
 /** `diagnose`: which denials in Azure Firewall logs break Azure ML? */
-import { LogEvent, RowError, eventOf } from "../components/diagnose/records";
+import { LogEvent, ROW_FIELDS, RowError, eventOf } from "../components/diagnose/records";
 import {
     ApartGroup,
     Diagnoser,
@@ -98,21 +98,25 @@ export async function readLogEvents(
     unreadable: Unreadable,
 ): Promise<{ shape: FileShape; used: number }> {
     let used = 0;
-    const shape = await readLogFile(file, {
-        row(row: Row, at: string, place: Place) {
-            let event: LogEvent;
-            try {
-                event = eventOf(row);
-            } catch (error) {
-                const { reason, detail } = rowProblem(error);
-                unreadable.add(reason, located(at, place), detail);
-                return;
-            }
-            used += 1;
-            emit(event);
+    const shape = await readLogFile(
+        file,
+        {
+            row(row: Row, at: string, place: Place) {
+                let event: LogEvent;
+                try {
+                    event = eventOf(row);
+                } catch (error) {
+                    const { reason, detail } = rowProblem(error);
+                    unreadable.add(reason, located(at, place), detail);
+                    return;
+                }
+                used += 1;
+                emit(event);
+            },
+            bad: (reason, at, detail) => unreadable.add(reason, at, detail),
         },
-        bad: (reason, at, detail) => unreadable.add(reason, at, detail),
-    });
+        ROW_FIELDS,
+    );
     return { shape, used };
 }
 

@@ -101,6 +101,8 @@ class LineReader {
     private record?: Row;
     /** Which columns of `record` hold a value now. */
     private filled = new Uint8Array(0);
+    /** The indices of the columns kept in `record`. */
+    private keep: number[] = [];
     /** A JSON document that spans lines (a pretty-printed Event Hubs message), gathered whole. */
     private document?: string[];
 
@@ -108,6 +110,8 @@ class LineReader {
         private readonly file: string,
         private readonly sink: RowSink,
         readonly shape: FileShape,
+        /** The columns of a CSV record worth keeping (all when not given). */
+        private readonly fields: { has(column: string): boolean } = { has: () => true },
     ) {}
 
     line(raw: string, number: number): void {
@@ -126,7 +130,8 @@ class LineReader {
             this.jsonLine(line, raw, number);
         } else if (!this.header) {
             this.header = splitCsv(line);
-            this.record = Object.fromEntries(this.header.map((column) => [column, undefined]));
+            this.keep = this.header.map((column, i) => (this.fields.has(column) ? i : -1)).filter((i) => i >= 0);
+            this.record = Object.fromEntries(this.keep.map((i) => [this.header![i], undefined]));
             this.filled = new Uint8Array(this.header.length);
             this.shape.fields = this.header;
         } else {
@@ -162,10 +167,11 @@ class LineReader {
         }
         const header = this.header!;
         // One row object per file, refilled for each record (see `RowSink.row`): one object shape and no
-        // allocation per record. An empty cell is `undefined`, which the row readers treat as absent.
+        // allocation per record. An empty cell is `undefined`, which the row readers treat as absent. Only
+        // the columns a row reader reads are kept (`keep`, from the record reader's list of fields).
         const row = this.record!;
         const filled = this.filled;
-        for (let i = 0; i < header.length; i++) {
+        for (const i of this.keep) {
             const value = values[i];
             if (value) {
                 row[header[i]] = value;
@@ -208,7 +214,11 @@ function headOf(file: string): Buffer {
 }
 
 /** Feeds the rows of one log file to `sink` and says what the file looked like. */
-export async function readLogFile(file: string, sink: RowSink): Promise<FileShape> {
+export async function readLogFile(
+    file: string,
+    sink: RowSink,
+    fields?: { has(column: string): boolean },
+): Promise<FileShape> {
     const head = headOf(file);
     const utf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
     // UTF-16 (what Windows PowerShell 5.1 `>` writes) is decoded whole, up to the size limit.
@@ -225,7 +235,7 @@ export async function readLogFile(file: string, sink: RowSink): Promise<FileShap
         );
         return shape;
     }
-    const reader = new LineReader(file, sink, shape);
+    const reader = new LineReader(file, sink, shape, fields);
     let number = 0;
     const line = (text: string) => {
         number += 1;

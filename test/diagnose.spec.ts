@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { JsonArraySplitter } from "../cli/jsonArray";
 import { Row, eachLine, readLogFile } from "../cli/logFiles";
-import { eventOf, legacyMessage } from "../components/diagnose/records";
+import { ROW_FIELDS, eventOf, legacyMessage } from "../components/diagnose/records";
 
 const BIN = path.join(__dirname, "..", "bin", "azureml-firewall");
 const LOGS = path.join(__dirname, "fixtures", "logs");
@@ -452,5 +452,45 @@ describe("JSON array streaming", () => {
         fs.writeFileSync(headerOnly, "TimeGenerated,Fqdn,Action\n");
         assert.match(cli("diagnose", "--logs", headerOnly, ...WS).stderr, /header\.csv: no rows \(a header only\)/);
         fs.rmSync(dir, { recursive: true });
+    });
+});
+
+describe("the fields the record reader reads", () => {
+    it("are all in ROW_FIELDS, for every row of every log fixture (so a CSV reader may keep only those)", async () => {
+        const read = new Set<string>();
+        const dir = path.join(__dirname, "fixtures", "logs");
+        const files = [
+            ...fs.readdirSync(dir).map((f) => path.join(dir, f)),
+            ...fs.readdirSync(path.join(dir, "public")).map((f) => path.join(dir, "public", f)),
+        ].filter((f) => fs.statSync(f).isFile() && !/\.md$|ServiceTags/.test(f));
+        const watch = (row: Row): Row =>
+            new Proxy(row, {
+                get(target, key) {
+                    if (typeof key === "string") {
+                        read.add(key);
+                    }
+                    const value = target[key as string];
+                    return value !== null && typeof value === "object" && !Array.isArray(value)
+                        ? watch(value as Row)
+                        : value;
+                },
+            });
+        for (const file of files) {
+            await readLogFile(file, {
+                row: (row) => {
+                    try {
+                        eventOf(watch(row));
+                    } catch {
+                        // a row it cannot read still shows what it reads
+                    }
+                },
+                bad: () => undefined,
+            });
+        }
+        assert.ok(read.size > 20, [...read].join(", "));
+        assert.deepStrictEqual(
+            [...read].filter((k) => !ROW_FIELDS.has(k)),
+            [],
+        );
     });
 });

@@ -25,6 +25,56 @@
  * Every time is given back as ISO-8601 UTC (`isoTime`).
  */
 
+/**
+ * Every field `eventOf` reads from a row, of any shape. A reader of wide rows (CSV) may keep only these;
+ * a test records every field `eventOf` reads from every fixture row and checks it is listed here.
+ */
+export const ROW_FIELDS: ReadonlySet<string> = new Set([
+    "Action",
+    "ApplicationRuleCount",
+    "Category",
+    "Count",
+    "Description",
+    "Destination",
+    "DestinationIp",
+    "DestinationPort",
+    "DstFqdn",
+    "DstHostname",
+    "DstIpAddr",
+    "DstPortNumber",
+    "DvcAction",
+    "Error",
+    "EventCount",
+    "FirstSeen",
+    "FirstSeen [UTC]",
+    "Fqdn",
+    "Ip",
+    "Kind",
+    "LastSeen",
+    "LastSeen [UTC]",
+    "NatRuleCount",
+    "NetworkApplicationProtocol",
+    "NetworkProtocol",
+    "NetworkRuleCount",
+    "Port",
+    "Protocol",
+    "QueryName",
+    "SourceIp",
+    "SrcIpAddr",
+    "Table",
+    "ThreatDescription",
+    "TimeGenerated",
+    "TimeGenerated [UTC]",
+    "Type",
+    "Url",
+    "category",
+    "msg",
+    "msg_s",
+    "properties",
+    "time",
+    "timeGenerated",
+]);
+
 /** The `Table` value of the diagnose query's rows (see `kql.ts`, which writes it). */
 export const AGGREGATE_MARKER = "azureml-firewall:denied-flows:v1";
 
@@ -406,9 +456,11 @@ export function eventOf(input: Row): LogEvent {
     }
     throw new RowError(
         "not an Azure Firewall log row (no Fqdn, DestinationIp, msg_s, category or DvcAction)",
-        `keys ${Object.keys(input)
-            .filter((key) => input[key] !== undefined)
-            .slice(0, 8)
-            .join(", ")}`,
+        `keys ${
+            Object.keys(input)
+                .filter((key) => input[key] !== undefined)
+                .slice(0, 8)
+                .join(", ") || "(none this tool reads)"
+        }`,
     );
 }
