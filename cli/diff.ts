@@ -9,7 +9,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { Impact, PolicyImpact, PolicyState, changeImpact } from "../components/coverage/impact";
+import { CheckRef, Impact, PolicyImpact, PolicyState, changeImpact } from "../components/coverage/impact";
 import {
     RawGroup,
     RulesDocument,
@@ -314,9 +314,10 @@ export function diff(options: DiffOptions): DiffResult {
     return { base: base.shown, head: head.shown, ...impact, notes: [...new Set([...base.notes, ...head.notes])] };
 }
 
-function checkText(c: { destination: string; protocol: string; port: number; scenarios: string[] }): string {
+function checkText(c: CheckRef): string {
     const scenarios = c.scenarios.filter((s) => s !== "core");
-    return `${c.destination} ${c.protocol} ${c.port}${scenarios.length ? ` (${scenarios.join(", ")})` : ""}`;
+    const needs = [...scenarios, ...(c.workspaces.length ? [`workspace ${c.workspaces.join(", ")}`] : [])];
+    return `${c.destination} ${c.protocol} ${c.port}${needs.length ? ` (${needs.join("; ")})` : ""}`;
 }
 
 function brokenText(b: PolicyImpact["broken"][number]): string {
@@ -336,6 +337,8 @@ function impactLines(p: PolicyImpact): { impact: string[]; details: string[] } {
         ...p.broken.map((b) => `BREAKS ${brokenText(b)}`),
         ...p.scenariosRemoved.map((s) => `scenario ${s} removed`),
         ...p.scenariosAdded.map((s) => `scenario ${s} added`),
+        ...p.workspacesRemoved.map((w) => `workspace ${w} no longer served`),
+        ...p.workspacesAdded.map((w) => `workspace ${w} now served`),
         ...p.noLongerAllowed.map((c) => `no longer allowed${from} (no longer required): ${checkText(c)}`),
         ...p.broadAdded.map((b) => `broader than Azure ML needs: ${b}`),
         ...p.fixed.map((c) => `now allowed: ${checkText(c)}`),

@@ -107,6 +107,7 @@ describe("diff", function () {
                 protocol: "TCP",
                 port: 443,
                 scenarios: ["core"],
+                workspaces: [],
                 cause: "removed",
                 was: "platform/platform-application/graph",
                 now: "no rule (default deny)",
@@ -238,7 +239,7 @@ describe("diff", function () {
             const markdown = diff("--base", copies[0], "--head", copies[1], "--format", "markdown");
             assert.match(
                 markdown.stdout,
-                /^- no longer allowed from 10\.1\.0\.0\/24 \(no longer required\): pypi\.org TCP 443 \(python\)$/m,
+                /^- no longer allowed from 10\.1\.0\.0\/24 \(no longer required\): pypi\.org TCP 443 \(python; workspace mlw-hubspoke\)$/m,
             );
         } finally {
             copies.forEach((copy) => fs.rmSync(copy, { recursive: true, force: true }));
@@ -269,6 +270,36 @@ describe("diff", function () {
         assert.deepStrictEqual(
             [policy.policy, policy.change, policy.scenariosAdded, policy.scenariosRemoved, policy.problems],
             ["aml-dev-policy", "unchanged", [], [], []],
+        );
+    });
+
+    it("names the workspaces a change stops or starts serving, and who needs each check", () => {
+        const { changeImpact } = require("../components/coverage/impact");
+        const { resolveRequirements } = require("../components/requirements");
+        const needs = (names: string[]) =>
+            resolveRequirements({
+                cloud: "AzurePublic",
+                workspaces: names.map((name, i) => ({
+                    name,
+                    storageAccountName: `stml${i}0001`,
+                    region: "westeurope",
+                })),
+            }).requirements;
+        const state = (names: string[]) => ({
+            name: "fwp-hub",
+            groups: complete(),
+            requirements: needs(names),
+            sources: { addresses: ["10.0.1.0/24"], ipGroups: [] },
+        });
+        const impact = changeImpact([state(["mlw-a", "mlw-b"])], [state(["mlw-a"])]);
+        const policy = impact.policies[0];
+        assert.deepStrictEqual(
+            [policy.workspacesRemoved, policy.workspacesAdded, policy.change],
+            [["mlw-b"], [], "changed"],
+        );
+        assert.ok(
+            policy.noLongerAllowed.every((c: any) => c.workspaces.includes("mlw-b")),
+            JSON.stringify(policy.noLongerAllowed.slice(0, 2)),
         );
     });
 

@@ -8,7 +8,7 @@
  * - fixed: the head requires it and allows it, the base did not;
  * - no longer allowed: only the base required it (a scenario or workspace removed) and the head stops
  *   allowing it (what a removed scenario takes away);
- * plus scenarios added and removed, Allow rules newly broader than Azure ML needs, and the rule changes
+ * plus scenarios and workspaces added and removed, Allow rules newly broader than Azure ML needs, and the rule changes
  * (added, removed, changed by name; or only renamed or reordered: no impact).
  */
 import type { Requirement } from "../requirements";
@@ -36,6 +36,8 @@ export interface CheckRef {
     port: number;
     /** The scenarios that need it (`core` first). */
     scenarios: string[];
+    /** The workspaces that need it (where the requirements name them). */
+    workspaces: string[];
 }
 
 export interface BrokenCheck extends CheckRef {
@@ -69,6 +71,9 @@ export interface PolicyImpact {
     stillNotAllowed: number;
     scenariosAdded: string[];
     scenariosRemoved: string[];
+    /** Workspaces the policy serves after the change and not before, and the other way round. */
+    workspacesAdded: string[];
+    workspacesRemoved: string[];
     broadAdded: string[];
     broadRemoved: string[];
     rules: RuleChanges;
@@ -96,19 +101,39 @@ function scenariosOf(requirements: Requirement[]): Set<string> {
     return new Set(requirements.flatMap((r) => r.scenarios ?? [r.scenario ?? "core"]).filter((s) => s !== "core"));
 }
 
-/** The checks of requirements (destination, protocol, port; `Any` is TCP and UDP) and the scenarios needing each. */
-function scenarioIndex(requirements: Requirement[]): Map<string, string[]> {
-    const index = new Map<string, string[]>();
+/** The workspaces a requirement list names. */
+function workspacesOf(requirements: Requirement[]): Set<string> {
+    return new Set(requirements.flatMap((r) => r.workspaces ?? []));
+}
+
+/** Who needs a check: the scenarios and the workspaces. */
+interface Needs {
+    scenarios: string[];
+    workspaces: string[];
+}
+
+/** The checks of requirements (destination, protocol, port; `Any` is TCP and UDP), and who needs each. */
+function scenarioIndex(requirements: Requirement[]): Map<string, Needs> {
+    const index = new Map<string, Needs>();
     for (const r of requirements) {
         const scenarios = r.scenarios ?? [r.scenario ?? "core"];
         for (const protocol of r.protocol === "Any" ? ["TCP", "UDP"] : [r.protocol]) {
             for (const port of r.ports) {
                 const key = checkKey({ destination: r.destination, protocol, port });
-                index.set(key, [...new Set([...(index.get(key) ?? []), ...scenarios])]);
+                const known = index.get(key) ?? { scenarios: [], workspaces: [] };
+                index.set(key, {
+                    scenarios: [...new Set([...known.scenarios, ...scenarios])],
+                    workspaces: [...new Set([...known.workspaces, ...(r.workspaces ?? [])])].sort(),
+                });
             }
         }
     }
     return index;
+}
+
+/** What is in `a` and not in `b`, sorted. */
+function minus(a: Set<string>, b: Set<string>): string[] {
+    return [...a].filter((x) => !b.has(x)).sort();
 }
 
 function ruleName(by: DecidingRule | null | undefined): string | undefined {
@@ -195,8 +220,10 @@ export function policyImpact(base: PolicyState, head: PolicyState, change: Polic
         fixed: [],
         noLongerAllowed: [],
         stillNotAllowed: 0,
-        scenariosAdded: [...scenariosOf(head.requirements)].filter((s) => !scenariosOf(base.requirements).has(s)),
-        scenariosRemoved: [...scenariosOf(base.requirements)].filter((s) => !scenariosOf(head.requirements).has(s)),
+        scenariosAdded: minus(scenariosOf(head.requirements), scenariosOf(base.requirements)),
+        scenariosRemoved: minus(scenariosOf(base.requirements), scenariosOf(head.requirements)),
+        workspacesAdded: minus(workspacesOf(head.requirements), workspacesOf(base.requirements)),
+        workspacesRemoved: minus(workspacesOf(base.requirements), workspacesOf(head.requirements)),
         broadAdded: broadOf(head).filter((b) => !broadOf(base).includes(b)),
         broadRemoved: broadOf(base).filter((b) => !broadOf(head).includes(b)),
         rules,
@@ -206,11 +233,12 @@ export function policyImpact(base: PolicyState, head: PolicyState, change: Polic
     const requiredByHead = (c: CheckResult) => headIndex.has(checkKey(c));
     for (const now of after?.results ?? []) {
         const was = wasAllowed.get(checkKey(now))!;
-        const ref = (index: Map<string, string[]>): CheckRef => ({
+        const ref = (index: Map<string, Needs>): CheckRef => ({
             destination: now.destination,
             protocol: now.protocol,
             port: now.port,
-            scenarios: index.get(checkKey(now)) ?? [],
+            scenarios: index.get(checkKey(now))?.scenarios ?? [],
+            workspaces: index.get(checkKey(now))?.workspaces ?? [],
         });
         const allowedBefore = was.status === "allowed";
         const allowedNow = now.status === "allowed";
@@ -269,7 +297,9 @@ export function changeImpact(base: PolicyState[], head: PolicyState[], required?
                 !impact.rules.changed.length &&
                 !impact.rules.renamedOrReordered &&
                 !impact.scenariosAdded.length &&
-                !impact.scenariosRemoved.length;
+                !impact.scenariosRemoved.length &&
+                !impact.workspacesAdded.length &&
+                !impact.workspacesRemoved.length;
             return { ...impact, change: !before ? "added" : !after ? "removed" : unchanged ? "unchanged" : "changed" };
         }) as PolicyImpact[];
     return { policies, breaks: policies.some((p) => p.broken.length > 0) };
