@@ -13,8 +13,11 @@ import { CheckRef, Impact, PolicyImpact, PolicyState, changeImpact } from "../co
 import {
     RawGroup,
     RulesDocument,
+    ExportedResource,
     StackNode,
+    componentOutputs,
     findTargets,
+    nodesFromExport,
     parentTarget,
     readRulesDocument,
     record,
@@ -22,7 +25,6 @@ import {
     targetSettings,
 } from "../components/firewall";
 import type { PolicySettings } from "../components/firewall";
-import type { Requirement } from "../components/requirements";
 import { CatalogFlags, requirementsFor } from "./catalogFlags";
 import { UsageError } from "./errors";
 import { OutputOptions, markdownTable, paint } from "./format";
@@ -47,75 +49,40 @@ interface Side {
     notes: string[];
 }
 
-/** A resource of a Pulumi state (plan JSON, stack export, preview step state). */
-interface StateResource {
-    type: string;
-    name: string;
-    urn: string;
-    custom: boolean;
-    inputs: Record<string, unknown>;
-    outputs: Record<string, unknown>;
-    parent?: string;
-    dependencies?: string[];
+/**
+ * What `diff` reads of a state's resource: a custom resource's inputs over its outputs (what the program
+ * wrote; a preview's new outputs may be unknown), a component's outputs over its inputs.
+ */
+function stateProps(r: ExportedResource): Record<string, unknown> {
+    const [inputs, outputs] = [record(r.inputs) ?? {}, record(r.outputs) ?? {}];
+    return r.custom === false ? { ...inputs, ...outputs } : { ...outputs, ...inputs };
+}
+
+/** The stack nodes of a state's resources (stack export, preview step states, plan JSON). */
+function nodesOf(resources: ExportedResource[]): StackNode[] {
+    return nodesFromExport(resources, stateProps);
 }
 
 /**
- * Stack nodes from state resources: a custom resource's props are its inputs over its outputs (what the
- * program wrote; a preview's new outputs may be unknown), a component's are its outputs.
+ * `plan --format json` resources as exported resources: URNs, parents and dependencies as the engine would
+ * have them; a plan of an older version (type, name, parent name only) by `type::name` and the parent's name.
  */
-function nodesOf(resources: StateResource[]): StackNode[] {
-    const nodes = resources.map((r): StackNode => ({
-        type: r.type,
-        name: r.name,
-        urn: r.urn,
-        props: r.custom ? { ...r.outputs, ...r.inputs } : { ...r.inputs, ...r.outputs },
-        dependencies: [],
-        propertyDependencies: {},
-    }));
-    const byUrn = new Map(nodes.map((n) => [n.urn, n]));
-    resources.forEach((r, i) => {
-        nodes[i].parent = r.parent ? byUrn.get(r.parent) : undefined;
-        nodes[i].dependencies = (r.dependencies ?? []).map((u) => byUrn.get(u)).filter((n) => n !== undefined);
-    });
-    return nodes;
-}
-
-/** A resource as Pulumi serialises it (`apitype.ResourceV3`: stack exports and preview steps). */
-function fromState(state: Record<string, unknown>): StateResource {
-    const urn = String(state.urn ?? "");
-    return {
-        type: String(state.type ?? ""),
-        name: urn.split("::").pop() ?? urn,
-        urn,
-        custom: state.custom !== false,
-        inputs: record(state.inputs) ?? {},
-        outputs: record(state.outputs) ?? {},
-        parent: typeof state.parent === "string" ? state.parent : undefined,
-        dependencies: Array.isArray(state.dependencies) ? state.dependencies.map(String) : [],
-    };
-}
-
-/**
- * `plan --format json` resources: URNs, parents and dependencies as the engine would have them; a plan of
- * an older version (type, name, parent name only) by `type::name` and the parent's name.
- */
-function fromPlan(resources: Record<string, unknown>[]): StateResource[] {
+function fromPlan(resources: Record<string, unknown>[]): ExportedResource[] {
     const urnOf = (r: Record<string, unknown>) => (typeof r.urn === "string" ? r.urn : `${r.type}::${r.name}`);
     const byName = (name: unknown) => resources.find((p) => p.name === name);
     return resources.map((r) => {
         const parentByName = r.parent ? byName(r.parent) : undefined;
         return {
-            type: String(r.type),
-            name: String(r.name),
+            type: r.type,
             urn: urnOf(r),
             custom:
                 typeof r.custom === "boolean"
                     ? r.custom
                     : !/^(pulumi:pulumi:Stack|azureml-firewall:)/.test(String(r.type)),
-            inputs: record(r.inputs) ?? {},
-            outputs: record(r.outputs) ?? {},
+            inputs: r.inputs,
+            outputs: r.outputs,
             parent: typeof r.parentUrn === "string" ? r.parentUrn : parentByName ? urnOf(parentByName) : undefined,
-            dependencies: Array.isArray(r.dependencies) ? r.dependencies.map(String) : [],
+            dependencies: r.dependencies,
         };
     });
 }
@@ -125,22 +92,14 @@ function statesOfNodes(nodes: StackNode[]): PolicyState[] {
     const targets = findTargets(nodes);
     return targets.map((target) => {
         const parent = parentTarget(target, targets);
-        const addresses = new Set<string>();
-        const ipGroups = new Set<string>();
-        const requirements: Requirement[] = [];
-        for (const component of target.components) {
-            const sources = record(component.props.sources);
-            (Array.isArray(sources?.addresses) ? sources.addresses : []).forEach((a) => addresses.add(String(a)));
-            (Array.isArray(sources?.ipGroups) ? sources.ipGroups : []).forEach((g) => ipGroups.add(String(g)));
-            requirements.push(...((component.props.requirements as Requirement[] | undefined) ?? []));
-        }
+        const { requirements, sources } = componentOutputs(target);
         return {
             name: target.name,
             ...targetGroups(target),
             parentGroups: parent ? targetGroups(parent).groups : undefined,
             settings: targetSettings(target, {}),
             requirements,
-            sources: { addresses: [...addresses], ipGroups: [...ipGroups] },
+            sources,
         };
     });
 }
@@ -188,12 +147,16 @@ function isPlanJson(data: Record<string, unknown>): boolean {
     return Array.isArray(data.resources) && typeof data.stack === "string" && record(data.policy) !== undefined;
 }
 
+function isFolder(source: string): boolean {
+    return fs.existsSync(source) && fs.statSync(source).isDirectory();
+}
+
 /** Reads one rule source into a side. */
 function readSide(source: string, options: DiffOptions): Side {
     if (!fs.existsSync(source)) {
         throw new UsageError(`${source}: no such file or folder`);
     }
-    if (fs.statSync(source).isDirectory()) {
+    if (isFolder(source)) {
         const args = ["--program", source, ...(options.stack ? ["--stack", options.stack] : [])];
         return { shown: source, states: statesOfNodes(nodesOf(fromPlan(planJson(args, source)))), notes: [] };
     }
@@ -214,7 +177,7 @@ function readSide(source: string, options: DiffOptions): Side {
     }
     const deployment = record(object?.deployment);
     if (deployment && Array.isArray(deployment.resources)) {
-        const resources = deployment.resources.map((r) => fromState(record(r) ?? {}));
+        const resources = deployment.resources.map((r) => record(r) ?? {});
         return { shown: source, states: statesOfNodes(nodesOf(resources)), notes: [] };
     }
     let document: RulesDocument;
@@ -239,17 +202,17 @@ function readPreview(file: string): { base: Side; head: Side } {
         throw new UsageError(`${file}: not a pulumi preview --json document (no steps array)`);
     }
     const steps = digest.steps.map((s) => record(s) ?? {});
-    const before = new Map<string, StateResource>();
-    const after = new Map<string, StateResource>();
+    const before = new Map<string, ExportedResource>();
+    const after = new Map<string, ExportedResource>();
     for (const step of steps) {
         const op = String(step.op ?? "");
         const old = record(step.oldState) ?? (op === "same" ? record(step.newState) : undefined);
         const now = GONE.has(op) ? undefined : (record(step.newState) ?? (op === "same" ? old : undefined));
         if (old && op !== "create" && op !== "create-replacement") {
-            before.set(String(step.urn), fromState(old));
+            before.set(String(step.urn), old);
         }
         if (now) {
-            after.set(String(step.urn), fromState(now));
+            after.set(String(step.urn), now);
         }
     }
     const notes = steps.some((s) => s.op === "same")
@@ -259,7 +222,7 @@ function readPreview(file: string): { base: Side; head: Side } {
                   "groups the change leaves alone are not in it, so they count on neither side; run pulumi preview " +
                   "--json --show-sames for the whole policy",
           ];
-    const side = (states: Map<string, StateResource>, which: string): Side => ({
+    const side = (states: Map<string, ExportedResource>, which: string): Side => ({
         shown: `${file} (${which})`,
         states: statesOfNodes(nodesOf([...states.values()])),
         notes,
@@ -267,13 +230,25 @@ function readPreview(file: string): { base: Side; head: Side } {
     return { base: side(before, "before"), head: side(after, "after") };
 }
 
-/** Policy settings from --policy / --dns-proxy, for states whose source has none. */
+/**
+ * Policy settings from --policy / --dns-proxy, for the states whose source has none (az and ARM documents);
+ * a state read from Pulumi state keeps its own. Flags that would change no state are an error.
+ */
 function withSettings(states: PolicyState[], options: DiffOptions): PolicyState[] {
     let given: PolicySettings | undefined = options.policy ? readPolicy(options.policy) : undefined;
     if (options.dnsProxy !== undefined) {
         given = { ...(given ?? {}), dnsProxy: options.dnsProxy === "on" };
     }
-    return given ? states.map((s) => ({ ...s, settings: { ...(s.settings ?? {}), ...given } })) : states;
+    if (!given) {
+        return states;
+    }
+    if (states.every((s) => s.settings)) {
+        throw new UsageError(
+            `${options.policy ? "--policy" : "--dns-proxy"}: every policy of both sources has settings of its ` +
+                "own (read from Pulumi state), so it would change nothing; give it only for az or ARM documents",
+        );
+    }
+    return states.map((s) => (s.settings ? s : { ...s, settings: given }));
 }
 
 function hasCatalogFlags(options: DiffOptions): boolean {
@@ -293,17 +268,20 @@ export function diff(options: DiffOptions): DiffResult {
     if (options.preview === undefined && (options.base === undefined || options.head === undefined)) {
         throw new UsageError("give --base and --head (two rule sources), or --preview FILE (pulumi preview --json)");
     }
+    const folders = [options.base, options.head].filter((s) => s !== undefined && isFolder(s));
+    if (options.stack !== undefined && folders.length === 0) {
+        throw new UsageError("--stack chooses the stack of a program folder; neither --base nor --head is one");
+    }
     const { base, head } = options.preview
         ? readPreview(options.preview)
         : { base: readSide(options.base!, options), head: readSide(options.head!, options) };
     const required = hasCatalogFlags(options) ? requirementsFor(options) : undefined;
     const sources = { addresses: options.source ?? [], ipGroups: options.sourceIpGroup ?? [] };
-    const prepare = (side: Side) =>
-        withSettings(side.states, options).map((s) =>
-            sources.addresses.length || sources.ipGroups.length ? { ...s, sources } : s,
-        );
-    const baseStates = prepare(base);
-    const headStates = prepare(head);
+    const given = sources.addresses.length || sources.ipGroups.length;
+    // Settings are given once for both sides (a flag that would change neither is refused).
+    const all = withSettings([...base.states, ...head.states], options).map((s) => (given ? { ...s, sources } : s));
+    const baseStates = all.slice(0, base.states.length);
+    const headStates = all.slice(base.states.length);
     if (!required && ![...baseStates, ...headStates].some((s) => s.requirements.length)) {
         throw new UsageError(
             "neither side says what Azure ML needs (no AmlFirewallPolicy component in it): give --cloud, " +

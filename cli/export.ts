@@ -6,7 +6,7 @@
 import { parseCloud } from "../components/clouds";
 import { InputError } from "../components/errors";
 import { scenariosOffered } from "../components/requirements";
-import { ExportTarget, armTemplate, azScript, terraformConfig } from "../components/firewall";
+import { ExportTarget, PRIORITY_RANGE, armTemplate, azScript, terraformConfig } from "../components/firewall";
 import { PolicyPlan, planPolicy } from "../components/policyPlan";
 import { CatalogFlags, catalogUsageError, workspacesOf } from "./catalogFlags";
 import { UsageError } from "./errors";
@@ -29,7 +29,6 @@ const FLAGS: Readonly<Record<string, string>> = {
     priority: "--priority",
     ruleCollectionGroupName: "--rule-collection-group-name",
     resourceGroupName: "--resource-group",
-    allowAnySource: "--source",
 };
 
 function priorityOf(text: string | undefined): number | undefined {
@@ -37,7 +36,7 @@ function priorityOf(text: string | undefined): number | undefined {
         return undefined;
     }
     if (!/^\d+$/.test(text.trim())) {
-        throw new UsageError(`--priority: ${JSON.stringify(text)} is not valid; a whole number from 100 to 65000`);
+        throw new UsageError(`--priority: ${JSON.stringify(text)} is not valid; ${PRIORITY_RANGE}`);
     }
     return Number(text);
 }

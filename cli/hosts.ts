@@ -1,6 +1,7 @@
 /** `hosts`: the resolved catalog for a cloud, storage account, region and scenarios. */
 import { CATALOG_SOURCES, sectionSources } from "../components/catalog/data";
 import { DocSource } from "../components/catalog/types";
+import { UsageError } from "./errors";
 import { CatalogFlags, HostEntry, readWorkspaces, resolveHosts } from "./catalogFlags";
 import { OutputOptions, csv, markdownTable, table } from "./format";
 import { PlannedApplicationRule, PlannedNetworkRule, planRules } from "../components/planner";
@@ -44,6 +45,11 @@ function rows(entries: HostEntry[]): string[][] {
 }
 
 export function runHosts(options: HostsOptions, out: OutputOptions): number {
+    if (options.source?.length && options.format !== "markdown") {
+        throw new UsageError(
+            "--source: only the Markdown change request uses it; give --format markdown, or leave it out",
+        );
+    }
     const { entries, notes, cloud } = resolveHosts(options);
     switch (options.format) {
         case "json":

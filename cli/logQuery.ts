@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { QueryOptionError, diagnoseQuery } from "../components/diagnose/kql";
+import { GUID } from "../components/requirements";
 import { UsageError } from "./errors";
 
 export interface QueryFlags {
@@ -16,8 +17,6 @@ export interface QueryFlags {
     firewall?: string[];
     source?: string[];
 }
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The query for the flags (default: the last 7 days, every firewall, every source). */
 export function queryFor(flags: QueryFlags): string {

@@ -1,5 +1,6 @@
 /**
- * azureml-firewall CLI: `hosts`, `audit`, `plan`. Offline: no Pulumi CLI, credentials or network.
+ * azureml-firewall CLI: `hosts`, `export`, `audit`, `diagnose`, `diff`, `plan`, `catalog check`. Offline: no
+ * Pulumi CLI, credentials or network (but `diagnose --log-analytics-workspace`, which runs the az CLI).
  * Commands load their modules lazily so that `hosts` and `audit` never load the Pulumi SDK.
  * Exit codes: 0 ok, 1 something found (missing/denied, mandatory violation), 2 usage or input error.
  */
@@ -110,8 +111,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     const program = new Command("azureml-firewall")
         .version(VERSION, "--version", "print the version")
         .description(
-            "Let Azure Machine Learning out through an Azure Firewall, and nothing else: print the required hosts, " +
-                "audit a policy, plan a stack.",
+            "Let Azure Machine Learning out through an Azure Firewall, and nothing else: print and export the " +
+                "required hosts, audit a policy, diagnose firewall logs, plan a program, diff a change.",
         )
         .option("--no-color", "never colour the output (colours are used only on a terminal)")
         .showHelpAfterError(false)

@@ -17,7 +17,7 @@ import { UsageError, asUsageError, missingPeer } from "./errors";
 import { OutputOptions, markdownTable, paint, table } from "./format";
 import { CapturedResource, captureProgram } from "./offline/mocks";
 import { PackConfig, PolicyConfigError } from "./offline/policyServer";
-import { PackVerdict, packVerdict } from "./offline/testing";
+import { PackVerdict, packVerdict, packageRoot } from "./offline/testing";
 
 export interface PlanOptions {
     stack?: string;
@@ -26,12 +26,6 @@ export interface PlanOptions {
     program?: string;
     policyConfig?: string;
     format: "table" | "json" | "markdown";
-}
-
-/** The project root of a clone: where Pulumi.yaml, stacks/ and policy/ are (two levels above this module). */
-export function projectRoot(): string {
-    const here = path.resolve(__dirname, "..");
-    return path.basename(here) === "dist" ? path.resolve(here, "..") : here;
 }
 
 /** A clone has its stack files beside the code; the npm package ships only compiled code. */
@@ -108,7 +102,7 @@ function locateStack(options: PlanOptions): StackInput {
         const config = fileReading(() => readStackFileAt(file));
         input = { ...ours, name, shown: file, config, run: () => runProgram(file) };
     } else {
-        const root = projectRoot();
+        const root = packageRoot();
         if (!fs.existsSync(path.join(root, "stacks", `Pulumi.${options.stack}.yaml`)) && !isClone(root)) {
             throw new UsageError(
                 `--stack ${options.stack} names a stack of a clone of this project, and this is an installed ` +
@@ -319,7 +313,7 @@ function printMarkdown(stack: StackInput, resources: CapturedResource[], verdict
 }
 
 export async function runPlan(options: PlanOptions, out: OutputOptions): Promise<number> {
-    requirePeer("@pulumi/policy", projectRoot());
+    requirePeer("@pulumi/policy", packageRoot());
     const stack = locateStack(options);
     const packConfig = readPackConfig(stack.packConfigFile);
     const resources = await captureStack(stack);

@@ -10,7 +10,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { pathToFileURL } from "url";
 import * as yaml from "js-yaml";
-import { UsageError } from "./errors";
+import { StackFileError, configKey, configText, listStacks, parseStackSettings } from "../stacks/stackFile";
+import { UsageError, asUsageError } from "./errors";
 
 export interface UserProject {
     dir: string;
@@ -121,15 +122,6 @@ export function readProject(dirGiven: string): UserProject & { defaults: Record<
     };
 }
 
-/** Pulumi's key for a config key: a key without a namespace belongs to the project. */
-function configKey(project: string, key: string): string {
-    return key.includes(":") ? key : `${project}:${key}`;
-}
-
-function configText(value: unknown): string {
-    return typeof value === "string" ? value : JSON.stringify(value);
-}
-
 /** The `config:` block of Pulumi.yaml: `key: value`, or `key: {default: value}` (a type alone sets no value). */
 function projectDefaults(project: string, config: unknown, file: string): Record<string, string> {
     if (config === undefined || config === null) {
@@ -156,11 +148,7 @@ export function readUserStack(
     project: UserProject & { defaults: Record<string, string> },
     stack: string | undefined,
 ): UserStack {
-    const files = fs
-        .readdirSync(project.dir)
-        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-        .filter((n): n is string => n !== undefined)
-        .sort();
+    const files = listStacks(project.dir);
     if (stack === undefined && files.length > 1) {
         throw new UsageError(
             `--program ${project.dir}: it has the stacks ${files.join(", ")}; choose one with --stack NAME`,
@@ -181,27 +169,20 @@ export function readUserStack(
                 `stacks there: ${files.join(", ") || "(none)"}`,
         );
     }
-    const settings = readYaml(file);
-    const config = settings.config ?? {};
-    if (typeof config !== "object" || config === null || Array.isArray(config)) {
-        throw new UsageError(`${file}: config must be a mapping`);
-    }
-    const values: Record<string, string> = { ...project.defaults };
-    const secrets: string[] = [];
-    for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
-        const full = configKey(project.name, key);
-        if (value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
-            // Offline, a secret cannot be decrypted: the program sees a stand-in, and the plan says so.
-            values[full] = "[secret]";
-            secrets.push(full);
-        } else {
-            values[full] = configText(value);
-        }
-    }
+    // Offline, a secret cannot be decrypted: the program sees a stand-in, and the plan says so.
+    const shown = `${path.basename(project.dir)}/Pulumi.${name}.yaml`;
+    const { config, secrets } = asUsageError(
+        () =>
+            parseStackSettings(fs.readFileSync(file, "utf8"), shown, {
+                project: project.name,
+                secrets: "standIn",
+            }),
+        StackFileError,
+    );
     const notes = secrets.length
         ? [`secret config ${secrets.join(", ")}: not decrypted offline; the program saw the text [secret]`]
         : [];
-    return { name, file: `${path.basename(project.dir)}/Pulumi.${name}.yaml`, config: values, notes };
+    return { name, file: shown, config: { ...project.defaults, ...config }, notes };
 }
 
 /**

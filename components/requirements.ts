@@ -114,7 +114,7 @@ const WORKSPACE_KEYS: readonly string[] = [
     "workspaceId",
 ];
 const REGISTRY_NAME = /^[a-zA-Z0-9]{5,50}$/;
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+export const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** Scenarios the doc offers in a cloud: those that have at least one row there. */
 export function scenariosOffered(cloud: Cloud): Scenario[] {

@@ -22,8 +22,33 @@ export function listStacks(dir: string): string[] {
         .sort();
 }
 
-/** Parses a stack settings file into Pulumi's flat config map (`namespace:key` -> string). */
-export function parseStackFile(text: string, file: string): Record<string, string> {
+/** Pulumi's key for a config key: a key without a namespace belongs to the project. */
+export function configKey(project: string, key: string): string {
+    return key.includes(":") ? key : `${project}:${key}`;
+}
+
+/** A config value as Pulumi hands it to a program: text, structured values as JSON. */
+export function configText(value: unknown): string {
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** How to read a settings file: the project whose namespace bare keys take, and what to do with secrets. */
+export interface SettingsOptions {
+    /** Keys without a namespace belong to this project (as Pulumi reads them); without it they stay as written. */
+    project?: string;
+    /** `refuse` (default): a secret is an error; `standIn`: the value is the text `[secret]`, and it is listed. */
+    secrets?: "refuse" | "standIn";
+}
+
+/**
+ * Parses a stack settings file into Pulumi's flat config map (`namespace:key` -> string), and the keys
+ * whose values are secrets that stand in as `[secret]`.
+ */
+export function parseStackSettings(
+    text: string,
+    file: string,
+    options: SettingsOptions = {},
+): { config: Record<string, string>; secrets: string[] } {
     let document: unknown;
     try {
         document = yaml.load(text);
@@ -31,7 +56,7 @@ export function parseStackFile(text: string, file: string): Record<string, strin
         throw new StackFileError(`${file}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
     }
     if (document === null || document === undefined) {
-        return {};
+        return { config: {}, secrets: [] };
     }
     if (typeof document !== "object" || Array.isArray(document)) {
         throw new StackFileError(`${file}: expected a mapping with a config key.`);
@@ -41,13 +66,25 @@ export function parseStackFile(text: string, file: string): Record<string, strin
         throw new StackFileError(`${file}: config must be a mapping of namespace:key to values.`);
     }
     const result: Record<string, string> = {};
-    for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
+    const secrets: string[] = [];
+    for (const [given, value] of Object.entries(config as Record<string, unknown>)) {
+        const key = options.project ? configKey(options.project, given) : given;
         if (value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
-            throw new StackFileError(`${file}: ${key} is a secret; offline planning cannot decrypt it.`);
+            if (options.secrets !== "standIn") {
+                throw new StackFileError(`${file}: ${key} is a secret; offline planning cannot decrypt it.`);
+            }
+            result[key] = "[secret]";
+            secrets.push(key);
+            continue;
         }
-        result[key] = typeof value === "string" ? value : JSON.stringify(value);
+        result[key] = configText(value);
     }
-    return result;
+    return { config: result, secrets };
+}
+
+/** Parses a stack settings file of this project (secrets refused). */
+export function parseStackFile(text: string, file: string): Record<string, string> {
+    return parseStackSettings(text, file).config;
 }
 
 /** Reads a stack settings file at any path (`plan --stack-file`). */

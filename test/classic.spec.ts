@@ -280,13 +280,13 @@ describe("classic provider (@pulumi/azure)", () => {
                 });
                 const rcgs = resources.filter((r) => /RuleCollectionGroup$/.test(r.type));
                 const [a, b] = [rcgs.find((r) => r.name === "team-a-rcg")!, rcgs.find((r) => r.name === "team-b-rcg")!];
-                const firstComponent = resources.find((r) => r.name === "team-a")!;
+                // As the SDK tells the engine: dependsOn a component stands for the resources inside it.
                 assert.deepStrictEqual(
-                    b.dependencies.includes(firstComponent.urn),
+                    b.dependencies.includes(a.urn),
                     true,
                     `team-b-rcg dependencies: ${b.dependencies.join(", ")}`,
                 );
-                assert.deepStrictEqual(a.dependencies.includes(firstComponent.urn), false);
+                assert.deepStrictEqual(a.dependencies.includes(b.urn), false);
                 assert.deepStrictEqual([a.inputs.priority, b.inputs.priority], [1000, 1100]);
             });
         }

@@ -306,6 +306,7 @@ describe("diff", function () {
     it("refuses what it cannot compare, in one line (exit 2)", () => {
         const base = write("complete.json", complete());
         const preview = write("p.json", { steps: [] });
+        const exported = path.join(FIXTURES, "pulumi-stack-export.json");
         const cases: [string[], RegExp][] = [
             [["--base", base], /give --base and --head \(two rule sources\), or --preview FILE/],
             [["--preview", preview, "--base", base], /give --preview FILE alone, or --base and --head, not both/],
@@ -318,6 +319,14 @@ describe("diff", function () {
                 /neither side says what Azure ML needs .* give --cloud, --storage and --region/,
             ],
             [["--base", path.join(dir, "nope.json"), "--head", base, ...WS], /nope\.json: no such file or folder/],
+            [
+                ["--base", base, "--head", base, "--stack", "prod", ...WS],
+                /--stack chooses the stack of a program folder; neither --base nor --head is one/,
+            ],
+            [
+                ["--base", exported, "--head", exported, "--dns-proxy", "off", ...WS],
+                /--dns-proxy: every policy of both sources has settings of its own .* so it would change nothing/,
+            ],
         ];
         for (const [args, message] of cases) {
             const run = diff(...args);

@@ -397,6 +397,12 @@ describe("export for the network team", function () {
             ...HUB,
         });
         assert.deepStrictEqual(plain(group.ruleCollections), plain(plan.plan.ruleCollections));
+        const table = bin("hosts", ...WORKSPACE);
+        assert.strictEqual(table.status, 2);
+        assert.match(
+            table.stderr,
+            /^azureml-firewall: --source: only the Markdown change request uses it; give --format markdown/,
+        );
     });
 
     it("runs from the binary, and refuses missing or wrong flags in one line (exit 2)", () => {

@@ -56,7 +56,11 @@ describe("examples/hub-spoke (under mocks)", () => {
                 id: `${GENERATED_RG}/providers/mock/azure-native.network.Subnet/aml-hub-firewall-subnet`,
             });
             assert.match(firewall.inputs.ipConfigurations[0].publicIPAddress.id, /aml-firewall-pip$/);
-            assert.ok(firewall.dependencies.includes(one("azureml-firewall:index:AmlFirewallPolicy").urn));
+            // dependsOn the component: the SDK tells the engine the resources inside it, the rules among them.
+            assert.ok(
+                firewall.dependencies.includes(one("azure-native:network:FirewallPolicyRuleCollectionGroup").urn),
+                firewall.dependencies.join("\n"),
+            );
             assert.deepStrictEqual(one("azure-native:network:FirewallPolicy").inputs.dnsSettings, {
                 enableProxy: true,
             });

@@ -91,6 +91,42 @@ describe("plan --program", function () {
         }
     });
 
+    it("finds the entry as the Node host does (package.json main), applies config defaults, runs ESM", () => {
+        const commonjs = project({
+            "Pulumi.yaml": "name: egress\nruntime: nodejs\nconfig:\n  workspace:\n    default: mlw-dflt\n",
+            "package.json": JSON.stringify({ name: "egress", main: "app.js" }),
+            "Pulumi.dev.yaml": "config: {}\n",
+            "app.js": PROGRAM,
+        });
+        const esm = project({
+            "Pulumi.yaml": "name: egress\nruntime: nodejs\nmain: main.mjs\n",
+            "Pulumi.dev.yaml": "config:\n  workspace: mlw-esm\n",
+            "main.mjs": [
+                'import { createRequire } from "module";',
+                "const require = createRequire(import.meta.url);",
+                PROGRAM.replace("module.exports = ", "const outputs = "),
+                "export default async () => outputs;",
+            ].join("\n"),
+        });
+        try {
+            for (const [dir, workspace] of [
+                [commonjs, "mlw-dflt"],
+                [esm, "mlw-esm"],
+            ]) {
+                const run = plan("--program", dir, "--format", "json");
+                assert.strictEqual(run.code, 0, run.stderr);
+                const component = JSON.parse(run.stdout).resources.find((r: { name: string }) => r.name === "aml");
+                const workspaces = component.outputs.requirements.flatMap(
+                    (r: { workspaces?: string[] }) => r.workspaces,
+                );
+                assert.ok(workspaces.includes(workspace), `${dir}: ${[...new Set(workspaces)]}`);
+            }
+        } finally {
+            fs.rmSync(commonjs, { recursive: true, force: true });
+            fs.rmSync(esm, { recursive: true, force: true });
+        }
+    });
+
     it("says what is wrong with the folder, the stack or the program, in one line (exit 2)", () => {
         const dir = project({
             "Pulumi.yaml": "name: egress\nruntime: nodejs\nmain: main.js\n",

@@ -186,6 +186,36 @@ function recordRegistrations(
     };
 }
 
+/** A resource's dependencies as the program declared them: the resources its props and dependsOn name. */
+async function dependenciesFromProgram(
+    props: Record<string, any> | undefined,
+    opts: pulumi.ResourceOptions,
+    urnOf: Map<pulumi.Resource, string>,
+): Promise<{ dependencies: string[]; propertyDependencies: Record<string, string[]> }> {
+    const propertyDependencies: Record<string, string[]> = {};
+    const dependencies = new Set<string>();
+    for (const [key, value] of Object.entries(props ?? {})) {
+        const deps = new Set<pulumi.Resource>();
+        await dependenciesOf(value, deps);
+        const list = [...deps].map((d) => urnOf.get(d)).filter((u): u is string => u !== undefined);
+        if (list.length) {
+            propertyDependencies[key] = list;
+            list.forEach((u) => dependencies.add(u));
+        }
+    }
+    let dependsOn: unknown = opts.dependsOn;
+    if (pulumi.Output.isInstance(dependsOn)) {
+        dependsOn = await unwrap(dependsOn as pulumi.Output<unknown>);
+    }
+    for (const d of (Array.isArray(dependsOn) ? dependsOn : dependsOn ? [dependsOn] : []) as pulumi.Resource[]) {
+        const u = urnOf.get(d);
+        if (u) {
+            dependencies.add(u);
+        }
+    }
+    return { dependencies: [...dependencies], propertyDependencies };
+}
+
 /**
  * Runs `program` as a Pulumi stack under mocks and returns every resource it registered, including
  * the `pulumi:pulumi:Stack` root, with parents and (property) dependencies; props are what each
@@ -238,33 +268,10 @@ export async function captureProgram(
     for (const [i, s] of seen.entries()) {
         const record = recorded.find((r) => r.type === s.type && r.name === s.name);
         const custom = record?.custom ?? true;
-        const propertyDependencies: Record<string, string[]> = {};
-        const dependencies = new Set<string>();
-        for (const [key, value] of Object.entries(s.props ?? {})) {
-            const deps = new Set<pulumi.Resource>();
-            await dependenciesOf(value, deps);
-            const list = [...deps].map((d) => urnOf.get(d)).filter((u): u is string => u !== undefined);
-            if (list.length) {
-                propertyDependencies[key] = list;
-                list.forEach((u) => dependencies.add(u));
-            }
-        }
-        const told = sent.get(`${s.type}::${s.name}`);
-        if (told) {
-            // What the SDK told the engine: a component in dependsOn stands for the resources inside it.
-            told.dependencies.forEach((u) => dependencies.add(u));
-            Object.entries(told.propertyDependencies).forEach(([key, list]) => (propertyDependencies[key] = list));
-        }
-        let dependsOn: unknown = s.opts.dependsOn;
-        if (pulumi.Output.isInstance(dependsOn)) {
-            dependsOn = await unwrap(dependsOn as pulumi.Output<unknown>);
-        }
-        for (const d of (Array.isArray(dependsOn) ? dependsOn : dependsOn ? [dependsOn] : []) as pulumi.Resource[]) {
-            const u = urnOf.get(d);
-            if (u) {
-                dependencies.add(u);
-            }
-        }
+        // What the SDK told the engine (a component in dependsOn stands for the resources inside it); a
+        // resource whose registration was not seen falls back to its props' and dependsOn's resources.
+        const { dependencies, propertyDependencies } =
+            sent.get(`${s.type}::${s.name}`) ?? (await dependenciesFromProgram(s.props, s.opts, urnOf));
         let props: Record<string, any> = record?.state ?? {};
         if (!custom) {
             // A component's props, as the engine sees them, are its registered outputs.
@@ -283,7 +290,7 @@ export async function captureProgram(
             inputs: record?.inputs ?? {},
             props,
             parent,
-            dependencies: [...dependencies],
+            dependencies,
             propertyDependencies,
         });
     }

@@ -22,8 +22,11 @@ export interface PackVerdict {
     mandatory: boolean;
 }
 
-/** This package's root (where `dist/policy/index.js` is), from this module in `dist/cli/offline`. */
-function packageRoot(): string {
+/**
+ * This package's root (where `dist/policy/index.js`, `stacks/` and `policy/` are), from this module in
+ * `cli/offline` or `dist/cli/offline`.
+ */
+export function packageRoot(): string {
     const here = path.resolve(__dirname, "..", "..");
     return path.basename(here) === "dist" ? path.resolve(here, "..") : here;
 }

@@ -66,18 +66,14 @@ function ruleFlags(rule: PlannedNetworkRule | PlannedApplicationRule): string[] 
 const GROUP = "az network firewall policy rule-collection-group";
 const WHERE = ['--resource-group "$RESOURCE_GROUP"', '--policy-name "$POLICY"'];
 
-/** One command per line, continued with backslashes after the first few words. */
-function command(words: string[]): string {
-    return words.join(" ");
-}
-
 /** The az commands alone (no shell preamble): create the group, then each collection and its rules. */
 export function azCommands(target: ExportTarget): string[] {
-    const lines = [command([`${GROUP} create`, ...WHERE, '--name "$GROUP"', "--priority", String(target.priority)])];
+    // One command per line.
+    const lines = [[`${GROUP} create`, ...WHERE, '--name "$GROUP"', "--priority", String(target.priority)].join(" ")];
     for (const collection of target.collections) {
         const [first, ...rest] = collection.rules;
         lines.push(
-            command([
+            [
                 `${GROUP} collection add-filter-collection`,
                 ...WHERE,
                 '--rule-collection-group-name "$GROUP"',
@@ -90,11 +86,11 @@ export function azCommands(target: ExportTarget): string[] {
                 "--rule-name",
                 word(first.name),
                 ...ruleFlags(first),
-            ]),
+            ].join(" "),
         );
         for (const rule of rest) {
             lines.push(
-                command([
+                [
                     `${GROUP} collection rule add`,
                     ...WHERE,
                     '--rule-collection-group-name "$GROUP"',
@@ -103,7 +99,7 @@ export function azCommands(target: ExportTarget): string[] {
                     "--name",
                     word(rule.name),
                     ...ruleFlags(rule),
-                ]),
+                ].join(" "),
             );
         }
     }

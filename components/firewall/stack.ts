@@ -6,7 +6,8 @@
  * Props are read lazily and only where needed: during a preview the policy server throws on reading a
  * value that is not known yet, and that must stay limited to the values a check really needs.
  */
-import { RawGroup, record } from "./model";
+import type { Requirement } from "../requirements";
+import { RawGroup, record, strings } from "./model";
 import {
     PolicySettings,
     classicPolicySettings,
@@ -348,10 +349,32 @@ export function stackWorkspaces(nodes: StackNode[]): StackWorkspace[] {
         });
 }
 
-/** A resource of a `pulumi stack export`. */
-interface ExportedResource {
+/**
+ * What the project's components serving a target recorded in their outputs: the requirements they resolved
+ * and the workload sources they allow from (each source once).
+ */
+export function componentOutputs(target: FirewallTarget): {
+    requirements: Requirement[];
+    sources: { addresses: string[]; ipGroups: string[] };
+} {
+    const addresses = new Set<string>();
+    const ipGroups = new Set<string>();
+    const requirements: Requirement[] = [];
+    for (const component of target.components) {
+        const sources = record(plain(component.props.sources));
+        strings(sources?.addresses).forEach((a) => addresses.add(a));
+        strings(sources?.ipGroups).forEach((g) => ipGroups.add(g));
+        const resolved = plain(component.props.requirements);
+        requirements.push(...(Array.isArray(resolved) ? (resolved as Requirement[]) : []));
+    }
+    return { requirements, sources: { addresses: [...addresses], ipGroups: [...ipGroups] } };
+}
+
+/** A resource of a `pulumi stack export` (Pulumi's `ResourceV3`, as preview steps carry it too). */
+export interface ExportedResource {
     urn?: unknown;
     type?: unknown;
+    custom?: unknown;
     inputs?: unknown;
     outputs?: unknown;
     parent?: unknown;
@@ -359,15 +382,26 @@ interface ExportedResource {
     propertyDependencies?: unknown;
 }
 
-/** The resources of a `pulumi stack export` (`deployment.resources`) as stack nodes, outputs as props. */
-export function nodesFromExport(resources: ExportedResource[]): StackNode[] {
+/** What the policies read of an exported resource: its outputs (what Azure holds), else its inputs. */
+function exportedProps(r: ExportedResource): Record<string, unknown> {
+    return record(r.outputs) ?? record(r.inputs) ?? {};
+}
+
+/**
+ * The resources of a `pulumi stack export` (`deployment.resources`) as stack nodes, outputs as props unless
+ * `propsOf` says otherwise.
+ */
+export function nodesFromExport(
+    resources: ExportedResource[],
+    propsOf: (r: ExportedResource) => Record<string, unknown> = exportedProps,
+): StackNode[] {
     const nodes = resources.map((r): StackNode => {
         const urn = String(r.urn ?? "");
         return {
             type: String(r.type ?? ""),
             name: urn.split("::").pop() ?? urn,
             urn,
-            props: record(r.outputs) ?? record(r.inputs) ?? {},
+            props: propsOf(r),
             dependencies: [],
             propertyDependencies: {},
         };

@@ -7,6 +7,7 @@ import { CoverageResult, allAllowed, evaluateCoverage } from "../../components/c
 import { InputError } from "../../components/errors";
 import {
     FirewallTarget,
+    componentOutputs,
     StackNode,
     findTargets,
     parentTarget,
@@ -63,9 +64,7 @@ function requirementsFor(target: FirewallTarget, config: CoverageConfig, fromSta
         requirements = resolveForWorkspaces(config.workspaces, config);
     } else if (target.components.length) {
         refuseIneffective(config);
-        requirements = target.components.flatMap((c) =>
-            Array.isArray(c.props.requirements) ? JSON.parse(JSON.stringify(c.props.requirements)) : [],
-        );
+        requirements = componentOutputs(target).requirements;
     } else {
         requirements = resolveForWorkspaces(fromStack, config);
     }
@@ -77,14 +76,7 @@ function sourcesFor(target: FirewallTarget, config: CoverageConfig): { addresses
     if (config.sourceAddresses.length || config.sourceIpGroups.length) {
         return { addresses: config.sourceAddresses, ipGroups: config.sourceIpGroups };
     }
-    const addresses = new Set<string>();
-    const ipGroups = new Set<string>();
-    for (const component of target.components) {
-        const sources = component.props.sources as { addresses?: string[]; ipGroups?: string[] } | undefined;
-        (sources?.addresses ?? []).forEach((a) => addresses.add(a));
-        (sources?.ipGroups ?? []).forEach((g) => ipGroups.add(g));
-    }
-    return { addresses: [...addresses], ipGroups: [...ipGroups] };
+    return componentOutputs(target).sources;
 }
 
 /** Formats one policy's failures as a readable message; `label` names it ("Firewall policy X"). */
