@@ -97,12 +97,12 @@ function emitValue(value: unknown, file: string, place: Place, sink: RowSink, sh
 /** Reads lines one at a time: JSON lines (`{` first), CSV with a header, or one JSON document across lines. */
 class LineReader {
     private header?: string[];
-    /** The row every CSV record is read into, with every column of the header. */
+    /** The row every CSV record is read into, with the kept columns of the header. */
     private record?: Row;
+    /** Per column of the header: 1 when the column is kept in `record` (a row reader reads it). */
+    private kept = new Uint8Array(0);
     /** Which columns of `record` hold a value now. */
     private filled = new Uint8Array(0);
-    /** The indices of the columns kept in `record`. */
-    private keep: number[] = [];
     /** A JSON document that spans lines (a pretty-printed Event Hubs message), gathered whole. */
     private document?: string[];
 
@@ -130,8 +130,8 @@ class LineReader {
             this.jsonLine(line, raw, number);
         } else if (!this.header) {
             this.header = splitCsv(line);
-            this.keep = this.header.map((column, i) => (this.fields.has(column) ? i : -1)).filter((i) => i >= 0);
-            this.record = Object.fromEntries(this.keep.map((i) => [this.header![i], undefined]));
+            this.kept = Uint8Array.from(this.header, (column) => (this.fields.has(column) ? 1 : 0));
+            this.record = Object.fromEntries(this.header.filter((_, i) => this.kept[i]).map((c) => [c, undefined]));
             this.filled = new Uint8Array(this.header.length);
             this.shape.fields = this.header;
         } else {
@@ -157,32 +157,75 @@ class LineReader {
     }
 
     private csvLine(line: string, number: number): void {
-        let values: string[];
-        try {
-            // No quote on the line: a plain split is the same answer, without reading character by character.
-            values = line.includes('"') ? splitCsv(line) : line.split(",");
-        } catch (error) {
-            this.sink.bad("not a CSV record", located(this.file, number), (error as Error).message);
+        let cells: number;
+        if (line.includes('"')) {
+            let values: string[];
+            try {
+                values = splitCsv(line);
+            } catch (error) {
+                this.sink.bad("not a CSV record", located(this.file, number), (error as Error).message);
+                return;
+            }
+            this.header!.forEach((_, i) => this.cell(i, values[i]));
+            cells = values.length;
+        } else {
+            cells = this.cells(line);
+        }
+        if (cells !== this.header!.length) {
+            const detail = `${cells} cell${cells === 1 ? "" : "s"}; the header has ${this.header!.length}`;
+            this.sink.bad("a CSV record whose cells do not match the header", located(this.file, number), detail);
             return;
         }
-        const header = this.header!;
-        // One row object per file, refilled for each record (see `RowSink.row`): one object shape and no
-        // allocation per record. An empty cell is `undefined`, which the row readers treat as absent. Only
-        // the columns a row reader reads are kept (`keep`, from the record reader's list of fields).
-        const row = this.record!;
-        const filled = this.filled;
-        for (const i of this.keep) {
-            const value = values[i];
-            if (value) {
-                row[header[i]] = value;
-                filled[i] = 1;
-            } else if (filled[i]) {
-                row[header[i]] = undefined;
-                filled[i] = 0;
-            }
-        }
         this.shape.rows += 1;
-        this.sink.row(row, this.file, number);
+        this.sink.row(this.record!, this.file, number);
+    }
+
+    /**
+     * A record without quotes, cell by cell: only the kept columns are cut out of the line (no array of every
+     * cell per record); the columns a short record lacks are emptied. Returns how many cells the record has.
+     */
+    private cells(line: string): number {
+        const columns = this.kept.length;
+        let start = 0;
+        let column = 0;
+        let comma = 0;
+        while (column < columns && comma !== -1) {
+            comma = line.indexOf(",", start);
+            const end = comma === -1 ? line.length : comma;
+            if (this.kept[column]) {
+                this.cell(column, end > start ? line.slice(start, end) : undefined);
+            }
+            column += 1;
+            start = comma + 1;
+        }
+        const cells = column;
+        for (; column < columns; column++) {
+            this.cell(column, undefined);
+        }
+        let more = 0;
+        for (; comma !== -1; more++) {
+            comma = line.indexOf(",", start);
+            start = comma + 1;
+        }
+        return cells + more;
+    }
+
+    /**
+     * Sets one cell of the one row object per file, refilled for each record (see `RowSink.row`): one object
+     * shape and no allocation per record. An empty cell is `undefined`, which the row readers treat as absent;
+     * only the columns a row reader reads are kept (`kept`, from the record reader's list of fields).
+     */
+    private cell(column: number, value: string | undefined): void {
+        if (!this.kept[column]) {
+            return;
+        }
+        if (value) {
+            this.record![this.header![column]] = value;
+            this.filled[column] = 1;
+        } else if (this.filled[column]) {
+            this.record![this.header![column]] = undefined;
+            this.filled[column] = 0;
+        }
     }
 
     end(): void {

@@ -135,9 +135,20 @@ export class RowError extends Error {
     }
 }
 
-const APPLICATION = ["azfwapplicationrule", "azurefirewallapplicationrule", "azfwapplicationruleaggregation"];
-const NETWORK = ["azfwnetworkrule", "azurefirewallnetworkrule", "azfwnetworkruleaggregation"];
-const DNS = ["azfwdnsquery", "azurefirewalldnsproxy"];
+/** What a category (table) holds, and how its rows are read. */
+type Holds = "application" | "network" | "dns" | "apart" | "other";
+
+/** The categories read as flows or DNS queries (lower case). */
+const TABLES: Record<string, Holds> = {
+    azfwapplicationrule: "application",
+    azurefirewallapplicationrule: "application",
+    azfwapplicationruleaggregation: "application",
+    azfwnetworkrule: "network",
+    azurefirewallnetworkrule: "network",
+    azfwnetworkruleaggregation: "network",
+    azfwdnsquery: "dns",
+    azurefirewalldnsproxy: "dns",
+};
 /** Tables of decisions no allow rule changes, and how they are reported. */
 const APART: Record<string, string> = {
     azfwnatrule: "DNAT",
@@ -146,28 +157,40 @@ const APART: Record<string, string> = {
     azfwidpssignature: "IDPS",
     azfwinternalfqdnresolutionfailure: "FQDN resolution failure",
 };
-/** The count column of each aggregation table. */
-const COUNT_COLUMNS = ["ApplicationRuleCount", "NetworkRuleCount", "NatRuleCount"];
 export const NO_SNI = "no host name (TLS without SNI)";
 
-/** Categories lower-cased once each (a log holds a handful of them, on every row). */
-const categories = new Map<string, string>();
+/** A row's category, read once per spelling: its name in lower case, what it holds, its apart reason. */
+interface Category {
+    /** As the row writes it. */
+    spelling: string;
+    name: string;
+    holds: Holds;
+    apart?: string;
+    /** A resource-specific table (`AZFW...`). */
+    resourceSpecific: boolean;
+}
 
-let lastCategory = { name: "", lower: "" };
+/**
+ * Categories by spelling (a log holds a handful of them, on every row): looked up by comparing, which for a
+ * handful is cheaper than hashing each row's copy of the spelling; at most `CATEGORIES` are kept.
+ */
+const categories: Category[] = [];
+const CATEGORIES = 32;
 
-function lowerCategory(name: string): string {
-    if (name === lastCategory.name) {
-        return lastCategory.lower;
-    }
-    let lower = categories.get(name);
-    if (lower === undefined) {
-        lower = name.toLowerCase();
-        if (categories.size < 1000) {
-            categories.set(name, lower);
+function categoryNamed(spelling: string): Category {
+    for (const category of categories) {
+        if (category.spelling === spelling) {
+            return category;
         }
     }
-    lastCategory = { name, lower };
-    return lower;
+    const name = spelling.toLowerCase();
+    const apart = Object.hasOwn(APART, name) ? APART[name] : undefined;
+    const holds = apart ? "apart" : Object.hasOwn(TABLES, name) ? TABLES[name] : "other";
+    const category = { spelling, name, holds, ...(apart ? { apart } : {}), resourceSpecific: name.startsWith("azfw") };
+    if (categories.length < CATEGORIES) {
+        categories.push(category);
+    }
+    return category;
 }
 
 /** A host name as rules compare it: lower case, without a trailing dot. */
@@ -176,13 +199,16 @@ function hostName(name: string): string {
     return lower.charCodeAt(lower.length - 1) === 46 ? lower.slice(0, -1) : lower;
 }
 
-/** The first of the named fields that has a value, as a string (no array per call: this runs per row). */
-function text(row: Row, a: string, b?: string, c?: string, d?: string): string | undefined {
-    const value = row[a];
-    if (value !== undefined && value !== null && value !== "") {
-        return typeof value === "string" ? value : String(value);
+/**
+ * A field's value as a string; absent, `null` and empty are `undefined`. Fields are read by name at each place
+ * (`row.Fqdn`), not through a shared function that takes the name: each place then sees one or a few row
+ * shapes, which is what makes reading a million rows cheap.
+ */
+function text(value: unknown): string | undefined {
+    if (value === undefined || value === null || value === "") {
+        return undefined;
     }
-    return b === undefined ? undefined : text(row, b, c, d);
+    return typeof value === "string" ? value : String(value);
 }
 
 function portOf(value: string | undefined, what: string): number {
@@ -229,27 +255,29 @@ export function isoTime(raw: string): string {
 }
 
 function timeOf(row: Row): string {
-    return isoTime(text(row, "TimeGenerated", "TimeGenerated [UTC]", "time", "timeGenerated") ?? "");
+    return isoTime(
+        text(row.TimeGenerated) ?? text(row["TimeGenerated [UTC]"]) ?? text(row.time) ?? text(row.timeGenerated) ?? "",
+    );
 }
 
 /**
  * The category of a row: the resource-specific table (`Type`, which IDPS rows carry beside a `Category`
  * column of their own), the legacy `Category`, or the archive's `category`.
  */
-function categoryOf(row: Row): string | undefined {
-    const type = text(row, "Type");
+function categoryOf(row: Row): Category | undefined {
+    const type = text(row.Type);
     if (type && type.length > 4 && (type.charCodeAt(0) | 32) === 97) {
-        const lower = lowerCategory(type);
-        if (lower.startsWith("azfw")) {
-            return lower;
+        const category = categoryNamed(type);
+        if (category.resourceSpecific) {
+            return category;
         }
     }
-    const category = text(row, "Category", "category", "Type");
-    return category === undefined ? undefined : lowerCategory(category);
+    const spelling = text(row.Category) ?? text(row.category) ?? text(row.Type);
+    return spelling === undefined ? undefined : categoryNamed(spelling);
 }
 
 function countOf(row: Row): number | undefined {
-    const raw = text(row, COUNT_COLUMNS[0], COUNT_COLUMNS[1], COUNT_COLUMNS[2]);
+    const raw = text(row.ApplicationRuleCount) ?? text(row.NetworkRuleCount) ?? text(row.NatRuleCount);
     if (raw === undefined) {
         return undefined;
     }
@@ -260,26 +288,25 @@ function countOf(row: Row): number | undefined {
     return count;
 }
 
-function structured(row: Row, category: string, time: string): FlowEvent | ApartEvent {
+function structured(row: Row, holds: Holds | undefined, time: string): FlowEvent | ApartEvent {
     const application =
-        APPLICATION.includes(category) ||
-        (!NETWORK.includes(category) && row.Fqdn !== undefined && row.DestinationIp === undefined);
-    const destination = application ? text(row, "Fqdn") : text(row, "DestinationIp");
+        holds === "application" || (holds !== "network" && row.Fqdn !== undefined && row.DestinationIp === undefined);
+    const destination = application ? text(row.Fqdn) : text(row.DestinationIp);
     if (!destination) {
         if (application) {
-            return { type: "apart", time, reason: "TLS without SNI", message: NO_SNI, sourceIp: text(row, "SourceIp") };
+            return { type: "apart", time, reason: "TLS without SNI", message: NO_SNI, sourceIp: text(row.SourceIp) };
         }
         throw new RowError("a network rule row without DestinationIp");
     }
     const event: FlowEvent = {
         type: "flow",
         time,
-        sourceIp: text(row, "SourceIp"),
+        sourceIp: text(row.SourceIp),
         destination: application ? hostName(destination) : destination,
         kind: application ? "fqdn" : "ip",
-        protocol: (text(row, "Protocol") ?? "").toUpperCase(),
-        port: portOf(text(row, "DestinationPort"), "DestinationPort"),
-        action: text(row, "Action") ?? "",
+        protocol: (text(row.Protocol) ?? "").toUpperCase(),
+        port: portOf(text(row.DestinationPort), "DestinationPort"),
+        action: text(row.Action) ?? "",
     };
     const count = countOf(row);
     if (count !== undefined) {
@@ -289,36 +316,37 @@ function structured(row: Row, category: string, time: string): FlowEvent | Apart
 }
 
 /** A decision of a table no allow rule changes, in words. */
-function apartRow(row: Row, category: string, time: string): ApartEvent {
+function apartRow(row: Row, reason: string, time: string): ApartEvent {
     const what = [
-        text(row, "SourceIp") && `from ${text(row, "SourceIp")}`,
-        (text(row, "DestinationIp") ?? text(row, "Fqdn")) &&
-            `to ${text(row, "Fqdn") ?? text(row, "DestinationIp")}:${text(row, "DestinationPort") ?? ""}`,
-        text(row, "Action") && `action ${text(row, "Action")}`,
-        text(row, "Description", "ThreatDescription", "Error"),
+        text(row.SourceIp) && `from ${text(row.SourceIp)}`,
+        (text(row.DestinationIp) ?? text(row.Fqdn)) &&
+            `to ${text(row.Fqdn) ?? text(row.DestinationIp)}:${text(row.DestinationPort) ?? ""}`,
+        text(row.Action) && `action ${text(row.Action)}`,
+        text(row.Description) ?? text(row.ThreatDescription) ?? text(row.Error),
     ].filter(Boolean);
-    return { type: "apart", time, reason: APART[category], message: what.join(", "), sourceIp: text(row, "SourceIp") };
+    return { type: "apart", time, reason, message: what.join(", "), sourceIp: text(row.SourceIp) };
 }
 
 /** Sentinel's normalized (ASIM) NetworkSession / WebSession rows, by their own columns. */
 function normalized(row: Row, time: string): FlowEvent {
-    const url = text(row, "Url");
-    const host = text(row, "DstFqdn", "DstHostname") ?? (url ? /^(?:\w+:\/\/)?([^/:?#]+)/.exec(url)?.[1] : undefined);
-    const ip = text(row, "DstIpAddr");
+    const url = text(row.Url);
+    const host =
+        text(row.DstFqdn) ?? text(row.DstHostname) ?? (url ? /^(?:\w+:\/\/)?([^/:?#]+)/.exec(url)?.[1] : undefined);
+    const ip = text(row.DstIpAddr);
     const destination = host ?? ip;
     if (!destination) {
         throw new RowError("a normalized (ASIM) row without DstFqdn, Url or DstIpAddr");
     }
-    const count = row.EventCount === undefined ? undefined : Number(text(row, "EventCount"));
+    const count = row.EventCount === undefined ? undefined : Number(text(row.EventCount));
     return {
         type: "flow",
         time,
-        sourceIp: text(row, "SrcIpAddr"),
+        sourceIp: text(row.SrcIpAddr),
         destination: host ? hostName(host) : destination,
         kind: host ? "fqdn" : "ip",
-        protocol: (text(row, "NetworkApplicationProtocol", "NetworkProtocol") ?? "").toUpperCase(),
-        port: portOf(text(row, "DstPortNumber"), "DstPortNumber"),
-        action: text(row, "DvcAction") ?? "",
+        protocol: (text(row.NetworkApplicationProtocol) ?? text(row.NetworkProtocol) ?? "").toUpperCase(),
+        port: portOf(text(row.DstPortNumber), "DstPortNumber"),
+        action: text(row.DvcAction) ?? "",
         ...(count !== undefined && Number.isInteger(count) && count > 1 ? { count } : {}),
     };
 }
@@ -385,31 +413,31 @@ const LEGACY_DNS = /^DNS Request: ([^\s:]+):\d+ - \S+ \S+ \S+ (\S+)/;
 
 function dnsOf(row: Row, message: string | undefined, time: string): DnsEvent | undefined {
     const legacy = message !== undefined ? LEGACY_DNS.exec(message.trim()) : undefined;
-    const sourceIp = legacy?.[1] ?? text(row, "SourceIp");
-    const name = legacy?.[2] ?? text(row, "QueryName");
+    const sourceIp = legacy?.[1] ?? text(row.SourceIp);
+    const name = legacy?.[2] ?? text(row.QueryName);
     return sourceIp && name ? { type: "dns", time, sourceIp, name: hostName(name) } : undefined;
 }
 
 /** A row of the diagnose query's result (`diagnoseQuery`): denied flows already aggregated and named. */
 function aggregated(row: Row): FlowEvent {
-    const kind = text(row, "Kind");
-    const destination = text(row, "Destination");
+    const kind = text(row.Kind);
+    const destination = text(row.Destination);
     if ((kind !== "fqdn" && kind !== "ip") || !destination) {
         throw new RowError("a diagnose-query row without Kind (fqdn or ip) and Destination");
     }
-    const count = Number(text(row, "Count"));
+    const count = Number(text(row.Count));
     if (!Number.isInteger(count) || count < 1) {
-        throw new RowError("a count that is not a whole number of at least 1", JSON.stringify(text(row, "Count")));
+        throw new RowError("a count that is not a whole number of at least 1", JSON.stringify(text(row.Count)));
     }
-    const ip = text(row, "Ip");
+    const ip = text(row.Ip);
     return {
         type: "flow",
-        time: isoTime(text(row, "FirstSeen", "FirstSeen [UTC]") ?? ""),
-        lastTime: isoTime(text(row, "LastSeen", "LastSeen [UTC]") ?? ""),
+        time: isoTime(text(row.FirstSeen) ?? text(row["FirstSeen [UTC]"]) ?? ""),
+        lastTime: isoTime(text(row.LastSeen) ?? text(row["LastSeen [UTC]"]) ?? ""),
         destination: kind === "fqdn" ? hostName(destination) : destination,
         kind,
-        protocol: (text(row, "Protocol") ?? "").toUpperCase(),
-        port: portOf(text(row, "Port"), "Port"),
+        protocol: (text(row.Protocol) ?? "").toUpperCase(),
+        port: portOf(text(row.Port), "Port"),
         action: "Deny",
         count,
         ...(kind === "fqdn" && ip ? { namedIp: ip } : {}),
@@ -425,15 +453,15 @@ export function eventOf(input: Row): LogEvent {
     const properties = input.properties;
     const archived = properties !== null && typeof properties === "object" && !Array.isArray(properties);
     const row = archived ? (properties as Row) : input;
-    const raw = archived ? text(input, "category") : undefined;
-    const category = archived ? (raw === undefined ? undefined : lowerCategory(raw)) : categoryOf(input);
-    const time = archived ? isoTime(text(input, "time") ?? "") : timeOf(input);
-    const message = text(row, "msg_s", "msg");
-    if (category && DNS.includes(category)) {
-        return dnsOf(row, message, time) ?? { type: "skipped", category };
+    const raw = archived ? text(input.category) : undefined;
+    const category = archived ? (raw === undefined ? undefined : categoryNamed(raw)) : categoryOf(input);
+    const time = archived ? isoTime(text(input.time) ?? "") : timeOf(input);
+    const message = text(row.msg_s) ?? text(row.msg);
+    if (category?.holds === "dns") {
+        return dnsOf(row, message, time) ?? { type: "skipped", category: category.name };
     }
-    if (category && APART[category]) {
-        return apartRow(row, category, time);
+    if (category?.apart) {
+        return apartRow(row, category.apart, time);
     }
     if (
         row.DvcAction !== undefined &&
@@ -449,10 +477,10 @@ export function eventOf(input: Row): LogEvent {
         return event;
     }
     if (row.Fqdn !== undefined || row.DestinationIp !== undefined) {
-        return structured(row, category ?? "", time);
+        return structured(row, category?.holds, time);
     }
     if (category) {
-        return { type: "skipped", category };
+        return { type: "skipped", category: category.name };
     }
     throw new RowError(
         "not an Azure Firewall log row (no Fqdn, DestinationIp, msg_s, category or DvcAction)",

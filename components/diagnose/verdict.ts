@@ -225,6 +225,16 @@ function requirementOf(requirement: Requirement, port: number): NonNullable<Diag
     };
 }
 
+/** The group of a destination's groups with the flow's kind, protocol and port (a loop: this runs per row). */
+function sameFlow(groups: DiagnosedFlow[], flow: FlowEvent): DiagnosedFlow | undefined {
+    for (const group of groups) {
+        if (group.port === flow.port && group.protocol === flow.protocol && group.kind === flow.kind) {
+            return group;
+        }
+    }
+    return undefined;
+}
+
 /** Accumulates log events; `result()` gives the diagnosis. */
 export class Diagnoser {
     /** Groups by destination, then (kind, protocol, port): no key string built per row. */
@@ -330,7 +340,7 @@ export class Diagnoser {
             same = [];
             this.groups.set(flow.destination, same);
         }
-        const group = same.find((g) => g.port === flow.port && g.protocol === flow.protocol && g.kind === flow.kind);
+        const group = sameFlow(same, flow);
         if (!group) {
             same.push({ ...this.judge(flow), count: flows });
             return;
