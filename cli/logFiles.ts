@@ -94,6 +94,15 @@ function emitValue(value: unknown, file: string, place: Place, sink: RowSink, sh
     sink.row(value, file, place);
 }
 
+/** Where the quoted cell that opens at `open` closes: the next quote that is not doubled (`""`); -1: none. */
+function closingQuote(line: string, open: number): number {
+    let close = line.indexOf('"', open + 1);
+    while (close !== -1 && line.charCodeAt(close + 1) === 34) {
+        close = line.indexOf('"', close + 2);
+    }
+    return close;
+}
+
 /** Reads lines one at a time: JSON lines (`{` first), CSV with a header, or one JSON document across lines. */
 class LineReader {
     private header?: string[];
@@ -157,8 +166,8 @@ class LineReader {
     }
 
     private csvLine(line: string, number: number): void {
-        let cells: number;
-        if (line.includes('"')) {
+        let cells = this.cells(line);
+        if (cells === -1) {
             let values: string[];
             try {
                 values = splitCsv(line);
@@ -168,8 +177,6 @@ class LineReader {
             }
             this.header!.forEach((_, i) => this.cell(i, values[i]));
             cells = values.length;
-        } else {
-            cells = this.cells(line);
         }
         if (cells !== this.header!.length) {
             const detail = `${cells} cell${cells === 1 ? "" : "s"}; the header has ${this.header!.length}`;
@@ -181,33 +188,46 @@ class LineReader {
     }
 
     /**
-     * A record without quotes, cell by cell: only the kept columns are cut out of the line (no array of every
-     * cell per record); the columns a short record lacks are emptied. Returns how many cells the record has.
+     * Cuts the kept cells of a record out of its line, quoted or not, without reading it character by
+     * character or making an array of every cell; the columns a short record lacks are emptied. Returns how
+     * many cells the record has, or -1 for a line only `splitCsv` reads (a quote inside an unquoted cell,
+     * text after a closing quote, a quote not closed).
      */
     private cells(line: string): number {
         const columns = this.kept.length;
         let start = 0;
         let column = 0;
+        let quote = line.indexOf('"');
         let comma = 0;
-        while (column < columns && comma !== -1) {
-            comma = line.indexOf(",", start);
-            const end = comma === -1 ? line.length : comma;
-            if (this.kept[column]) {
-                this.cell(column, end > start ? line.slice(start, end) : undefined);
+        while (comma !== -1) {
+            let value: string | undefined;
+            if (quote === start) {
+                const close = closingQuote(line, start);
+                comma = close + 1 < line.length ? close + 1 : -1;
+                if (close === -1 || (comma !== -1 && line.charCodeAt(comma) !== 44)) {
+                    return -1;
+                }
+                if (this.kept[column]) {
+                    const text = line.slice(start + 1, close);
+                    value = text.includes('"') ? text.replace(/""/g, '"') : text;
+                }
+                quote = line.indexOf('"', close + 1);
+            } else {
+                comma = line.indexOf(",", start);
+                const end = comma === -1 ? line.length : comma;
+                if (quote !== -1 && quote < end) {
+                    return -1;
+                }
+                value = this.kept[column] && end > start ? line.slice(start, end) : undefined;
             }
+            this.cell(column, value);
             column += 1;
             start = comma + 1;
         }
-        const cells = column;
-        for (; column < columns; column++) {
-            this.cell(column, undefined);
+        for (let rest = column; rest < columns; rest++) {
+            this.cell(rest, undefined);
         }
-        let more = 0;
-        for (; comma !== -1; more++) {
-            comma = line.indexOf(",", start);
-            start = comma + 1;
-        }
-        return cells + more;
+        return column;
     }
 
     /**

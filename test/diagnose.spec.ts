@@ -417,6 +417,40 @@ describe("CSV records read for speed", () => {
         assert.deepStrictEqual(bad, []);
     });
 
+    it("reads quoted cells as RFC 4180 does: commas and doubled quotes inside, empty quoted cells", async () => {
+        const text = [
+            "Fqdn,Action,DestinationPort",
+            '"a.example","Deny","443"',
+            '"b,example","say ""no""",""',
+            '"","Allow",445',
+            'c.example,"Deny",80',
+            '"d.example",Deny,"8080"',
+        ].join("\r\n");
+        const { rows, bad } = await read(text);
+        assert.deepStrictEqual(rows, [
+            { Fqdn: "a.example", Action: "Deny", DestinationPort: "443" },
+            { Fqdn: "b,example", Action: 'say "no"' },
+            { Action: "Allow", DestinationPort: "445" },
+            { Fqdn: "c.example", Action: "Deny", DestinationPort: "80" },
+            { Fqdn: "d.example", Action: "Deny", DestinationPort: "8080" },
+        ]);
+        assert.deepStrictEqual(bad, []);
+    });
+
+    it("reads malformed quoting character by character, and an unclosed quote is an unreadable row", async () => {
+        const text = ["Fqdn,Action", 'a"b"c,Deny', '"a"b,Deny', '"a.example,Deny', 'x"y,Deny'].join("\n");
+        const { rows, bad } = await read(text);
+        // A quote opens quoting wherever it stands; text after a closing quote joins the cell.
+        assert.deepStrictEqual(rows, [
+            { Fqdn: "abc", Action: "Deny" },
+            { Fqdn: "ab", Action: "Deny" },
+        ]);
+        assert.deepStrictEqual(bad, [
+            "rows.csv:4 not a CSV record: a quoted field is not closed on this line",
+            "rows.csv:5 not a CSV record: a quoted field is not closed on this line",
+        ]);
+    });
+
     it("counts a record with fewer or more cells than the header as unreadable, and reads the next", async () => {
         const text = 'Fqdn,SourcePort,DestinationPort\na.example\nb.example,1,443,x\n"c.example",1,443,""\nd,,\n';
         const { rows, bad } = await read(text, { has: (column) => column !== "SourcePort" });
