@@ -7,7 +7,8 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { eventOf, isoTime } from "../components/diagnose/records";
+import { eventOf } from "../components/diagnose/records";
+import { isoTime } from "../components/diagnose/times";
 
 const BIN = path.join(__dirname, "..", "bin", "azureml-firewall");
 const PUBLIC = path.join(__dirname, "fixtures", "logs", "public");

@@ -13,7 +13,8 @@ import * as os from "os";
 import * as path from "path";
 import { diagnoseQuery } from "../components/diagnose/kql";
 import { AGGREGATE_MARKER, FlowEvent, LogEvent, eventOf } from "../components/diagnose/records";
-import { DNS_WINDOW_MS, timeMs } from "../components/diagnose/verdict";
+import { DNS_WINDOW_MS } from "../components/diagnose/verdict";
+import { timeMs } from "../components/diagnose/times";
 import { contains, parseIpv4 } from "../components/net";
 import { readLogFile } from "../cli/logFiles";
 

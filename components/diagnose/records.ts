@@ -24,6 +24,7 @@
  * name a client asked for, used to name the IP of a network-rule flow that follows it.
  * Every time is given back as ISO-8601 UTC (`isoTime`).
  */
+import { isoTime } from "./times";
 
 /**
  * Every field `eventOf` reads from a row, of any shape. A reader of wide rows (CSV) may keep only these;
@@ -217,41 +218,6 @@ function portOf(value: string | undefined, what: string): number {
         throw new RowError("a port that is not a whole number from 0 to 65535", `${what} ${JSON.stringify(value)}`);
     }
     return port;
-}
-
-const MONTHS_FIRST = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),? (\d{1,2}):(\d{2}):(\d{2})(\.\d+)? ?([AP]M)?$/i;
-
-/**
- * A log time as ISO-8601 UTC. Shapes: ISO with or without a zone (`2025-11-21T20:11:29.3195690Z`), with a
- * space for `T` and no zone (Log Analytics' CSV, UTC), and the portal's `7/18/2025, 12:26:46.737 PM` (its
- * `[UTC]` columns). Fractions beyond milliseconds are kept. A time none of these read is left as written.
- */
-export function isoTime(raw: string): string {
-    // Already canonical (what az and archives write): nothing to do, and no regular expression per row.
-    if (raw.length >= 20 && raw.charCodeAt(10) === 84 && raw.charCodeAt(raw.length - 1) === 90) {
-        return raw;
-    }
-    const value = raw.trim();
-    const us = MONTHS_FIRST.exec(value);
-    if (us) {
-        const [, month, day, year, h, minute, second, fraction = "", half] = us;
-        let hour = Number(h) % (half ? 12 : 24);
-        if (half?.toUpperCase() === "PM") {
-            hour += 12;
-        }
-        const two = (n: number | string) => String(n).padStart(2, "0");
-        return `${year}-${two(month)}-${two(day)}T${two(hour)}:${minute}:${second}${fraction}Z`;
-    }
-    const iso = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:?\d{2})?$/i.exec(value);
-    if (!iso) {
-        return value;
-    }
-    const [, date, clock, zone] = iso;
-    if (!zone || /^(Z|[+-]00:?00)$/i.test(zone)) {
-        return `${date}T${clock}Z`;
-    }
-    const at = new Date(`${date}T${clock}${zone}`);
-    return Number.isNaN(at.getTime()) ? value : at.toISOString();
 }
 
 function timeOf(row: Row): string {

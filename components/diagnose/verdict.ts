@@ -12,6 +12,7 @@ import { Ipv4Interval, contains, parseIpv4 } from "../net";
 import type { Requirement } from "../requirements";
 import { sourceIntervals } from "../sources";
 import { ApartEvent, FlowEvent, LogEvent, NO_SNI } from "./records";
+import { earlier, isCanonical, timeMs } from "./times";
 
 export type Verdict = "required" | "scenario" | "unrelated";
 
@@ -105,31 +106,6 @@ function protocolMatches(requirement: Requirement, flow: FlowEvent): boolean {
         return requirement.protocol !== "UDP"; // an application rule's HTTP/HTTPS/MSSQL flow runs on TCP
     }
     return requirement.protocol === "Any" || requirement.protocol === flow.protocol;
-}
-
-/** Milliseconds of a log time; a time without a zone (the portal's `TimeGenerated [UTC]`) is UTC. */
-export function timeMs(time: string): number {
-    return Date.parse(isCanonical(time) || /[zZ]|[+-]\d\d:?\d\d$/.test(time) ? time : `${time}Z`);
-}
-
-/** Whether a time is ISO-8601 UTC as `isoTime` writes it (`YYYY-MM-DDThh:mm:ss[.f]Z`). */
-function isCanonical(time: string): boolean {
-    return time.length >= 20 && time.charCodeAt(10) === 84 && time.charCodeAt(time.length - 1) === 90;
-}
-
-/**
- * Whether `a` is an earlier instant than `b`. Canonical times of one length compare as strings (fixed-width
- * fields: what one export writes, without parsing a time per row); otherwise without their `Z` (a shorter
- * fraction is a prefix), and times that are not canonical through `Date.parse`.
- */
-export function earlier(a: string, b: string): boolean {
-    if (a.length === b.length && isCanonical(a) && isCanonical(b)) {
-        return a < b;
-    }
-    if (isCanonical(a) && isCanonical(b)) {
-        return a.slice(0, -1) < b.slice(0, -1);
-    }
-    return timeMs(a) < timeMs(b);
 }
 
 /**

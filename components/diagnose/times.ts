@@ -1,0 +1,79 @@
+/**
+ * Log times (pure): every shape a firewall log export writes, read as ISO-8601 UTC (`isoTime`), and
+ * compared as instants (`earlier`, `timeMs`).
+ */
+
+/** Whether a time is ISO-8601 UTC as `isoTime` writes it (`YYYY-MM-DDThh:mm:ss[.f]Z`). */
+export function isCanonical(time: string): boolean {
+    return time.length >= 20 && time.charCodeAt(10) === 84 && time.charCodeAt(time.length - 1) === 90;
+}
+
+/** Two-digit texts of 0 to 99. */
+const TWO = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, "0"));
+
+/** `M/D/YYYY, h:mm:ss[.f] [AM|PM]`: the portal's `[UTC]` columns. */
+const MONTH_FIRST = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),? (\d{1,2}):(\d{2}:\d{2}(?:\.\d+)?) ?([AP]M)?$/i;
+/** ISO-8601 with a `T` or a space (Log Analytics' CSV), with or without a zone. */
+const ISO = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/** The portal's time as ISO-8601 UTC; `undefined` for another shape or a month, day or hour out of range. */
+function monthFirst(text: string): string | undefined {
+    const match = MONTH_FIRST.exec(text);
+    if (!match) {
+        return undefined;
+    }
+    const [, month, day, year, h, clock, half] = match;
+    const hour = Number(h);
+    if (Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > 31 || hour > (half ? 12 : 23)) {
+        return undefined;
+    }
+    const hour24 = half ? (hour % 12) + (half.toUpperCase() === "PM" ? 12 : 0) : hour;
+    return `${year}-${TWO[Number(month)]}-${TWO[Number(day)]}T${TWO[hour24]}:${clock}Z`;
+}
+
+/** ISO-8601 as UTC: a time without a zone is UTC; `undefined` for another shape. */
+function iso(text: string): string | undefined {
+    const match = ISO.exec(text);
+    if (!match) {
+        return undefined;
+    }
+    const [, date, clock, zone] = match;
+    if (!zone || /^(Z|[+-]00:?00)$/i.test(zone)) {
+        return `${date}T${clock}Z`;
+    }
+    const at = new Date(`${date}T${clock}${zone}`);
+    return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+}
+
+/**
+ * A log time as ISO-8601 UTC. Shapes: ISO with or without a zone (`2025-11-21T20:11:29.3195690Z`), with a
+ * space for `T` and no zone (Log Analytics' CSV, UTC), and the portal's `7/18/2025, 12:26:46.737 PM` (its
+ * `[UTC]` columns). Fractions beyond milliseconds are kept. A time none of these read is left as written.
+ */
+export function isoTime(raw: string): string {
+    if (isCanonical(raw)) {
+        return raw;
+    }
+    const value = raw.trim();
+    return iso(value) ?? monthFirst(value) ?? value;
+}
+
+/** Milliseconds of a log time; a time without a zone (the portal's `TimeGenerated [UTC]`) is UTC. */
+export function timeMs(time: string): number {
+    return Date.parse(isCanonical(time) || /[zZ]|[+-]\d\d:?\d\d$/.test(time) ? time : `${time}Z`);
+}
+
+/**
+ * Whether `a` is an earlier instant than `b`. Canonical times of one length compare as strings (fixed-width
+ * fields: what one export writes, without parsing a time per row); otherwise without their `Z` (a shorter
+ * fraction is a prefix), and times that are not canonical through `Date.parse`.
+ */
+export function earlier(a: string, b: string): boolean {
+    if (a.length === b.length && isCanonical(a) && isCanonical(b)) {
+        return a < b;
+    }
+    if (isCanonical(a) && isCanonical(b)) {
+        return a.slice(0, -1) < b.slice(0, -1);
+    }
+    return timeMs(a) < timeMs(b);
+}

@@ -1,0 +1,42 @@
+import * as assert from "assert";
+import { earlier, isoTime, timeMs } from "../components/diagnose/times";
+
+describe("log times", () => {
+    it("reads the portal's month-first times in 12- and 24-hour form", () => {
+        const read = (times: string[]) => times.map(isoTime);
+        assert.deepStrictEqual(
+            read([
+                "7/18/2025, 12:26:46.737 PM",
+                "7/18/2025, 12:26:46 AM",
+                "1/2/2026 11:00:00.5 pm",
+                "1/2/2026, 23:59:59",
+            ]),
+            ["2025-07-18T12:26:46.737Z", "2025-07-18T00:26:46Z", "2026-01-02T23:00:00.5Z", "2026-01-02T23:59:59Z"],
+        );
+    });
+
+    it("leaves a time it cannot read as written: a month, day or hour out of range, another shape", () => {
+        const unread = [
+            "13/1/2026, 1:00:00 AM",
+            "1/32/2026, 1:00:00 AM",
+            "1/2/2026, 13:00:00 PM",
+            "1/2/2026, 24:00:00",
+        ];
+        assert.deepStrictEqual(unread.map(isoTime), unread);
+        assert.deepStrictEqual(["yesterday", " 2026-01-02 "].map(isoTime), ["yesterday", "2026-01-02"]);
+    });
+
+    it("writes ISO times with a space, a zone or padding as UTC, fractions kept", () => {
+        assert.deepStrictEqual(
+            [" 2025-11-21 20:11:29.3195690 ", "2025-11-21T21:11:29.5+01:00", "2025-11-21T20:11:29-00:00"].map(isoTime),
+            ["2025-11-21T20:11:29.3195690Z", "2025-11-21T20:11:29.500Z", "2025-11-21T20:11:29Z"],
+        );
+    });
+
+    it("compares instants, not texts, across fraction widths and shapes", () => {
+        assert.strictEqual(earlier("2025-11-21T20:11:29.5Z", "2025-11-21T20:11:29.25Z"), false);
+        assert.strictEqual(earlier("2025-11-21T20:11:29Z", "2025-11-21T20:11:29.0000001Z"), true);
+        assert.strictEqual(earlier("2025-11-21T20:11:30.000Z", "2025-11-21 20:11:29.999"), false);
+        assert.strictEqual(timeMs("2025-11-21 20:11:29.250"), Date.UTC(2025, 10, 21, 20, 11, 29, 250));
+    });
+});
