@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { JsonArraySplitter } from "../cli/jsonArray";
 import { Row, eachLine, readLogFile } from "../cli/logFiles";
-import { ROW_FIELDS, eventOf, legacyMessage } from "../components/diagnose/records";
+import { FlowEvent, ROW_FIELDS, RowError, eventOf, legacyMessage } from "../components/diagnose/records";
 
 const BIN = path.join(__dirname, "..", "bin", "azureml-firewall");
 const LOGS = path.join(__dirname, "fixtures", "logs");
@@ -232,7 +232,7 @@ describe("diagnose", () => {
         fs.writeFileSync(
             file,
             `${good}\n${JSON.stringify({
-                time: "x",
+                time: "2026-11-20T10:00:00Z",
                 category: "AZFWNetworkRule",
                 properties: { DestinationIp: "1.2.3.4", DestinationPort: "99999" },
             })}\n`,
@@ -328,10 +328,21 @@ describe("diagnose records", () => {
                 msg_s:
                     "DNS Request: 10.30.1.4:5350 - 10407 AAAA IN ML.Azure.com. " +
                     "udp 40 false 1232 NOERROR qr,rd,ra 56 0.0003s",
-                TimeGenerated: "t",
+                TimeGenerated: "2026-11-20 10:00:00.1234567",
             }),
-            { type: "dns", time: "t", sourceIp: "10.30.1.4", name: "ml.azure.com" },
+            { type: "dns", time: "2026-11-20T10:00:00.1234567Z", sourceIp: "10.30.1.4", name: "ml.azure.com" },
         );
+    });
+
+    it("refuses a row whose time is in no shape it reads, and takes a row without a time", () => {
+        const row = { Type: "AZFWApplicationRule", Fqdn: "ml.azure.com", DestinationPort: 443, Action: "Deny" };
+        assert.throws(
+            () => eventOf({ ...row, TimeGenerated: "20.11.2026 10:00" }),
+            (error: RowError) =>
+                error.reason === "a time in no shape this tool reads (ISO-8601, Log Analytics', the portal's)" &&
+                error.detail === '"20.11.2026 10:00"',
+        );
+        assert.strictEqual((eventOf(row) as FlowEvent).time, "");
     });
 
     it("refuses a row that is not a firewall log row, saying why", () => {

@@ -1,5 +1,7 @@
 import * as assert from "assert";
+import { FlowEvent } from "../components/diagnose/records";
 import { earlier, isoTime, timeMs } from "../components/diagnose/times";
+import { Diagnoser } from "../components/diagnose/verdict";
 
 describe("log times", () => {
     it("reads the portal's month-first times in 12- and 24-hour form", () => {
@@ -38,5 +40,26 @@ describe("log times", () => {
         assert.strictEqual(earlier("2025-11-21T20:11:29Z", "2025-11-21T20:11:29.0000001Z"), true);
         assert.strictEqual(earlier("2025-11-21T20:11:30.000Z", "2025-11-21 20:11:29.999"), false);
         assert.strictEqual(timeMs("2025-11-21 20:11:29.250"), Date.UTC(2025, 10, 21, 20, 11, 29, 250));
+    });
+
+    it("gives a group the first and last seen of its rows that have a time, whichever row comes first", () => {
+        const diagnoser = new Diagnoser({ required: [] });
+        const flow = (time: string): FlowEvent => ({
+            type: "flow",
+            time,
+            destination: "ml.azure.com",
+            kind: "fqdn",
+            protocol: "HTTPS",
+            port: 443,
+            action: "Deny",
+        });
+        ["", "2026-11-20T10:00:02Z", "", "2026-11-20T10:00:01Z", "2026-11-20T10:00:03.5Z"].forEach((time) =>
+            diagnoser.add(flow(time)),
+        );
+        const [group] = diagnoser.result().flows;
+        assert.deepStrictEqual(
+            [group.count, group.firstSeen, group.lastSeen],
+            [5, "2026-11-20T10:00:01Z", "2026-11-20T10:00:03.5Z"],
+        );
     });
 });

@@ -24,7 +24,7 @@
  * name a client asked for, used to name the IP of a network-rule flow that follows it.
  * Every time is given back as ISO-8601 UTC (`isoTime`).
  */
-import { isoTime } from "./times";
+import { isCanonical, isoTime } from "./times";
 
 /**
  * Every field `eventOf` reads from a row, of any shape. A reader of wide rows (CSV) may keep only these;
@@ -220,9 +220,27 @@ function portOf(value: string | undefined, what: string): number {
     return port;
 }
 
+/**
+ * A row's time as ISO-8601 UTC (`isoTime`), or `""` for a row without one; a time in no shape `isoTime` reads
+ * makes the row unreadable (its first and last seen would be guesses).
+ */
+function rowTime(raw: string | undefined): string {
+    if (raw === undefined) {
+        return "";
+    }
+    const time = isoTime(raw);
+    if (!isCanonical(time)) {
+        throw new RowError(
+            "a time in no shape this tool reads (ISO-8601, Log Analytics', the portal's)",
+            JSON.stringify(raw),
+        );
+    }
+    return time;
+}
+
 function timeOf(row: Row): string {
-    return isoTime(
-        text(row.TimeGenerated) ?? text(row["TimeGenerated [UTC]"]) ?? text(row.time) ?? text(row.timeGenerated) ?? "",
+    return rowTime(
+        text(row.TimeGenerated) ?? text(row["TimeGenerated [UTC]"]) ?? text(row.time) ?? text(row.timeGenerated),
     );
 }
 
@@ -398,8 +416,8 @@ function aggregated(row: Row): FlowEvent {
     const ip = text(row.Ip);
     return {
         type: "flow",
-        time: isoTime(text(row.FirstSeen) ?? text(row["FirstSeen [UTC]"]) ?? ""),
-        lastTime: isoTime(text(row.LastSeen) ?? text(row["LastSeen [UTC]"]) ?? ""),
+        time: rowTime(text(row.FirstSeen) ?? text(row["FirstSeen [UTC]"])),
+        lastTime: rowTime(text(row.LastSeen) ?? text(row["LastSeen [UTC]"])),
         destination: kind === "fqdn" ? hostName(destination) : destination,
         kind,
         protocol: (text(row.Protocol) ?? "").toUpperCase(),
@@ -421,7 +439,7 @@ export function eventOf(input: Row): LogEvent {
     const row = archived ? (properties as Row) : input;
     const raw = archived ? text(input.category) : undefined;
     const category = archived ? (raw === undefined ? undefined : categoryNamed(raw)) : categoryOf(input);
-    const time = archived ? isoTime(text(input.time) ?? "") : timeOf(input);
+    const time = archived ? rowTime(text(input.time)) : timeOf(input);
     const message = text(row.msg_s) ?? text(row.msg);
     if (category?.holds === "dns") {
         return dnsOf(row, message, time) ?? { type: "skipped", category: category.name };

@@ -125,10 +125,11 @@ function seen(group: DiagnosedFlow, time: string): void {
             return;
         }
     }
-    if (earlier(time, firstSeen)) {
+    // A row without a time ("") neither widens a group nor keeps a time of another row from doing so.
+    if (time && (!firstSeen || earlier(time, firstSeen))) {
         group.firstSeen = time;
     }
-    if (earlier(lastSeen, time)) {
+    if (time && (!lastSeen || earlier(lastSeen, time))) {
         group.lastSeen = time;
     }
 }
