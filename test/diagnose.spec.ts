@@ -345,6 +345,21 @@ describe("diagnose records", () => {
         assert.strictEqual((eventOf(row) as FlowEvent).time, "");
     });
 
+    it("reads a network rule row for ICMP without a port as port 0; any other row without one is unreadable", () => {
+        const row = { Type: "AZFWNetworkRule", DestinationIp: "20.60.1.2", Action: "Deny", SourceIp: "10.30.1.4" };
+        assert.deepStrictEqual(eventOf({ ...row, Protocol: "icmp" }), {
+            type: "flow",
+            time: "",
+            sourceIp: "10.30.1.4",
+            destination: "20.60.1.2",
+            kind: "ip",
+            protocol: "ICMP",
+            port: 0,
+            action: "Deny",
+        });
+        assert.throws(() => eventOf({ ...row, Protocol: "TCP" }), /a port that is not a whole number/);
+    });
+
     it("refuses a row that is not a firewall log row, saying why", () => {
         assert.throws(() => eventOf({ foo: "bar" }), /not an Azure Firewall log row/);
         assert.throws(() => eventOf({ msg_s: "hello" }), /a message that is not a firewall flow: "hello"/);

@@ -282,14 +282,17 @@ function structured(row: Row, holds: Holds | undefined, time: string): FlowEvent
         }
         throw new RowError("a network rule row without DestinationIp");
     }
+    const protocol = (text(row.Protocol) ?? "").toUpperCase();
+    const port = text(row.DestinationPort);
     const event: FlowEvent = {
         type: "flow",
         time,
         sourceIp: text(row.SourceIp),
         destination: application ? hostName(destination) : destination,
         kind: application ? "fqdn" : "ip",
-        protocol: (text(row.Protocol) ?? "").toUpperCase(),
-        port: portOf(text(row.DestinationPort), "DestinationPort"),
+        protocol,
+        // ICMP has no ports: port 0, as the legacy ICMP message is read.
+        port: port === undefined && protocol === "ICMP" ? 0 : portOf(port, "DestinationPort"),
         action: text(row.Action) ?? "",
     };
     const count = countOf(row);
