@@ -23,7 +23,7 @@ const LOGS = path.join(__dirname, "fixtures", "logs");
 const TABLES = require("./fixtures/kql/tables.json").tables as Record<string, [string, string][]>;
 
 /** The Kusto language service with a database of the four tables. */
-function kustoDiagnostics(query: string): { severity: string; message: string }[] {
+function kustoCode(query: string) {
     require("@kusto/language-service-next/bridge.min.js");
     require("@kusto/language-service-next/Kusto.Language.Bridge.min.js");
     const K = (globalThis as any).Kusto.Language;
@@ -44,7 +44,11 @@ function kustoDiagnostics(query: string): { severity: string; message: string }[
             ),
     );
     const globals = K.GlobalState.Default.WithDatabase(new S.DatabaseSymbol.$ctor2("firewall-logs", null, tables));
-    const diagnostics = K.KustoCode.ParseAndAnalyze(query, globals).GetDiagnostics();
+    return K.KustoCode.ParseAndAnalyze(query, globals);
+}
+
+function kustoDiagnostics(query: string): { severity: string; message: string }[] {
+    const diagnostics = kustoCode(query).GetDiagnostics();
     const out: { severity: string; message: string }[] = [];
     for (let i = 0; i < diagnostics.Count; i++) {
         const d = diagnostics.getItem(i);
@@ -170,6 +174,33 @@ describe("diagnose at tenant scale: the KQL query", function () {
         // The checker is live: a column the tables lack is an error.
         const broken = diagnoseQuery(COMBINATIONS[0]).replace("isnotempty(Fqdn)", "isnotempty(Fqdnn)");
         assert.match(kustoDiagnostics(broken).find((d) => d.severity === "Error")!.message, /Fqdnn/);
+    });
+
+    it("returns the columns diagnose reads, each of one type (a union leg of another type would split one)", () => {
+        const columns = (query: string) => {
+            const list = kustoCode(query).ResultType.Columns;
+            return Array.from({ length: list.Count }, (_, i) => `${list.getItem(i).Name}:${list.getItem(i).Type.Name}`);
+        };
+        const expected = [
+            "Kind:string",
+            "Destination:string",
+            "Protocol:string",
+            "Port:int",
+            "Count:long",
+            "FirstSeen:datetime",
+            "LastSeen:datetime",
+            "Ip:string",
+            "Table:string",
+        ];
+        for (const options of COMBINATIONS) {
+            assert.deepStrictEqual(columns(diagnoseQuery(options)), expected, JSON.stringify(options));
+        }
+        // Live: a long 0 in the network rule leg makes Port's type unknown.
+        const long = diagnoseQuery(COMBINATIONS[0]).replace(
+            "int(0), toint(DestinationPort)",
+            "0, toint(DestinationPort)",
+        );
+        assert.strictEqual(columns(long)[3], "Port:unknown");
     });
 
     it("takes flag values only as validated, quoted literals: nothing can inject query text", () => {
