@@ -360,6 +360,18 @@ describe("diagnose records", () => {
         assert.throws(() => eventOf({ ...row, Protocol: "TCP" }), /a port that is not a whole number/);
     });
 
+    it("reads empty legacy ports as ICMP's port 0 and as an unreadable port for any other protocol", () => {
+        const icmp = legacyMessage("ICMP request from 10.0.0.4: to 20.60.1.2:. Action: Deny.", "t");
+        assert.deepStrictEqual(
+            [icmp?.type, (icmp as FlowEvent).protocol, (icmp as FlowEvent).port, (icmp as FlowEvent).action],
+            ["flow", "ICMP", 0, "Deny"],
+        );
+        assert.throws(
+            () => legacyMessage("TCP request from 10.0.0.4: to 20.60.1.2:. Action: Deny.", "t"),
+            (error: RowError) => error.detail === 'msg ""',
+        );
+    });
+
     it("refuses a row that is not a firewall log row, saying why", () => {
         assert.throws(() => eventOf({ foo: "bar" }), /not an Azure Firewall log row/);
         assert.throws(() => eventOf({ msg_s: "hello" }), /a message that is not a firewall flow: "hello"/);
@@ -560,10 +572,10 @@ describe("the fields the record reader reads", () => {
     it("are all in ROW_FIELDS, for every row of every log fixture (so a CSV reader may keep only those)", async () => {
         const read = new Set<string>();
         const dir = path.join(__dirname, "fixtures", "logs");
-        const files = [
-            ...fs.readdirSync(dir).map((f) => path.join(dir, f)),
-            ...fs.readdirSync(path.join(dir, "public")).map((f) => path.join(dir, "public", f)),
-        ].filter((f) => fs.statSync(f).isFile() && !/\.md$|ServiceTags/.test(f));
+        const files = (fs.readdirSync(dir, { recursive: true }) as string[])
+            .map((f) => path.join(dir, f))
+            .filter((f) => fs.statSync(f).isFile() && !/\.md$|ServiceTags/.test(f));
+        assert.ok(files.some((f) => f.includes(`${path.sep}elastic${path.sep}`)));
         const watch = (row: Row): Row =>
             new Proxy(row, {
                 get(target, key) {

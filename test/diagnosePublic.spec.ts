@@ -127,6 +127,88 @@ describe("diagnose on public Azure Firewall samples", () => {
     });
 });
 
+describe("diagnose on an open-source SIEM integration's Azure Firewall test records (Elastic)", () => {
+    const apart = (out: { apart: { reason: string; count: number; message: string }[] }) =>
+        out.apart.map((a) => `${a.reason} x${a.count}: ${a.message}`);
+
+    it("legacy network lines: ICMP without ports, DNAT, IDPS drop/alert (an ICMP one with empty ports), TI", () => {
+        const { code, flows, out } = diagnose("elastic/test-networkrules-raw.log");
+        assert.strictEqual(code, 0);
+        assert.deepStrictEqual(flows, [
+            "unrelated 89.160.20.156 ICMP/0 x2 2022-06-08T16:54:58.8492560Z..2026-05-07T15:45:12.3456789Z",
+            "unrelated 89.160.20.156 TCP/1688 x1 2022-06-08T16:51:27.8692050Z..2022-06-08T16:51:27.8692050Z",
+        ]);
+        const from = "TCP request from 192.168.0.2";
+        assert.deepStrictEqual(apart(out), [
+            `DNAT x1: ${from}:50306 to 89.160.20.156:3388 was DNAT'ed to 10.0.0.2:3388. ` +
+                "Rule Collection: DNAT. Rule: rule",
+            `DNAT x1: ${from}:50306 to 89.160.20.156:3389 was DNAT'ed to 10.0.0.2:3389`,
+            `DNAT x1: ${from}:50306 to 89.160.20.156:3389 was DNAT'ed to 10.0.0.2:3389. Policy: policy-01. ` +
+                "Rule Collection Group: DefaultDnatRuleCollectionGroup. Rule Collection: DNAT. Rule: rule",
+            "IDPS x1: ICMP request from 192.168.0.2: to 175.16.199.1:. Action: alert. Signature: 2100366. " +
+                "IDS: ICMP_INFO PING *NIX. Priority: 3. Classification: Misc activity",
+            `IDPS x1: ${from}:51890 to 175.16.199.1:443. Action: drop. Signature: 2028816. ` +
+                "IDS: JA3 Hash - [Abuse.ch] Possible Tofsee. Priority: 3. Classification: Unknown Traffic",
+            `IDPS x1: ${from}:54854 to 175.16.199.1:1521. Action: alert. Signature: 2102649. ` +
+                "IDS: SQL service_name buffer overflow attempt. Priority: 1. " +
+                "Classification: Attempted User Privilege Gain",
+            "threat intelligence x1: HTTP request from 192.168.0.2:54314 to ocsp.sca1b.amazontrust.com:80. " +
+                "Url: ocsp.sca1b.amazontrust.com. Action: Deny. ThreatIntel: Bot Networks",
+        ]);
+        // Twelve rows: two allowed, three denied flows, seven set apart; none unreadable.
+        assert.deepStrictEqual([out.summary.rows, out.summary.denied, out.summary.unreadable], [12, 3, 0]);
+    });
+
+    it("legacy application lines: default denials read, SNI-less set apart, allowed ones counted", () => {
+        const { code, flows, out } = diagnose("elastic/test-applicationrules-raw.log");
+        assert.strictEqual(code, 0);
+        assert.deepStrictEqual(flows, [
+            "unrelated instance01.westeurope.datafactory.azure.net HTTPS/443 x1 " +
+                "2022-06-08T20:40:44.3716770Z..2022-06-08T20:40:44.3716770Z",
+            "unrelated md-qp4jv5snxgk5.z13.blob.storage.azure.net HTTPS/443 x1 " +
+                "2022-06-08T20:40:23.2140990Z..2022-06-08T20:40:23.2140990Z",
+        ]);
+        assert.deepStrictEqual(apart(out), ["TLS without SNI x1: no host name (TLS without SNI)"]);
+        assert.deepStrictEqual([out.summary.rows, out.summary.denied, out.summary.unreadable], [6, 2, 0]);
+    });
+
+    it("DNS proxy rows (legacy and AZFWDnsQuery), NAT, threat intelligence and allowed rows: nothing to fix", () => {
+        const files = {
+            "test-dnsproxyrules-raw.log": { rows: 3, dns: 3, apart: [] },
+            "test-dnsproxy-structured-raw.log": { rows: 2, dns: 2, apart: [] },
+            "test-natrule-structured-raw.log": { rows: 2, dns: 0, apart: ["DNAT x1", "DNAT x1"] },
+            "test-threatintel-raw.log": { rows: 1, dns: 0, apart: ["threat intelligence x1"] },
+            "test-networkrule-structured-raw.log": { rows: 2, dns: 0, apart: [] },
+            "test-applicationrules-structured-raw.log": { rows: 2, dns: 0, apart: [] },
+        };
+        for (const [file, expected] of Object.entries(files)) {
+            const { code, out } = diagnose(`elastic/${file}`);
+            const reasons = out.apart.map((a: { reason: string; count: number }) => `${a.reason} x${a.count}`);
+            assert.deepStrictEqual(
+                [code, out.summary.rows, out.summary.dns, out.summary.denied, out.summary.unreadable, reasons],
+                [0, expected.rows, expected.dns, 0, 0, expected.apart],
+                file,
+            );
+        }
+    });
+
+    it("rows of every time shape Azure has written are read (no time left unread)", () => {
+        const { code, out } = diagnose("elastic/test-time-formats-corner-cases.log");
+        // Records without properties: firewall rows of a known category with nothing to judge.
+        assert.deepStrictEqual([code, out.summary.rows, out.summary.skipped, out.summary.unreadable], [0, 11, 11, 0]);
+    });
+
+    it("derived denials: an HTTP row named by its TargetUrl, a legacy deny of the workspace storage (exit 1)", () => {
+        const { code, flows } = diagnose("elastic/derived-denials.log");
+        assert.strictEqual(code, 1);
+        assert.deepStrictEqual(flows, [
+            "required testblobprod003.blob.core.windows.net HTTPS/443 x1 " +
+                "2024-01-01T12:00:00.000Z..2024-01-01T12:00:00.000Z (core)",
+            "unrelated www.microsoft.com HTTP/123 x1 2024-03-20T23:39:59.8494370Z..2024-03-20T23:39:59.8494370Z",
+        ]);
+    });
+});
+
 describe("Markdown for a ticket or a pull-request comment", () => {
     it("diagnose: what breaks Azure ML first, with the rule to add; unrelated denials folded", () => {
         const run = spawnSync(

@@ -17,6 +17,27 @@ describe("log times", () => {
         );
     });
 
+    it("reads every time shape in Elastic's Azure Firewall corner cases as the same instant", () => {
+        // elastic/test-time-formats-corner-cases.log (test/fixtures/logs/public/SOURCES.md), worked out by hand.
+        const times = [
+            ["01/09/2007 09:41:00", "2007-01-09T09:41:00Z"],
+            ["1/9/2007 09:41:00", "2007-01-09T09:41:00Z"],
+            ["01/09/2007 09:41:00 AM", "2007-01-09T09:41:00Z"],
+            ["1/9/2007 9:41:00 AM", "2007-01-09T09:41:00Z"],
+            ["1/9/2007 10:41:00 AM +01:00", "2007-01-09T09:41:00.000Z"],
+            ["2007-01-09T09:41:00", "2007-01-09T09:41:00Z"],
+            ["2007-01-09T09:41:00.22Z", "2007-01-09T09:41:00.22Z"],
+            ["2007-01-09T09:41:00.6816663Z", "2007-01-09T09:41:00.6816663Z"],
+            ["2007-01-09T09:41:00.535404056Z", "2007-01-09T09:41:00.535404056Z"],
+            ["2007-01-09T09:41:00.992099+00:00", "2007-01-09T09:41:00.992099Z"],
+            ["2007-01-09T11:41:00+02:00", "2007-01-09T09:41:00.000Z"],
+        ];
+        assert.deepStrictEqual(
+            times.map(([raw]) => isoTime(raw)),
+            times.map(([, iso]) => iso),
+        );
+    });
+
     it("leaves a time it cannot read as written: a month, day or hour out of range, another shape", () => {
         const unread = [
             "13/1/2026, 1:00:00 AM",

@@ -63,6 +63,7 @@ export const ROW_FIELDS: ReadonlySet<string> = new Set([
     "SourceIp",
     "SrcIpAddr",
     "Table",
+    "TargetUrl",
     "ThreatDescription",
     "TimeGenerated",
     "TimeGenerated [UTC]",
@@ -213,7 +214,7 @@ function text(value: unknown): string | undefined {
 }
 
 function portOf(value: string | undefined, what: string): number {
-    const port = Number(value);
+    const port = value ? Number(value) : NaN; // Number("") would be 0
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new RowError("a port that is not a whole number from 0 to 65535", `${what} ${JSON.stringify(value)}`);
     }
@@ -275,7 +276,8 @@ function countOf(row: Row): number | undefined {
 function structured(row: Row, holds: Holds | undefined, time: string): FlowEvent | ApartEvent {
     const application =
         holds === "application" || (holds !== "network" && row.Fqdn !== undefined && row.DestinationIp === undefined);
-    const destination = application ? text(row.Fqdn) : text(row.DestinationIp);
+    // An application row names its host in Fqdn, or (HTTP without a host name there) in TargetUrl.
+    const destination = application ? (text(row.Fqdn) ?? urlHost(text(row.TargetUrl))) : text(row.DestinationIp);
     if (!destination) {
         if (application) {
             return { type: "apart", time, reason: "TLS without SNI", message: NO_SNI, sourceIp: text(row.SourceIp) };
@@ -314,11 +316,14 @@ function apartRow(row: Row, reason: string, time: string): ApartEvent {
     return { type: "apart", time, reason, message: what.join(", "), sourceIp: text(row.SourceIp) };
 }
 
+/** The host of a URL with or without a scheme (`https://host:443/path`, `host/path`). */
+function urlHost(url: string | undefined): string | undefined {
+    return url ? /^(?:\w+:\/\/)?([^/:?#]+)/.exec(url)?.[1] : undefined;
+}
+
 /** Sentinel's normalized (ASIM) NetworkSession / WebSession rows, by their own columns. */
 function normalized(row: Row, time: string): FlowEvent {
-    const url = text(row.Url);
-    const host =
-        text(row.DstFqdn) ?? text(row.DstHostname) ?? (url ? /^(?:\w+:\/\/)?([^/:?#]+)/.exec(url)?.[1] : undefined);
+    const host = text(row.DstFqdn) ?? text(row.DstHostname) ?? urlHost(text(row.Url));
     const ip = text(row.DstIpAddr);
     const destination = host ?? ip;
     if (!destination) {
@@ -338,8 +343,11 @@ function normalized(row: Row, time: string): FlowEvent {
     };
 }
 
-/** `HTTPS request from a:p to host:443. ...`; the protocol is padded to five characters (`HTTP  request`). */
-const LEGACY = /^(\w+)\s+request from ([^\s:]+):(\d+) to ([^\s:]+):(\d+)(.*)$/;
+/**
+ * `HTTPS request from a:p to host:443. ...`; the protocol is padded to five characters (`HTTP  request`); an
+ * ICMP IDPS line has empty ports (`ICMP request from a: to b:. Action: alert. Signature: ...`).
+ */
+const LEGACY = /^(\w+)\s+request from ([^\s:]+):(\d*) to ([^\s:]+):(\d*)(.*)$/;
 /** ICMP has no ports: `ICMP Type=8 request from 192.168.0.2 to 89.160.20.156. Action: Deny.` */
 const LEGACY_ICMP = /^ICMP\s+Type=(\d+)\s+request from (\S+?) to (\S+?)\.?\s+Action: (\w+)/i;
 /** TLS without SNI: `HTTPS request from a:p. Action: Deny. Reason: SNI ...`, or `... was denied. Reason: SNI ...`. */
@@ -377,21 +385,22 @@ export function legacyMessage(raw: string, time: string): FlowEvent | ApartEvent
         ? "DNAT"
         : /ThreatIntel/i.test(rest)
           ? "threat intelligence"
-          : /\. Signature: |\. IDS: /.test(rest) || action === "Alert"
+          : /\. Signature: |\. IDS: /.test(rest) || /^alert$/i.test(action)
             ? "IDPS"
             : undefined;
     if (reason) {
         return { type: "apart", time, reason, message, sourceIp: match[2] };
     }
     const ip = /^\d+\.\d+\.\d+\.\d+$/.test(match[4]);
+    const protocol = match[1].toUpperCase();
     return {
         type: "flow",
         time,
         sourceIp: match[2],
         destination: ip ? match[4] : hostName(match[4]),
         kind: ip ? "ip" : "fqdn",
-        protocol: match[1].toUpperCase(),
-        port: portOf(match[5], "msg"),
+        protocol,
+        port: match[5] === "" && protocol === "ICMP" ? 0 : portOf(match[5], "msg"),
         action,
     };
 }

@@ -11,10 +11,27 @@ export function isCanonical(time: string): boolean {
 /** Two-digit texts of 0 to 99. */
 const TWO = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, "0"));
 
-/** `M/D/YYYY, h:mm:ss[.f] [AM|PM]`: the portal's `[UTC]` columns. */
-const MONTH_FIRST = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),? (\d{1,2}):(\d{2}:\d{2}(?:\.\d+)?) ?([AP]M)?$/i;
+/** A zone: `Z`, or an offset (`+01:00`, `-0500`). */
+const ZONE = "(Z|[+-]\\d{2}:?\\d{2})";
+/**
+ * `M/D/YYYY, h:mm:ss[.f] [AM|PM] [zone]`: the portal's `[UTC]` columns, and the times older diagnostic
+ * archives write (`1/9/2007 10:41:00 AM +01:00`).
+ */
+const MONTH_FIRST = new RegExp(
+    `^(\\d{1,2})/(\\d{1,2})/(\\d{4}),? (\\d{1,2}):(\\d{2}:\\d{2}(?:\\.\\d+)?) ?([AP]M)? ?${ZONE}?$`,
+    "i",
+);
 /** ISO-8601 with a `T` or a space (Log Analytics' CSV), with or without a zone. */
-const ISO = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:?\d{2})?$/i;
+const ISO = new RegExp(`^(\\d{4}-\\d{2}-\\d{2})[T ](\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?)${ZONE}?$`, "i");
+
+/** A date and a time of day in a zone (none: UTC) as ISO-8601 UTC; fractions beyond milliseconds kept in UTC. */
+function utc(date: string, clock: string, zone: string | undefined): string | undefined {
+    if (!zone || /^(Z|[+-]00:?00)$/i.test(zone)) {
+        return `${date}T${clock}Z`;
+    }
+    const at = new Date(`${date}T${clock}${zone}`);
+    return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+}
 
 /** The portal's time as ISO-8601 UTC; `undefined` for another shape or a month, day or hour out of range. */
 function monthFirst(text: string): string | undefined {
@@ -22,27 +39,19 @@ function monthFirst(text: string): string | undefined {
     if (!match) {
         return undefined;
     }
-    const [, month, day, year, h, clock, half] = match;
+    const [, month, day, year, h, clock, half, zone] = match;
     const hour = Number(h);
     if (Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > 31 || hour > (half ? 12 : 23)) {
         return undefined;
     }
     const hour24 = half ? (hour % 12) + (half.toUpperCase() === "PM" ? 12 : 0) : hour;
-    return `${year}-${TWO[Number(month)]}-${TWO[Number(day)]}T${TWO[hour24]}:${clock}Z`;
+    return utc(`${year}-${TWO[Number(month)]}-${TWO[Number(day)]}`, `${TWO[hour24]}:${clock}`, zone);
 }
 
 /** ISO-8601 as UTC: a time without a zone is UTC; `undefined` for another shape. */
 function iso(text: string): string | undefined {
     const match = ISO.exec(text);
-    if (!match) {
-        return undefined;
-    }
-    const [, date, clock, zone] = match;
-    if (!zone || /^(Z|[+-]00:?00)$/i.test(zone)) {
-        return `${date}T${clock}Z`;
-    }
-    const at = new Date(`${date}T${clock}${zone}`);
-    return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+    return match ? utc(match[1], match[2], match[3]) : undefined;
 }
 
 /**
