@@ -66,11 +66,11 @@ class Unreadable {
 
 const SUPPORTED =
     "supported: Azure Firewall rows of AZFWApplicationRule, AZFWNetworkRule, AZFWDnsQuery, AZFWNatRule, " +
-    "AZFWThreatIntel, " +
-    "AZFWIdpsSignature, AZFWInternalFqdnResolutionFailure and the *Aggregation tables (Fqdn / DestinationIp, " +
-    "DestinationPort, Action), legacy AzureDiagnostics rows (msg_s), diagnostic-setting archives (time, category, " +
-    "properties), Event Hubs messages (records), and Sentinel's normalized NetworkSession / WebSession exports " +
-    "(DstIpAddr / DstFqdn / Url, DstPortNumber, DvcAction); as a JSON array, JSON lines or CSV with a header";
+    "AZFWThreatIntel, AZFWIdpsSignature, AZFWInternalFqdnResolutionFailure and the *Aggregation tables (Fqdn / " +
+    "DestinationIp, DestinationPort, Action), legacy AzureDiagnostics rows (msg_s), diagnostic-setting archives " +
+    "(time, category, properties), Event Hubs messages (records), and Sentinel's normalized NetworkSession / " +
+    "WebSession exports (DstIpAddr / DstFqdn / Url, DstPortNumber, DvcAction); as a JSON array, JSON lines or " +
+    "CSV with a header (separated by commas, semicolons or tabs)";
 
 /** Exit 2 for a file that gives nothing to judge: empty, or not one row understood. */
 function checkUsable(file: string, shape: FileShape, used: number): void {

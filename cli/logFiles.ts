@@ -1,9 +1,10 @@
 /**
  * Log-file containers: the rows of a firewall log export, whatever holds them, one at a time. Shapes:
  * a JSON array (streamed element by element), JSON lines, CSV with a header line (RFC 4180 quoting, a
- * record on one line), an Event Hubs message (`{"records":[...]}`, on one line or across many, one
- * message or many lines of them), and UTF-16 files (read whole, up to the size limit). A row that
- * cannot be read is handed to `bad` with why and where, and reading goes on: rows fail, files do not.
+ * record on one line; separated by commas, or by semicolons or tabs as the header shows), an Event Hubs
+ * message (`{"records":[...]}`, on one line or across many, one message or many lines of them), and UTF-16
+ * files (read whole, up to the size limit). A row that cannot be read is handed to `bad` with why and where,
+ * and reading goes on: rows fail, files do not.
  */
 import * as fs from "fs";
 import { readText, unreadable } from "./inputs";
@@ -39,8 +40,16 @@ export interface FileShape {
     rows: number;
 }
 
+/** The separators a CSV export may use: a comma, or a semicolon (Excel in many locales) or a tab. */
+export type Separator = "," | ";" | "\t";
+
+/** The separator of a CSV file, from its header line: a comma where it has one, else a tab, else a semicolon. */
+export function separatorOf(header: string): Separator {
+    return header.includes(",") ? "," : header.includes("\t") ? "\t" : header.includes(";") ? ";" : ",";
+}
+
 /** Splits one CSV record (RFC 4180 quoting; a record on one line). */
-export function splitCsv(line: string): string[] {
+export function splitCsv(line: string, separator: Separator = ","): string[] {
     const fields: string[] = [];
     let field = "";
     let quoted = false;
@@ -57,7 +66,7 @@ export function splitCsv(line: string): string[] {
             }
         } else if (c === '"') {
             quoted = true;
-        } else if (c === ",") {
+        } else if (c === separator) {
             fields.push(field);
             field = "";
         } else {
@@ -114,6 +123,8 @@ class LineReader {
     private filled = new Uint8Array(0);
     /** A JSON document that spans lines (a pretty-printed Event Hubs message), gathered whole. */
     private document?: string[];
+    /** The CSV separator, from the header line. */
+    private separator: Separator = ",";
 
     constructor(
         private readonly file: string,
@@ -138,13 +149,15 @@ class LineReader {
         if (this.shape.container === "json-lines") {
             this.jsonLine(line, raw, number);
         } else if (!this.header) {
-            this.header = splitCsv(line);
+            this.separator = separatorOf(line);
+            this.header = splitCsv(line, this.separator);
             this.kept = Uint8Array.from(this.header, (column) => (this.fields.has(column) ? 1 : 0));
             this.record = Object.fromEntries(this.header.filter((_, i) => this.kept[i]).map((c) => [c, undefined]));
             this.filled = new Uint8Array(this.header.length);
             this.shape.fields = this.header;
         } else {
-            this.csvLine(line, number);
+            // A tab-separated record keeps its edge tabs (empty first or last cells).
+            this.csvLine(this.separator === "\t" ? raw : line, number);
         }
     }
 
@@ -170,7 +183,7 @@ class LineReader {
         if (cells === -1) {
             let values: string[];
             try {
-                values = splitCsv(line);
+                values = splitCsv(line, this.separator);
             } catch (error) {
                 this.sink.bad("not a CSV record", located(this.file, number), (error as Error).message);
                 return;
@@ -198,13 +211,13 @@ class LineReader {
         let start = 0;
         let column = 0;
         let quote = line.indexOf('"');
-        let comma = 0;
-        while (comma !== -1) {
+        let separatorAt = 0;
+        while (separatorAt !== -1) {
             let value: string | undefined;
             if (quote === start) {
                 const close = closingQuote(line, start);
-                comma = close + 1 < line.length ? close + 1 : -1;
-                if (close === -1 || (comma !== -1 && line.charCodeAt(comma) !== 44)) {
+                separatorAt = close + 1 < line.length ? close + 1 : -1;
+                if (close === -1 || (separatorAt !== -1 && line[separatorAt] !== this.separator)) {
                     return -1;
                 }
                 if (this.kept[column]) {
@@ -213,8 +226,8 @@ class LineReader {
                 }
                 quote = line.indexOf('"', close + 1);
             } else {
-                comma = line.indexOf(",", start);
-                const end = comma === -1 ? line.length : comma;
+                separatorAt = line.indexOf(this.separator, start);
+                const end = separatorAt === -1 ? line.length : separatorAt;
                 if (quote !== -1 && quote < end) {
                     return -1;
                 }
@@ -222,7 +235,7 @@ class LineReader {
             }
             this.cell(column, value);
             column += 1;
-            start = comma + 1;
+            start = separatorAt + 1;
         }
         for (let rest = column; rest < columns; rest++) {
             this.cell(rest, undefined);

@@ -489,6 +489,29 @@ describe("CSV records read for speed", () => {
         ]);
     });
 
+    it("takes the separator from the header: semicolons (Excel in many locales), tabs (edge cells kept)", async () => {
+        const header = "Fqdn;Action;DestinationPort\r\n";
+        const semicolons = await read(`${header}"a;b.example";Deny;443\r\nc.example;;80\r\n`);
+        assert.deepStrictEqual(semicolons, {
+            rows: [
+                { Fqdn: "a;b.example", Action: "Deny", DestinationPort: "443" },
+                { Fqdn: "c.example", DestinationPort: "80" },
+            ],
+            bad: [],
+        });
+        const tabs = await read("Fqdn\tAction\tDestinationPort\n\tDeny\t443\nd.example\tAllow\t\n");
+        assert.deepStrictEqual(tabs, {
+            rows: [
+                { Action: "Deny", DestinationPort: "443" },
+                { Fqdn: "d.example", Action: "Allow" },
+            ],
+            bad: [],
+        });
+        // A comma in the header makes it comma-separated, whatever else it holds.
+        const commas = await read("Fqdn,Action;x\na.example,Deny;y\n");
+        assert.deepStrictEqual(commas.rows, [{ Fqdn: "a.example", "Action;x": "Deny;y" }]);
+    });
+
     it("counts a record with fewer or more cells than the header as unreadable, and reads the next", async () => {
         const text = 'Fqdn,SourcePort,DestinationPort\na.example\nb.example,1,443,x\n"c.example",1,443,""\nd,,\n';
         const { rows, bad } = await read(text, { has: (column) => column !== "SourcePort" });

@@ -6,7 +6,10 @@
  */
 import * as assert from "assert";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { splitCsv } from "../cli/logFiles";
 import { eventOf } from "../components/diagnose/records";
 import { isoTime } from "../components/diagnose/times";
 
@@ -28,7 +31,7 @@ interface Flow {
 function diagnose(file: string) {
     const run = spawnSync(
         process.execPath,
-        [BIN, "diagnose", "--logs", path.join(PUBLIC, file), ...WS, "--format", "json"],
+        [BIN, "diagnose", "--logs", path.resolve(PUBLIC, file), ...WS, "--format", "json"],
         {
             encoding: "utf8",
         },
@@ -65,6 +68,18 @@ describe("diagnose on public Azure Firewall samples", () => {
         assert.strictEqual(code, 1);
         assert.deepStrictEqual(flows, [`required ${LOGIN} (core)`, `required ${BLOB} (core)`]);
         assert.deepStrictEqual([out.summary.denied, out.summary.required], [3, 2]);
+    });
+
+    it("the same rows saved with semicolons (Excel in many locales) give the same verdicts", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "diagnose-semicolons-"));
+        const file = path.join(dir, "denied.csv");
+        const lines = fs.readFileSync(path.join(PUBLIC, "sentinel-AZFWApplicationRule.denied.csv"), "utf8").split("\n");
+        const quote = (cell: string) => `"${cell.replace(/"/g, '""')}"`;
+        fs.writeFileSync(file, lines.map((l) => (l ? splitCsv(l.trimEnd()).map(quote).join(";") : l)).join("\n"));
+        const { code, flows } = diagnose(file);
+        fs.rmSync(dir, { recursive: true, force: true });
+        assert.strictEqual(code, 1);
+        assert.deepStrictEqual(flows, [`required ${LOGIN} (core)`, `required ${BLOB} (core)`]);
     });
 
     it("the same rows as an Event Hubs message give the same verdicts", () => {
