@@ -7,6 +7,7 @@ import * as path from "path";
 import { JsonArraySplitter } from "../cli/jsonArray";
 import { Row, eachLine, readLogFile } from "../cli/logFiles";
 import { FlowEvent, ROW_FIELDS, RowError, eventOf, legacyMessage } from "../components/diagnose/records";
+import { Diagnoser } from "../components/diagnose/verdict";
 
 const BIN = path.join(__dirname, "..", "bin", "azureml-firewall");
 const LOGS = path.join(__dirname, "fixtures", "logs");
@@ -171,6 +172,36 @@ describe("diagnose", () => {
             table.stdout,
             /add network rule: stamlprod001\.file\.core\.windows\.net TCP\/445 \(name from DNS correlation; IP 20\.60\.40\.9\)/,
         );
+    });
+
+    it("of DNS queries in the same millisecond takes the greatest name, whatever the rows' order", () => {
+        const name = (times: string[]) => {
+            const diagnoser = new Diagnoser({ required: [] });
+            const queries = times.map((time, i) => ({
+                type: "dns" as const,
+                time,
+                sourceIp: "10.0.0.4",
+                name: `n${i}`,
+            }));
+            [...queries].reverse().forEach((q) => diagnoser.add(q));
+            diagnoser.add({
+                type: "flow",
+                time: "2026-11-20T10:00:01.0000000Z",
+                sourceIp: "10.0.0.4",
+                destination: "20.60.1.2",
+                kind: "ip",
+                protocol: "TCP",
+                port: 445,
+                action: "Deny",
+            });
+            return diagnoser.result().flows.map((f) => f.destination);
+        };
+        const sameMs = ["2026-11-20T10:00:00.5000001Z", "2026-11-20T10:00:00.5009999Z"];
+        assert.deepStrictEqual(name(sameMs), ["n1"]);
+        assert.deepStrictEqual(name([...sameMs].reverse()), ["n1"]);
+        // A later millisecond wins over a greater name; a query after the flow or over 2 s before names nothing.
+        assert.deepStrictEqual(name(["2026-11-20T10:00:00.501Z", "2026-11-20T10:00:00.500Z"]), ["n0"]);
+        assert.deepStrictEqual(name(["2026-11-20T10:00:01.001Z", "2026-11-20T09:59:58.999Z"]), ["20.60.1.2"]);
     });
 
     it("exits 0 when no required flow is denied, and the table says what to add", () => {

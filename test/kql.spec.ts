@@ -104,8 +104,10 @@ function aggregate(events: LogEvent[], sources: string[]): Record<string, string
             const queries = dns.filter(
                 (d) => d.sourceIp === flow.sourceIp && timeMs(d.time) <= at && at - timeMs(d.time) <= DNS_WINDOW_MS,
             );
+            // The query's key: the millisecond, then the name (the greatest of one millisecond).
+            const key = (d: (typeof queries)[number]) => `${new Date(timeMs(d.time)).toISOString()} ${d.name}`;
             const last = queries.reduce<(typeof queries)[number] | undefined>(
-                (best, d) => (!best || timeMs(d.time) >= timeMs(best.time) ? d : best),
+                (best, d) => (!best || key(d) > key(best) ? d : best),
                 undefined,
             );
             if (last) {

@@ -157,10 +157,16 @@ export class DnsIndex {
         return this.byClient.size;
     }
 
-    /** The name `client` queried last at or before `time`, at most `DNS_WINDOW_MS` earlier. */
+    /**
+     * The name `client` queried last at or before `time` (to the millisecond), at most `DNS_WINDOW_MS` earlier;
+     * of queries in the same millisecond, the greatest name (so the answer does not hang on the rows' order).
+     */
     nameFor(client: string | undefined, time: string): string | undefined {
         if (!this.sorted) {
-            this.byClient.forEach((list) => list.sort((a, b) => a.at - b.at));
+            // By time, then name: of queries in one millisecond the greatest name is last, whatever the rows' order.
+            this.byClient.forEach((list) =>
+                list.sort((a, b) => a.at - b.at || (a.name < b.name ? -1 : +(a.name > b.name))),
+            );
             this.sorted = true;
         }
         const list = client ? this.byClient.get(client) : undefined;
