@@ -224,6 +224,32 @@ describe("diagnose on an open-source SIEM integration's Azure Firewall test reco
     });
 });
 
+describe("diagnose on the messages an open-source firewall monitor quotes (azure-firewall-mon)", () => {
+    it("the newer ICMP line with port 0 names the IP, not `13.107.4.50:0`; DNAT apart; DNS error skipped", () => {
+        const { code, flows, out } = diagnose("firewall-mon-messages.jsonl");
+        assert.strictEqual(code, 0);
+        assert.deepStrictEqual(flows, [
+            "unrelated 13.107.4.50 ICMP/0 x1 2025-06-26T16:00:01.0000000Z..2025-06-26T16:00:01.0000000Z",
+        ]);
+        assert.deepStrictEqual(out.flows[0].kind, "ip");
+        assert.deepStrictEqual(
+            out.apart.map((a: { reason: string; count: number }) => `${a.reason} x${a.count}`),
+            ["DNAT x1"],
+        );
+        const { rows, denied, dns, skipped, unreadable } = out.summary;
+        assert.deepStrictEqual(
+            { rows, denied, dns, skipped, unreadable },
+            {
+                rows: 5,
+                denied: 1,
+                dns: 1,
+                skipped: 1,
+                unreadable: 0,
+            },
+        );
+    });
+});
+
 describe("Markdown for a ticket or a pull-request comment", () => {
     it("diagnose: what breaks Azure ML first, with the rule to add; unrelated denials folded", () => {
         const run = spawnSync(

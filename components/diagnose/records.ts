@@ -348,8 +348,11 @@ function normalized(row: Row, time: string): FlowEvent {
  * ICMP IDPS line has empty ports (`ICMP request from a: to b:. Action: alert. Signature: ...`).
  */
 const LEGACY = /^(\w+)\s+request from ([^\s:]+):(\d*) to ([^\s:]+):(\d*)(.*)$/;
-/** ICMP has no ports: `ICMP Type=8 request from 192.168.0.2 to 89.160.20.156. Action: Deny.` */
-const LEGACY_ICMP = /^ICMP\s+Type=(\d+)\s+request from (\S+?) to (\S+?)\.?\s+Action: (\w+)/i;
+/**
+ * ICMP has no ports: `ICMP Type=8 request from 192.168.0.2 to 89.160.20.156. Action: Deny.`; newer firewalls
+ * write port 0 (`ICMP Type=8 request from 10.13.2.4:0 to 13.107.4.50:0. Action: Deny..`).
+ */
+const LEGACY_ICMP = /^ICMP\s+Type=(\d+)\s+request from ([^\s:]+?)(?::\d*)? to ([^\s:]+?)(?::\d*)?\.?\s+Action: (\w+)/i;
 /** TLS without SNI: `HTTPS request from a:p. Action: Deny. Reason: SNI ...`, or `... was denied. Reason: SNI ...`. */
 const LEGACY_NO_SNI =
     /^(\w+)\s+request from ([^\s:]+):(\d+)(?:\.\s+Action: \w+\.| was \w+\.)\s+Reason: SNI TLS extension was missing/i;
