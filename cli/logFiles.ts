@@ -44,7 +44,7 @@ export interface FileShape {
 export type Separator = "," | ";" | "\t";
 
 /** The separator of a CSV file, from its header line: a comma where it has one, else a tab, else a semicolon. */
-export function separatorOf(header: string): Separator {
+function separatorOf(header: string): Separator {
     return header.includes(",") ? "," : header.includes("\t") ? "\t" : header.includes(";") ? ";" : ",";
 }
 

@@ -161,6 +161,52 @@ function verdicts(result: any): unknown[] {
     ]);
 }
 
+/**
+ * The query's `extract(@"...", 1, msg_s)` patterns by the column they set, from the text after `after`: run with
+ * JavaScript's regular expressions, which read these patterns (classes, lazy and non-capturing groups) as RE2 does.
+ */
+function extracts(query: string, after: string): Record<string, RegExp> {
+    const found: Record<string, RegExp> = {};
+    for (const m of query.slice(query.indexOf(after)).matchAll(/(\w+) = [\w(]*?extract\(\s*@"([^"]*)", 1, msg_s\)/g)) {
+        found[m[1]] ??= new RegExp(m[2]);
+    }
+    return found;
+}
+
+/** What the query's legacy legs make of one message: a denied flow, a DNS query, or nothing. */
+function legacyByQuery(query: string, category: string, message: string) {
+    const take = (re: RegExp | undefined) => (re ? (re.exec(message)?.[1] ?? "") : "");
+    if (category.toLowerCase() === "azurefirewalldnsproxy") {
+        const dns = extracts(query, "let dns");
+        const sourceIp = take(dns.SourceIp);
+        const name = take(dns.Name).toLowerCase().replace(/\.$/, "");
+        return sourceIp && name ? { type: "dns", sourceIp, name } : undefined;
+    }
+    const leg = extracts(query, "let flows");
+    const kept =
+        /^deny$/i.test(take(leg.Action)) &&
+        !/DNAT'ed/i.test(message) &&
+        !/ThreatIntel/i.test(message) &&
+        !message.includes(". Signature: ");
+    const protocol = take(leg.Protocol).toUpperCase();
+    const icmp = take(leg.Icmp);
+    const portText = take(leg.Port);
+    const port = icmp || (protocol === "ICMP" && !portText) ? 0 : portText ? Number(portText) : undefined;
+    const destination = icmp || take(leg.Destination);
+    if (!kept || !destination || port === undefined) {
+        return undefined;
+    }
+    const ip = /^\d+\.\d+\.\d+\.\d+$/.test(destination);
+    return {
+        type: "flow",
+        sourceIp: take(leg.SourceIp),
+        destination: ip ? destination : destination.toLowerCase().replace(/\.$/, ""),
+        kind: ip ? "ip" : "fqdn",
+        protocol,
+        port,
+    };
+}
+
 describe("diagnose at tenant scale: the KQL query", function () {
     this.timeout(120000);
 
@@ -203,6 +249,50 @@ describe("diagnose at tenant scale: the KQL query", function () {
             "0, toint(DestinationPort)",
         );
         assert.strictEqual(columns(long)[3], "Port:unknown");
+    });
+
+    it("reads every legacy message of the public samples as diagnose does (its patterns, run on them)", async () => {
+        const query = diagnoseQuery(COMBINATIONS[0]);
+        const dir = path.join(LOGS, "public");
+        const files = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) =>
+            /\.(json|jsonl|log)$/.test(f),
+        );
+        let messages = 0;
+        for (const file of files) {
+            await readLogFile(path.join(dir, file), {
+                row: (row) => {
+                    const properties = (row.properties ?? {}) as Record<string, unknown>;
+                    const message = (row.msg_s ?? properties.msg) as string | undefined;
+                    const category = String(row.Category ?? row.category ?? "");
+                    if (typeof message !== "string") {
+                        return;
+                    }
+                    messages += 1;
+                    let event: LogEvent | undefined;
+                    try {
+                        event = eventOf(row);
+                    } catch {
+                        event = undefined;
+                    }
+                    const expected =
+                        event?.type === "dns"
+                            ? { type: "dns", sourceIp: event.sourceIp, name: event.name }
+                            : event?.type === "flow" && /^deny$/i.test(event.action)
+                              ? (({ type, sourceIp, destination, kind, protocol, port }) => ({
+                                    type,
+                                    sourceIp,
+                                    destination,
+                                    kind,
+                                    protocol,
+                                    port,
+                                }))(event)
+                              : undefined;
+                    assert.deepStrictEqual(legacyByQuery(query, category, message), expected, `${file}: ${message}`);
+                },
+                bad: () => undefined,
+            });
+        }
+        assert.ok(messages >= 25, `${messages} legacy messages read`);
     });
 
     it("takes flag values only as validated, quoted literals: nothing can inject query text", () => {

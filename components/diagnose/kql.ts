@@ -11,7 +11,7 @@
  * IDPS decisions. Values from flags reach the query only as validated, quoted literals.
  */
 import { parseIpv4 } from "../net";
-import { AGGREGATE_MARKER } from "./records";
+import { AGGREGATE_MARKER, URL_HOST } from "./records";
 import { DNS_WINDOW_MS } from "./verdict";
 
 export interface QueryOptions {
@@ -116,7 +116,7 @@ export function diagnoseQuery(options: QueryOptions): string {
         "    (AZFWApplicationRule",
         `    | where TimeGenerated >= since and Action =~ "Deny"${byFirewall}`,
         "    // The host: Fqdn, or (HTTP without one) TargetUrl's; rows with neither are TLS without SNI.",
-        '    | extend Host = iff(isnotempty(Fqdn), Fqdn, extract(@"^(?:\\w+://)?([^/:?#]+)", 1, TargetUrl))',
+        `    | extend Host = iff(isnotempty(Fqdn), Fqdn, extract(@"${URL_HOST}", 1, TargetUrl))`,
         "    | where isnotempty(Host)",
         '    | project TimeGenerated, SourceIp, Kind = "fqdn",',
         '        Destination = replace_regex(tolower(Host), @"\\.$", ""),',
@@ -133,7 +133,7 @@ export function diagnoseQuery(options: QueryOptions): string {
         "    // DNAT, threat intelligence and IDPS decisions are not an allow rule's denial.",
         '    | where Action =~ "Deny" and msg_s !has "DNAT\'ed" and msg_s !has "ThreatIntel"',
         '        and msg_s !contains ". Signature: "',
-        '    | extend Protocol = toupper(extract(@"^(\\w+)\\s+request from ", 1, msg_s)),',
+        '    | extend Protocol = toupper(extract(@"^(\\w+)\\s+(?:Type=\\d+\\s+)?request from ", 1, msg_s)),',
         '        SourceIp = extract(@"request from ([^\\s:]+)", 1, msg_s),',
         '        Destination = extract(@" to ([^\\s:]+):\\d*", 1, msg_s),',
         '        Port = toint(extract(@" to [^\\s:]+:(\\d+)", 1, msg_s))',

@@ -57,14 +57,14 @@ function iso(text: string): string | undefined {
 /**
  * A log time as ISO-8601 UTC. Shapes: ISO with or without a zone (`2025-11-21T20:11:29.3195690Z`), with a
  * space for `T` and no zone (Log Analytics' CSV, UTC), and the portal's `7/18/2025, 12:26:46.737 PM` (its
- * `[UTC]` columns). Fractions beyond milliseconds are kept. A time none of these read is left as written.
+ * `[UTC]` columns). Fractions beyond milliseconds are kept. `undefined` for a time none of these read.
  */
-export function isoTime(raw: string): string {
+export function isoTime(raw: string): string | undefined {
     if (isCanonical(raw)) {
         return raw;
     }
     const value = raw.trim();
-    return iso(value) ?? monthFirst(value) ?? value;
+    return iso(value) ?? monthFirst(value);
 }
 
 /** Milliseconds of a log time; a time without a zone (the portal's `TimeGenerated [UTC]`) is UTC. */

@@ -11,6 +11,17 @@ const CLASSIC_NET_COLLECTION = "azure:network/firewallNetworkRuleCollection:Fire
 const CLASSIC_APP_COLLECTION = "azure:network/firewallApplicationRuleCollection:FirewallApplicationRuleCollection";
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+/** The dev workspace's planned rules (a created policy), as the component plans them. */
+function devPlan() {
+    return planPolicy("x", {
+        region: "westeurope",
+        workspaceName: "mlw-dev",
+        storageAccountName: "devstore",
+        attach: false,
+        sourceAddresses: ["10.0.1.0/24"],
+    });
+}
+
 function summary(runs: Awaited<ReturnType<typeof runPack>>): string[] {
     return runs.flatMap((r) => [...r.violations.map((v) => `${r.policy}: ${v.message}`), ...r.cannotRun]);
 }
@@ -254,13 +265,7 @@ describe("policy azureml-egress-coverage", () => {
         });
 
         it("includes the base policy's groups when the base is in the stack", async () => {
-            const plan = planPolicy("x", {
-                region: "westeurope",
-                workspaceName: "mlw-dev",
-                storageAccountName: "devstore",
-                attach: false,
-                sourceAddresses: ["10.0.1.0/24"],
-            });
+            const plan = devPlan();
             const baseUrn = "urn:pulumi:dev::p::azure-native:network:FirewallPolicy::base";
             const child = nativePolicy("child", {
                 basePolicy: {
@@ -289,13 +294,7 @@ describe("policy azureml-egress-coverage", () => {
         });
 
         it("checks firewalls with their own (legacy) rule collections, native and classic", async () => {
-            const plan = planPolicy("x", {
-                region: "westeurope",
-                workspaceName: "mlw-dev",
-                storageAccountName: "devstore",
-                attach: false,
-                sourceAddresses: ["10.0.1.0/24"],
-            });
+            const plan = devPlan();
             const classicCollections = (await import("../../components/firewall/classic")).toClassicCollections(
                 plan.plan.ruleCollections,
             );
